@@ -1,0 +1,165 @@
+//! Time and ids, injected: nothing else in Rewind reads the system clock or OS randomness.
+//!
+//! Wall time is `epoch + elapsed tokio time + offset`. Under `tokio::time::pause` the elapsed part
+//! is virtual, so tests run a 5-minute transition in microseconds; at run time the offset is what
+//! `POST /_rewind/clock` advances, so users can skip ahead without waiting.
+
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use tokio::time::Instant;
+
+/// The clock and the id generator every part of the domain shares.
+#[derive(Debug, Clone)]
+pub struct Env {
+    /// Where "now" comes from.
+    pub clock: Arc<Clock>,
+    /// Where ids and request ids come from.
+    pub ids: Arc<Ids>,
+}
+
+impl Env {
+    /// An environment starting at `epoch`, with ids drawn from `seed`.
+    pub fn new(epoch: DateTime<Utc>, seed: u64) -> Self {
+        Env {
+            clock: Arc::new(Clock::new(epoch)),
+            ids: Arc::new(Ids::new(seed)),
+        }
+    }
+}
+
+/// Wall time derived from tokio's (possibly paused) monotonic clock plus a movable offset.
+#[derive(Debug)]
+pub struct Clock {
+    epoch: DateTime<Utc>,
+    base: Instant,
+    offset_ms: AtomicI64,
+}
+
+impl Clock {
+    /// A clock that reads `epoch` now and moves with tokio time.
+    pub fn new(epoch: DateTime<Utc>) -> Self {
+        Clock {
+            epoch,
+            base: Instant::now(),
+            offset_ms: AtomicI64::new(0),
+        }
+    }
+
+    /// The current wall time.
+    pub fn now(&self) -> DateTime<Utc> {
+        let elapsed = TimeDelta::from_std(self.base.elapsed()).unwrap_or(TimeDelta::zero());
+        self.epoch + elapsed + TimeDelta::milliseconds(self.offset_ms.load(Ordering::SeqCst))
+    }
+
+    /// Moves wall time forward without waiting; timers due in between fire at once.
+    pub fn advance(&self, by: Duration) {
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX / 4);
+        self.offset_ms.fetch_add(ms, Ordering::SeqCst);
+    }
+
+    /// How far the clock has been advanced in total, to persist across restarts.
+    pub fn offset_ms(&self) -> i64 {
+        self.offset_ms.load(Ordering::SeqCst)
+    }
+
+    /// Restores a persisted offset.
+    pub fn set_offset_ms(&self, ms: i64) {
+        self.offset_ms.store(ms, Ordering::SeqCst);
+    }
+
+    /// The tokio instant at which wall time reaches `at` (now, if it already has).
+    pub fn deadline(&self, at: DateTime<Utc>) -> Instant {
+        let wait = (at - self.now()).to_std().unwrap_or(Duration::ZERO);
+        Instant::now() + wait
+    }
+}
+
+/// A seeded generator (SplitMix64): reproducible ids in tests, distinct ids at run time.
+#[derive(Debug)]
+pub struct Ids {
+    state: AtomicU64,
+}
+
+const UPPER_ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+impl Ids {
+    /// A generator whose sequence is fixed by `seed`.
+    pub fn new(seed: u64) -> Self {
+        Ids {
+            state: AtomicU64::new(seed),
+        }
+    }
+
+    /// The next 64 random bits; lock-free, so request ids cost nothing on the hot path.
+    pub fn next_u64(&self) -> u64 {
+        let mut z = self
+            .state
+            .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
+            .wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A lowercase RFC 4122 version-4 UUID, the form AWS uses for request and backtrack ids.
+    pub fn uuid(&self) -> String {
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&self.next_u64().to_be_bytes());
+        bytes[8..].copy_from_slice(&self.next_u64().to_be_bytes());
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        )
+    }
+
+    /// `len` characters of upper-case letters and digits, as in `cluster-ABC...` resource ids.
+    pub fn upper_alnum(&self, len: usize) -> String {
+        (0..len)
+            .map(|_| UPPER_ALNUM[(self.next_u64() % UPPER_ALNUM.len() as u64) as usize] as char)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_ids() {
+        let (a, b) = (Ids::new(7), Ids::new(7));
+        assert_eq!(a.uuid(), b.uuid());
+        assert_ne!(a.uuid(), Ids::new(8).uuid());
+        let u = a.uuid();
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert_eq!(a.upper_alnum(26).len(), 26);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn clock_follows_paused_time_and_offset() {
+        let epoch = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let clock = Clock::new(epoch);
+        assert_eq!(clock.now(), epoch);
+        tokio::time::sleep(Duration::from_secs(300)).await;
+        assert_eq!(clock.now(), epoch + TimeDelta::seconds(300));
+        clock.advance(Duration::from_secs(3600));
+        assert_eq!(clock.now(), epoch + TimeDelta::seconds(3900));
+        assert_eq!(
+            clock.deadline(epoch),
+            Instant::now(),
+            "past deadlines are due now"
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! What can go wrong in the domain, in the domain's words.
+//!
+//! The server maps each variant to its AWS wire code in one place; the messages here copy AWS's
+//! real text where it is known.
+
+use std::fmt;
+
+/// A refused or failed domain operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// No cluster by that identifier in the caller's region.
+    ClusterNotFound(String),
+    /// No instance by that identifier in the caller's region.
+    InstanceNotFound(String),
+    /// No cluster parameter group by that name (CreateDBCluster/ModifyDBCluster wording).
+    ClusterParameterGroupNotFound(String),
+    /// No parameter group by that name (parameter-group operations' wording).
+    ParameterGroupNotFound(String),
+    /// A cluster with that identifier exists already.
+    ClusterAlreadyExists(String),
+    /// An instance with that identifier exists already.
+    InstanceAlreadyExists(String),
+    /// A parameter group with that name exists already.
+    ParameterGroupAlreadyExists(String),
+    /// The cluster's state forbids the operation.
+    InvalidClusterState(String),
+    /// The instance's state forbids the operation.
+    InvalidInstanceState(String),
+    /// The parameter group's state forbids the operation.
+    InvalidParameterGroupState(String),
+    /// A parameter has a bad value.
+    InvalidParameterValue(String),
+    /// Parameters that cannot go together.
+    InvalidParameterCombination(String),
+    /// Storage failed underneath; nothing was acknowledged.
+    Internal(String),
+}
+
+impl Error {
+    /// The human-readable message sent to the client.
+    pub fn message(&self) -> String {
+        match self {
+            Error::ClusterNotFound(id) => format!("DBCluster {id} not found."),
+            Error::InstanceNotFound(id) => format!("DBInstance {id} not found."),
+            Error::ClusterParameterGroupNotFound(name) => {
+                format!("DBClusterParameterGroup not found: {name}")
+            }
+            Error::ParameterGroupNotFound(name) => {
+                format!("DBClusterParameterGroup not found: {name}")
+            }
+            Error::ClusterAlreadyExists(_) => "DB Cluster already exists".to_owned(),
+            Error::InstanceAlreadyExists(_) => "DB instance already exists".to_owned(),
+            Error::ParameterGroupAlreadyExists(name) => {
+                format!("Parameter group {name} already exists")
+            }
+            Error::InvalidClusterState(m)
+            | Error::InvalidInstanceState(m)
+            | Error::InvalidParameterGroupState(m)
+            | Error::InvalidParameterValue(m)
+            | Error::InvalidParameterCombination(m)
+            | Error::Internal(m) => m.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<store::StoreError> for Error {
+    fn from(e: store::StoreError) -> Self {
+        Error::Internal(format!("Rewind could not persist the change: {e}"))
+    }
+}
+
+/// Results of domain operations.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,25 @@
+//! The Aurora domain: clusters, instances, parameter groups and events, and their lifecycle in
+//! time.
+//!
+//! It owns the rules AWS enforces (identifiers, engines, backtrack windows, states), the lifecycle
+//! table, and the driver that settles transitions when they are due. Time and ids come from one
+//! injected [`Env`]. Persistence goes through the `store` trait. This crate must never import
+//! HTTP, XML or a database library directly.
+
+pub mod catalog;
+mod env;
+mod error;
+pub mod lifecycle;
+mod model;
+mod pace;
+mod service;
+pub mod validate;
+
+pub use env::{Clock, Env, Ids};
+pub use error::{Error, Result};
+pub use model::*;
+pub use pace::{Pace, Step};
+pub use service::{
+    endpoint_hash, Aurora, ClusterChanges, Config, EventQuery, Filter, NewCluster, NewInstance,
+    Page, Paging, ParameterChange,
+};

@@ -1,0 +1,333 @@
+//! The domain's nouns: clusters, instances, parameter groups, events, tags.
+//!
+//! Plain data, serialized as JSON into the store. Wire shapes live in `rds-api`; the server's
+//! conversion module maps between the two.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A region-qualified key: identifiers are unique per region, as in AWS.
+pub type Key = (String, String);
+
+/// Lifecycle states of a cluster, as AWS spells them on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClusterStatus {
+    /// Being created; becomes available.
+    Creating,
+    /// Serving.
+    Available,
+    /// Applying a modification.
+    Modifying,
+    /// Shutting down its instances.
+    Stopping,
+    /// Stopped; only StartDBCluster and DeleteDBCluster apply.
+    Stopped,
+    /// Starting its instances again.
+    Starting,
+    /// Moving the writer role to another instance.
+    FailingOver,
+    /// Restarting its instances.
+    Rebooting,
+    /// Being deleted; disappears when done.
+    Deleting,
+}
+
+impl ClusterStatus {
+    /// The wire spelling (`failing-over`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClusterStatus::Creating => "creating",
+            ClusterStatus::Available => "available",
+            ClusterStatus::Modifying => "modifying",
+            ClusterStatus::Stopping => "stopping",
+            ClusterStatus::Stopped => "stopped",
+            ClusterStatus::Starting => "starting",
+            ClusterStatus::FailingOver => "failing-over",
+            ClusterStatus::Rebooting => "rebooting",
+            ClusterStatus::Deleting => "deleting",
+        }
+    }
+}
+
+/// Lifecycle states of an instance, as AWS spells them on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InstanceStatus {
+    /// Being created; becomes available.
+    Creating,
+    /// Serving.
+    Available,
+    /// Restarting.
+    Rebooting,
+    /// Shutting down with its cluster.
+    Stopping,
+    /// Stopped with its cluster.
+    Stopped,
+    /// Starting with its cluster.
+    Starting,
+    /// Being deleted; disappears when done.
+    Deleting,
+}
+
+impl InstanceStatus {
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstanceStatus::Creating => "creating",
+            InstanceStatus::Available => "available",
+            InstanceStatus::Rebooting => "rebooting",
+            InstanceStatus::Stopping => "stopping",
+            InstanceStatus::Stopped => "stopped",
+            InstanceStatus::Starting => "starting",
+            InstanceStatus::Deleting => "deleting",
+        }
+    }
+}
+
+/// A resource tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tag {
+    /// Tag key, unique per resource.
+    pub key: String,
+    /// Tag value (may be empty).
+    pub value: String,
+}
+
+/// An Aurora DB cluster: the unit that owns the storage volume and the writer role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cluster {
+    /// Region the cluster lives in (part of its key and ARN).
+    pub region: String,
+    /// Identifier, stored lowercase.
+    pub id: String,
+    /// `cluster-XXXX`, stable across renames.
+    pub resource_id: String,
+    /// `aurora-mysql` or `aurora-postgresql`.
+    pub engine: String,
+    /// Exact engine version.
+    pub engine_version: String,
+    /// `provisioned` or `serverless`.
+    pub engine_mode: String,
+    /// Where the lifecycle stands.
+    pub status: ClusterStatus,
+    /// When the current transitional status completes; `None` when settled.
+    pub due: Option<DateTime<Utc>>,
+    /// ClusterCreateTime.
+    pub created_at: DateTime<Utc>,
+    /// Master user name.
+    pub master_username: Option<String>,
+    /// Master password; kept for the data plane's authentication, never sent back.
+    pub master_password: Option<String>,
+    /// Initial database name.
+    pub database_name: Option<String>,
+    /// Port clients connect to.
+    pub port: u16,
+    /// Name of the cluster parameter group in use.
+    pub parameter_group: String,
+    /// `None`: backtrack never enabled; `Some(0)`: disabled for good; `Some(s)`: target window.
+    pub backtrack_window: Option<i64>,
+    /// Whether DeleteDBCluster is refused.
+    pub deletion_protection: bool,
+    /// Days of automated backups.
+    pub backup_retention_period: i32,
+    /// `hh:mm-hh:mm`.
+    pub preferred_backup_window: String,
+    /// `ddd:hh:mm-ddd:hh:mm`.
+    pub preferred_maintenance_window: String,
+    /// StorageEncrypted.
+    pub storage_encrypted: bool,
+    /// KMS key, when encrypted with one.
+    pub kms_key_id: Option<String>,
+    /// IAMDatabaseAuthenticationEnabled.
+    pub iam_auth: bool,
+    /// CopyTagsToSnapshot.
+    pub copy_tags_to_snapshot: bool,
+    /// AvailabilityZones the cluster spans.
+    pub availability_zones: Vec<String>,
+    /// VPC security groups.
+    pub vpc_security_group_ids: Vec<String>,
+    /// CloudWatch log exports enabled.
+    pub log_exports: Vec<String>,
+    /// The DB subnet group name.
+    pub subnet_group: String,
+    /// Character set given at creation.
+    pub character_set: Option<String>,
+    /// Tags.
+    pub tags: Vec<Tag>,
+    /// Identifier of the instance holding the writer role.
+    pub writer: Option<String>,
+    /// The instance a running failover promotes.
+    pub failover_target: Option<String>,
+}
+
+/// A DB instance of a cluster: writer or reader over the cluster's volume.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Instance {
+    /// Region.
+    pub region: String,
+    /// Identifier, stored lowercase.
+    pub id: String,
+    /// The owning cluster's identifier.
+    pub cluster_id: String,
+    /// `db-XXXX`.
+    pub resource_id: String,
+    /// DBInstanceClass, e.g. `db.r6g.large`.
+    pub class: String,
+    /// Engine (the cluster's).
+    pub engine: String,
+    /// Engine version (the cluster's).
+    pub engine_version: String,
+    /// Where the lifecycle stands.
+    pub status: InstanceStatus,
+    /// When the current transitional status completes.
+    pub due: Option<DateTime<Utc>>,
+    /// InstanceCreateTime.
+    pub created_at: DateTime<Utc>,
+    /// Availability zone.
+    pub availability_zone: String,
+    /// Failover priority, 0 (first) to 15.
+    pub promotion_tier: i32,
+    /// PubliclyAccessible.
+    pub publicly_accessible: bool,
+    /// AutoMinorVersionUpgrade.
+    pub auto_minor_version_upgrade: bool,
+    /// DB (instance) parameter group name.
+    pub parameter_group: String,
+    /// Whether DeleteDBInstance is refused.
+    pub deletion_protection: bool,
+    /// Tags.
+    pub tags: Vec<Tag>,
+}
+
+/// A custom cluster parameter group; default groups are derived from the catalog, not stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParameterGroup {
+    /// Region.
+    pub region: String,
+    /// Name, stored lowercase.
+    pub name: String,
+    /// Family, e.g. `aurora-mysql8.0`.
+    pub family: String,
+    /// Description.
+    pub description: String,
+    /// Values set by the user; absent names keep the engine default.
+    pub values: BTreeMap<String, String>,
+    /// Tags.
+    pub tags: Vec<Tag>,
+}
+
+/// One row of DescribeDBClusterParameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParameterValue {
+    /// The catalog entry.
+    pub spec: crate::catalog::ParameterSpec,
+    /// The effective value; `None` when unset.
+    pub value: Option<String>,
+    /// `engine-default` or `user`.
+    pub source: &'static str,
+}
+
+/// The kind of resource an event is about, as DescribeEvents' SourceType spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceType {
+    /// A DB cluster.
+    DbCluster,
+    /// A DB instance.
+    DbInstance,
+    /// A parameter group.
+    DbParameterGroup,
+}
+
+impl SourceType {
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceType::DbCluster => "db-cluster",
+            SourceType::DbInstance => "db-instance",
+            SourceType::DbParameterGroup => "db-parameter-group",
+        }
+    }
+}
+
+/// An entry of DescribeEvents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Order of recording, also the paging key.
+    pub seq: u64,
+    /// Region.
+    pub region: String,
+    /// Identifier of the source resource.
+    pub source_id: String,
+    /// Kind of source.
+    pub source_type: SourceType,
+    /// The ARN of the source.
+    pub source_arn: String,
+    /// The message, as in AWS's event catalogue.
+    pub message: String,
+    /// Categories, e.g. `creation`.
+    pub categories: Vec<String>,
+    /// When it happened.
+    pub date: DateTime<Utc>,
+}
+
+/// A cluster as Describe shows it: the record plus what is derived from the rest of the state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterView {
+    /// The stored record.
+    pub cluster: Cluster,
+    /// Its ARN.
+    pub arn: String,
+    /// Writer endpoint host name.
+    pub endpoint: String,
+    /// Reader endpoint host name.
+    pub reader_endpoint: String,
+    /// Members in creation order: (instance id, is writer, promotion tier).
+    pub members: Vec<Member>,
+    /// Earliest time a backtrack may target, when backtrack is enabled.
+    pub earliest_backtrack_time: Option<DateTime<Utc>>,
+}
+
+/// A member row of a cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// Instance identifier.
+    pub instance_id: String,
+    /// Holds the writer role.
+    pub is_writer: bool,
+    /// Failover priority.
+    pub promotion_tier: i32,
+}
+
+/// An instance as Describe shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceView {
+    /// The stored record.
+    pub instance: Instance,
+    /// Its ARN.
+    pub arn: String,
+    /// The instance endpoint host name.
+    pub address: String,
+    /// The port (the cluster's).
+    pub port: u16,
+    /// Whether it holds the writer role.
+    pub is_writer: bool,
+    /// The cluster's parameter group, shown in the instance's membership.
+    pub master_username: Option<String>,
+}
+
+/// A parameter group as Describe shows it (default or custom).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParameterGroupView {
+    /// Name.
+    pub name: String,
+    /// Family.
+    pub family: String,
+    /// Description.
+    pub description: String,
+    /// ARN.
+    pub arn: String,
+}

@@ -1,0 +1,62 @@
+//! The in-memory backend: for tests and `--in-memory` runs, where nothing must outlive the process.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use crate::{Batch, Result, Store, StoreError};
+
+/// One tree: ordered keys to values.
+type Tree = BTreeMap<Vec<u8>, Vec<u8>>;
+
+/// Trees kept in ordered maps behind one lock; batches are atomic because they apply under it.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    trees: Mutex<HashMap<String, Tree>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, Tree>>> {
+        self.trees
+            .lock()
+            .map_err(|_| StoreError("memory store lock poisoned".into()))
+    }
+}
+
+impl Store for MemoryStore {
+    fn get(&self, tree: &str, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        Ok(self.lock()?.get(tree).and_then(|t| t.get(key).cloned()))
+    }
+
+    fn scan_prefix(&self, tree: &str, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        let trees = self.lock()?;
+        let Some(t) = trees.get(tree) else {
+            return Ok(Vec::new());
+        };
+        Ok(t.range(prefix.to_vec()..)
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect())
+    }
+
+    fn apply(&self, tree: &str, batch: Batch) -> Result<()> {
+        let mut trees = self.lock()?;
+        let t = trees.entry(tree.to_owned()).or_default();
+        for (key, value) in batch.ops {
+            match value {
+                Some(v) => t.insert(key, v),
+                None => t.remove(&key),
+            };
+        }
+        Ok(())
+    }
+
+    fn clear_all(&self) -> Result<()> {
+        self.lock()?.clear();
+        Ok(())
+    }
+}

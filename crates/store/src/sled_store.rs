@@ -1,0 +1,69 @@
+//! The on-disk backend, sled: one sled tree per store tree, flushed before a batch is acknowledged.
+
+use std::path::Path;
+
+use crate::{Batch, Result, Store, StoreError};
+
+/// A sled database in a directory. Cheap to share: sled handles are reference-counted.
+#[derive(Debug, Clone)]
+pub struct SledStore {
+    db: sled::Db,
+}
+
+fn err(e: sled::Error) -> StoreError {
+    StoreError(e.to_string())
+}
+
+impl SledStore {
+    /// Opens (or creates) the database under `dir`. The page cache is kept small: Rewind's state
+    /// is tiny, and the emulator should not cost a laptop hundreds of megabytes.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let db = sled::Config::new()
+            .path(dir)
+            .cache_capacity(8 * 1024 * 1024)
+            .open()
+            .map_err(err)?;
+        Ok(SledStore { db })
+    }
+
+    fn tree(&self, name: &str) -> Result<sled::Tree> {
+        self.db.open_tree(name).map_err(err)
+    }
+}
+
+impl Store for SledStore {
+    fn get(&self, tree: &str, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        Ok(self.tree(tree)?.get(key).map_err(err)?.map(|v| v.to_vec()))
+    }
+
+    fn scan_prefix(&self, tree: &str, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        self.tree(tree)?
+            .scan_prefix(prefix)
+            .map(|entry| entry.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(err))
+            .collect()
+    }
+
+    fn apply(&self, tree: &str, batch: Batch) -> Result<()> {
+        let mut sled_batch = sled::Batch::default();
+        for (key, value) in batch.ops {
+            match value {
+                Some(v) => sled_batch.insert(key, v),
+                None => sled_batch.remove(key),
+            }
+        }
+        self.tree(tree)?.apply_batch(sled_batch).map_err(err)?;
+        self.db.flush().map_err(err)?;
+        Ok(())
+    }
+
+    fn clear_all(&self) -> Result<()> {
+        for name in self.db.tree_names() {
+            if name != self.db.name() {
+                self.db.drop_tree(&name).map_err(err)?;
+            }
+        }
+        self.db.clear().map_err(err)?;
+        self.db.flush().map_err(err)?;
+        Ok(())
+    }
+}
