@@ -1,0 +1,86 @@
+//! Rewind's HTTP face: the axum app that serves the RDS Query API at `POST /` and the
+//! emulator's own control endpoints under `/_rewind/`.
+//!
+//! `app(state)` builds the router so tests drive it without a socket. Each request goes
+//! params -> typed `rds_api::Request` -> one domain call -> wire shape (see `convert`, the one
+//! module that maps between the domain and the wire). This crate holds no business rules.
+
+mod control;
+mod convert;
+mod query;
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+use std::time::Instant;
+
+use aurora::Aurora;
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The control plane.
+    pub aurora: Aurora,
+    /// When set, every Query-API response body is also written here (for the model check of
+    /// the end-to-end suites).
+    pub record_dir: Option<Arc<PathBuf>>,
+    /// Numbers recorded responses in arrival order.
+    pub recorded: Arc<AtomicU64>,
+}
+
+impl AppState {
+    /// State for `aurora`, recording responses into `record_dir` if given.
+    pub fn new(aurora: Aurora, record_dir: Option<PathBuf>) -> Self {
+        AppState {
+            aurora,
+            record_dir: record_dir.map(Arc::new),
+            recorded: Arc::new(AtomicU64::new(0)),
+        }
+    }
+}
+
+/// The action a response answered, left in its extensions for the request log line.
+#[derive(Debug, Clone)]
+pub(crate) struct LoggedAction(pub String);
+
+/// The whole service as a router.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/", post(query::handle).get(query::handle))
+        .route("/_rewind/health", get(control::health))
+        .route("/_rewind/reset", post(control::reset))
+        .route("/moto-api/reset", post(control::reset))
+        .route(
+            "/_rewind/clock",
+            get(control::get_clock).post(control::advance_clock),
+        )
+        .fallback(query::unknown_route)
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// One structured log line per request: method, path, action, status, latency.
+async fn log_request(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let response = next.run(req).await;
+    let action = response
+        .extensions()
+        .get::<LoggedAction>()
+        .map_or("-", |a| a.0.as_str());
+    tracing::info!(
+        %method,
+        path,
+        action,
+        status = response.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    response
+}

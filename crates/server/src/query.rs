@@ -1,0 +1,412 @@
+//! The RDS Query API endpoint: form body in, XML out, one thin arm per action.
+//!
+//! Each arm reads its typed input, makes one domain call and converts the result to its wire
+//! shape; the rules live in `aurora`, the wire mapping in `convert`.
+
+use std::sync::atomic::Ordering;
+
+use aurora::{Aurora, Paging};
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use rds_api::{ApiError, ErrorCode, Params, Request, WriteXml};
+
+use crate::convert::{self, domain_error};
+use crate::{AppState, LoggedAction};
+
+/// The region used when a request carries no SigV4 credential scope.
+const DEFAULT_REGION: &str = "us-east-1";
+
+/// The region of a request: the third part of the SigV4 credential scope
+/// (`Credential=AKID/20240101/us-east-1/rds/aws4_request`), from the header or a presigned query.
+fn region_of(headers: &HeaderMap, params: &Params) -> String {
+    let from_header = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split("Credential=").nth(1));
+    let scope = from_header.or_else(|| params.get("X-Amz-Credential"));
+    scope
+        .and_then(|s| s.split('/').nth(2))
+        .filter(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(DEFAULT_REGION)
+        .to_owned()
+}
+
+/// `POST /` (and `GET /` with a query string): one Query-API call.
+pub async fn handle(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let request_id = state.aurora.env().ids.uuid();
+    let mut params = Params::from_form(&body);
+    if let Some(q) = query {
+        params.extend_from_form(q.as_bytes());
+    }
+    let action = params.get("Action").unwrap_or("").to_owned();
+    let region = region_of(&headers, &params);
+    let outcome = run(&state.aurora, &region, &action, &params);
+    let (status, xml) = match outcome {
+        Ok(result) => (
+            StatusCode::OK,
+            rds_api::render_success(&action, &request_id, result.as_deref()),
+        ),
+        Err(e) => (
+            StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::BAD_REQUEST),
+            e.to_xml(&request_id),
+        ),
+    };
+    record(&state, &action, status, &xml);
+    respond(status, &request_id, xml, action)
+}
+
+/// Any other path: an AWS-shaped error, never an HTML page.
+pub async fn unknown_route(State(state): State<AppState>) -> Response {
+    let request_id = state.aurora.env().ids.uuid();
+    let e = ApiError::new(
+        ErrorCode::InvalidAction,
+        "Rewind serves the RDS Query API at POST / (and its own endpoints under /_rewind/).",
+    );
+    respond(
+        StatusCode::BAD_REQUEST,
+        &request_id,
+        e.to_xml(&request_id),
+        "-".to_owned(),
+    )
+}
+
+fn respond(status: StatusCode, request_id: &str, xml: String, action: String) -> Response {
+    let mut response = (status, xml).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        h.insert("x-amzn-RequestId", id);
+    }
+    response.extensions_mut().insert(LoggedAction(action));
+    response
+}
+
+fn record(state: &AppState, action: &str, status: StatusCode, xml: &str) {
+    let Some(dir) = &state.record_dir else { return };
+    let seq = state.recorded.fetch_add(1, Ordering::Relaxed);
+    let name: String = action
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(64)
+        .collect();
+    let name = if name.is_empty() {
+        "NoAction".to_owned()
+    } else {
+        name
+    };
+    let suffix = if status.is_success() { "" } else { "-error" };
+    let path = dir.join(format!("{seq:06}-{name}{suffix}.xml"));
+    if let Err(e) = std::fs::write(&path, xml) {
+        tracing::warn!(path = %path.display(), error = %e, "could not record response");
+    }
+}
+
+type Output = Option<Box<dyn WriteXml>>;
+
+fn out<T: WriteXml + 'static>(shape: T) -> Result<Output, ApiError> {
+    Ok(Some(Box::new(shape)))
+}
+
+fn run(aurora: &Aurora, region: &str, action: &str, params: &Params) -> Result<Output, ApiError> {
+    if action.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::MissingAction,
+            "The request must contain the parameter Action",
+        ));
+    }
+    if let Some(version) = params.get("Version") {
+        if version != "2014-10-31" {
+            return Err(ApiError::new(
+                ErrorCode::InvalidParameterValue,
+                format!("Rewind serves RDS API version 2014-10-31 only, not {version}."),
+            ));
+        }
+    }
+    let request = Request::parse(action, params)?;
+    dispatch(aurora, region, request)
+}
+
+fn paging(max_records: Option<i32>, marker: Option<String>) -> Paging {
+    Paging {
+        max_records,
+        marker,
+    }
+}
+
+/// One arm per action: typed input -> domain call -> wire shape.
+fn dispatch(a: &Aurora, region: &str, request: Request) -> Result<Output, ApiError> {
+    use rds_api::*;
+    let r = region;
+    match request {
+        Request::CreateDBCluster(m) => {
+            let view = a
+                .create_cluster(r, convert::new_cluster(m))
+                .map_err(domain_error)?;
+            out(CreateDBClusterResult {
+                db_cluster: Some(convert::cluster(a, &view)),
+            })
+        }
+        Request::DescribeDBClusters(m) => {
+            let filters = convert::filters(m.filters);
+            let page = a
+                .describe_clusters(
+                    r,
+                    m.db_cluster_identifier.as_deref(),
+                    &filters,
+                    &paging(m.max_records, m.marker),
+                )
+                .map_err(domain_error)?;
+            out(DBClusterMessage {
+                marker: page.marker,
+                db_clusters: Some(page.items.iter().map(|v| convert::cluster(a, v)).collect()),
+            })
+        }
+        Request::ModifyDBCluster(m) => {
+            let id = m.db_cluster_identifier.clone();
+            let view = a
+                .modify_cluster(r, &id, convert::cluster_changes(m))
+                .map_err(domain_error)?;
+            out(ModifyDBClusterResult {
+                db_cluster: Some(convert::cluster(a, &view)),
+            })
+        }
+        Request::DeleteDBCluster(m) => {
+            let view = a
+                .delete_cluster(
+                    r,
+                    &m.db_cluster_identifier,
+                    m.skip_final_snapshot.unwrap_or(false),
+                    m.final_db_snapshot_identifier.as_deref(),
+                )
+                .map_err(domain_error)?;
+            out(DeleteDBClusterResult {
+                db_cluster: Some(convert::cluster(a, &view)),
+            })
+        }
+        Request::StartDBCluster(m) => {
+            let view = a
+                .start_cluster(r, &m.db_cluster_identifier)
+                .map_err(domain_error)?;
+            out(StartDBClusterResult {
+                db_cluster: Some(convert::cluster(a, &view)),
+            })
+        }
+        Request::StopDBCluster(m) => {
+            let view = a
+                .stop_cluster(r, &m.db_cluster_identifier)
+                .map_err(domain_error)?;
+            out(StopDBClusterResult {
+                db_cluster: Some(convert::cluster(a, &view)),
+            })
+        }
+        Request::RebootDBCluster(m) => {
+            let view = a
+                .reboot_cluster(r, &m.db_cluster_identifier)
+                .map_err(domain_error)?;
+            out(RebootDBClusterResult {
+                db_cluster: Some(convert::cluster(a, &view)),
+            })
+        }
+        Request::FailoverDBCluster(m) => {
+            let view = a
+                .failover_cluster(
+                    r,
+                    &m.db_cluster_identifier,
+                    m.target_db_instance_identifier.as_deref(),
+                )
+                .map_err(domain_error)?;
+            out(FailoverDBClusterResult {
+                db_cluster: Some(convert::cluster(a, &view)),
+            })
+        }
+        Request::CreateDBInstance(m) => {
+            let view = a
+                .create_instance(r, convert::new_instance(m))
+                .map_err(domain_error)?;
+            out(CreateDBInstanceResult {
+                db_instance: Some(convert::instance(&view)),
+            })
+        }
+        Request::DescribeDBInstances(m) => {
+            let filters = convert::filters(m.filters);
+            let page = a
+                .describe_instances(
+                    r,
+                    m.db_instance_identifier.as_deref(),
+                    &filters,
+                    &paging(m.max_records, m.marker),
+                )
+                .map_err(domain_error)?;
+            out(DBInstanceMessage {
+                marker: page.marker,
+                db_instances: Some(page.items.iter().map(convert::instance).collect()),
+            })
+        }
+        Request::DeleteDBInstance(m) => {
+            let view = a
+                .delete_instance(r, &m.db_instance_identifier)
+                .map_err(domain_error)?;
+            out(DeleteDBInstanceResult {
+                db_instance: Some(convert::instance(&view)),
+            })
+        }
+        Request::RebootDBInstance(m) => {
+            let view = a
+                .reboot_instance(r, &m.db_instance_identifier)
+                .map_err(domain_error)?;
+            out(RebootDBInstanceResult {
+                db_instance: Some(convert::instance(&view)),
+            })
+        }
+        Request::CreateDBClusterParameterGroup(m) => {
+            let tags = convert::tags(m.tags);
+            let group = a
+                .create_parameter_group(
+                    r,
+                    &m.db_cluster_parameter_group_name,
+                    &m.db_parameter_group_family,
+                    &m.description,
+                    &tags,
+                )
+                .map_err(domain_error)?;
+            out(CreateDBClusterParameterGroupResult {
+                db_cluster_parameter_group: Some(convert::parameter_group(&group)),
+            })
+        }
+        Request::DescribeDBClusterParameterGroups(m) => {
+            reject_filters(&m.filters)?;
+            let page = a
+                .describe_parameter_groups(
+                    r,
+                    m.db_cluster_parameter_group_name.as_deref(),
+                    &paging(m.max_records, m.marker),
+                )
+                .map_err(domain_error)?;
+            out(DBClusterParameterGroupsMessage {
+                marker: page.marker,
+                db_cluster_parameter_groups: Some(
+                    page.items.iter().map(convert::parameter_group).collect(),
+                ),
+            })
+        }
+        Request::DescribeDBClusterParameters(m) => {
+            reject_filters(&m.filters)?;
+            let page = a
+                .describe_parameters(
+                    r,
+                    &m.db_cluster_parameter_group_name,
+                    m.source.as_deref(),
+                    &paging(m.max_records, m.marker),
+                )
+                .map_err(domain_error)?;
+            out(DBClusterParameterGroupDetails {
+                parameters: Some(page.items.iter().map(convert::parameter).collect()),
+                marker: page.marker,
+            })
+        }
+        Request::ModifyDBClusterParameterGroup(m) => {
+            let changes = convert::parameter_changes(m.parameters)?;
+            let name = a
+                .modify_parameter_group(r, &m.db_cluster_parameter_group_name, &changes)
+                .map_err(domain_error)?;
+            out(DBClusterParameterGroupNameMessage {
+                db_cluster_parameter_group_name: Some(name),
+            })
+        }
+        Request::DeleteDBClusterParameterGroup(m) => {
+            a.delete_parameter_group(r, &m.db_cluster_parameter_group_name)
+                .map_err(domain_error)?;
+            Ok(None)
+        }
+        Request::DescribeEvents(m) => {
+            let page = a
+                .describe_events(r, &convert::event_query(m))
+                .map_err(domain_error)?;
+            out(EventsMessage {
+                marker: page.marker,
+                events: Some(page.items.iter().map(convert::event).collect()),
+            })
+        }
+        Request::AddTagsToResource(m) => {
+            a.add_tags(r, &m.resource_name, &convert::tags(Some(m.tags)))
+                .map_err(domain_error)?;
+            Ok(None)
+        }
+        Request::RemoveTagsFromResource(m) => {
+            a.remove_tags(r, &m.resource_name, &m.tag_keys)
+                .map_err(domain_error)?;
+            Ok(None)
+        }
+        Request::ListTagsForResource(m) => {
+            reject_filters(&m.filters)?;
+            let tags = a.list_tags(r, &m.resource_name).map_err(domain_error)?;
+            out(TagListMessage {
+                tag_list: Some(tags.iter().map(convert::tag).collect()),
+            })
+        }
+        Request::DescribeDBEngineVersions(m) => {
+            reject_filters(&m.filters)?;
+            let page = a
+                .describe_engine_versions(
+                    m.engine.as_deref(),
+                    m.engine_version.as_deref(),
+                    m.db_parameter_group_family.as_deref(),
+                    m.default_only.unwrap_or(false),
+                    &paging(m.max_records, m.marker),
+                )
+                .map_err(domain_error)?;
+            out(DBEngineVersionMessage {
+                marker: page.marker,
+                db_engine_versions: Some(
+                    page.items
+                        .iter()
+                        .map(|v| convert::engine_version(v))
+                        .collect(),
+                ),
+            })
+        }
+        Request::BacktrackDBCluster(_) | Request::DescribeDBClusterBacktracks(_) => {
+            Err(ApiError::new(
+                ErrorCode::InvalidAction,
+                "Backtrack actions are not served by this version of Rewind yet.",
+            ))
+        }
+    }
+}
+
+/// Operations whose `Filters` AWS documents as "not currently supported" reject any filter.
+fn reject_filters(filters: &Option<Vec<rds_api::Filter>>) -> Result<(), ApiError> {
+    match filters.as_deref() {
+        Some([first, ..]) => Err(ApiError::new(
+            ErrorCode::InvalidParameterValue,
+            format!("Unrecognized filter name: {}", first.name),
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_comes_from_the_credential_scope() {
+        let mut h = HeaderMap::new();
+        let p = Params::default();
+        assert_eq!(region_of(&h, &p), "us-east-1");
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static(
+                "AWS4-HMAC-SHA256 Credential=test/20240101/eu-west-1/rds/aws4_request, SignedHeaders=host, Signature=x",
+            ),
+        );
+        assert_eq!(region_of(&h, &p), "eu-west-1");
+    }
+}
