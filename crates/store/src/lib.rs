@@ -61,6 +61,26 @@ pub trait Store: Send + Sync + 'static {
     /// Every entry whose key starts with `prefix`, in key order.
     fn scan_prefix(&self, tree: &str, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>>;
 
+    /// Entries with `start <= key < end`, in key order, at most `limit` of them.
+    fn scan_range(
+        &self,
+        tree: &str,
+        start: &[u8],
+        end: &[u8],
+        limit: usize,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>>;
+
+    /// The entry with the greatest key in `start..=end`, if any.
+    fn last_in_range(
+        &self,
+        tree: &str,
+        start: &[u8],
+        end: &[u8],
+    ) -> Result<Option<(Vec<u8>, Vec<u8>)>>;
+
+    /// Removes every entry of one tree, durably.
+    fn clear_tree(&self, tree: &str) -> Result<()>;
+
     /// Applies `batch` atomically; when this returns `Ok`, the writes survive a crash.
     fn apply(&self, tree: &str, batch: Batch) -> Result<()>;
 

@@ -43,6 +43,49 @@ impl Store for MemoryStore {
             .collect())
     }
 
+    fn scan_range(
+        &self,
+        tree: &str,
+        start: &[u8],
+        end: &[u8],
+        limit: usize,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        if start >= end {
+            return Ok(Vec::new());
+        }
+        let trees = self.lock()?;
+        let Some(t) = trees.get(tree) else {
+            return Ok(Vec::new());
+        };
+        Ok(t.range(start.to_vec()..end.to_vec())
+            .take(limit)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect())
+    }
+
+    fn last_in_range(
+        &self,
+        tree: &str,
+        start: &[u8],
+        end: &[u8],
+    ) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+        if start > end {
+            return Ok(None);
+        }
+        let trees = self.lock()?;
+        let Some(t) = trees.get(tree) else {
+            return Ok(None);
+        };
+        Ok(t.range(start.to_vec()..=end.to_vec())
+            .next_back()
+            .map(|(k, v)| (k.clone(), v.clone())))
+    }
+
+    fn clear_tree(&self, tree: &str) -> Result<()> {
+        self.lock()?.remove(tree);
+        Ok(())
+    }
+
     fn apply(&self, tree: &str, batch: Batch) -> Result<()> {
         let mut trees = self.lock()?;
         let t = trees.entry(tree.to_owned()).or_default();

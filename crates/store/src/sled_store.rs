@@ -43,6 +43,46 @@ impl Store for SledStore {
             .collect()
     }
 
+    fn scan_range(
+        &self,
+        tree: &str,
+        start: &[u8],
+        end: &[u8],
+        limit: usize,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        if start >= end {
+            return Ok(Vec::new());
+        }
+        self.tree(tree)?
+            .range(start..end)
+            .take(limit)
+            .map(|entry| entry.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(err))
+            .collect()
+    }
+
+    fn last_in_range(
+        &self,
+        tree: &str,
+        start: &[u8],
+        end: &[u8],
+    ) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+        if start > end {
+            return Ok(None);
+        }
+        match self.tree(tree)?.range(start..=end).next_back() {
+            None => Ok(None),
+            Some(entry) => entry
+                .map(|(k, v)| Some((k.to_vec(), v.to_vec())))
+                .map_err(err),
+        }
+    }
+
+    fn clear_tree(&self, tree: &str) -> Result<()> {
+        self.db.drop_tree(tree).map_err(err)?;
+        self.db.flush().map_err(err)?;
+        Ok(())
+    }
+
     fn apply(&self, tree: &str, batch: Batch) -> Result<()> {
         let mut sled_batch = sled::Batch::default();
         for (key, value) in batch.ops {

@@ -55,6 +55,38 @@ fn scans_in_key_order_within_prefix(s: &dyn Store) {
     assert!(s.scan_prefix("missing", b"").unwrap().is_empty());
 }
 
+fn ranges_are_half_open_and_last_is_inclusive(s: &dyn Store) {
+    s.apply(
+        "t",
+        batch(&[
+            ("a1", Some("")),
+            ("a2", Some("")),
+            ("a3", Some("")),
+            ("b1", Some("")),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(
+        keys(s.scan_range("t", b"a2", b"b1", 10).unwrap()),
+        vec!["a2", "a3"]
+    );
+    assert_eq!(
+        keys(s.scan_range("t", b"a", b"z", 2).unwrap()),
+        vec!["a1", "a2"]
+    );
+    assert!(s.scan_range("t", b"b", b"a", 10).unwrap().is_empty());
+    let last = |lo: &str, hi: &str| {
+        s.last_in_range("t", lo.as_bytes(), hi.as_bytes())
+            .unwrap()
+            .map(|(k, _)| String::from_utf8(k).unwrap())
+    };
+    assert_eq!(last("a", "a2"), Some("a2".into()));
+    assert_eq!(last("a", "a9"), Some("a3".into()));
+    assert_eq!(last("a3x", "a9"), None);
+    s.clear_tree("t").unwrap();
+    assert!(s.scan_prefix("t", b"").unwrap().is_empty());
+}
+
 fn clear_all_empties_every_tree(s: &dyn Store) {
     s.apply("t1", batch(&[("a", Some("1"))])).unwrap();
     s.apply("t2", batch(&[("b", Some("2"))])).unwrap();
@@ -82,6 +114,11 @@ macro_rules! conformance {
             fn scans_in_key_order_within_prefix() {
                 let (_dir, s) = $make;
                 super::scans_in_key_order_within_prefix(&s);
+            }
+            #[test]
+            fn ranges_are_half_open_and_last_is_inclusive() {
+                let (_dir, s) = $make;
+                super::ranges_are_half_open_and_last_is_inclusive(&s);
             }
             #[test]
             fn clear_all_empties_every_tree() {

@@ -1,0 +1,165 @@
+//! Named scenarios of the volume: the ones the property test finds by chance, spelled out.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use store::{MemoryStore, SledStore, Store};
+use volume::{Error, Retention, Transaction, Volume};
+
+fn t(secs: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(1_800_000_000 + secs, 0).unwrap()
+}
+
+fn put(v: &Volume, key: &str, value: &str, at: i64) {
+    let mut txn = Transaction::new();
+    txn.put(key.as_bytes(), value.as_bytes());
+    v.commit(txn, t(at)).unwrap();
+}
+
+fn value(v: &Volume, key: &str) -> Option<String> {
+    v.get(key.as_bytes())
+        .unwrap()
+        .map(|b| String::from_utf8(b).unwrap())
+}
+
+fn volume() -> Volume {
+    Volume::open(Arc::new(MemoryStore::new()), "v").unwrap()
+}
+
+#[test]
+fn back_then_forward_again_even_after_new_writes_on_the_new_path() {
+    let v = volume();
+    put(&v, "row", "a", 100);
+    put(&v, "row", "b", 200);
+    // Back to 150: "a".
+    let landing = v.backtrack_to("bt1", t(150), t(300)).unwrap();
+    assert_eq!(value(&v, "row").as_deref(), Some("a"));
+    assert_eq!(
+        landing.time(),
+        Some(t(100)),
+        "lands on the last commit at or before the target"
+    );
+    // New write on the new path.
+    put(&v, "row", "c", 400);
+    // Forward to 250: the abandoned path's "b" is still reachable.
+    v.backtrack_to("bt2", t(250), t(500)).unwrap();
+    assert_eq!(value(&v, "row").as_deref(), Some("b"));
+    // And to 450: the state after the new write.
+    v.backtrack_to("bt3", t(450), t(600)).unwrap();
+    assert_eq!(value(&v, "row").as_deref(), Some("c"));
+    // Before anything was written: the empty initial state.
+    v.backtrack_to("bt4", t(50), t(700)).unwrap();
+    assert_eq!(value(&v, "row"), None);
+}
+
+#[test]
+fn a_backtrack_is_applied_once_per_id() {
+    let v = volume();
+    put(&v, "k", "1", 10);
+    put(&v, "k", "2", 20);
+    let first = v.backtrack_to("same", t(15), t(30)).unwrap();
+    put(&v, "k", "3", 40);
+    let again = v.backtrack_to("same", t(15), t(50)).unwrap();
+    assert_eq!(first, again);
+    assert_eq!(
+        value(&v, "k").as_deref(),
+        Some("3"),
+        "a repeated id changes nothing"
+    );
+}
+
+#[test]
+fn cost_follows_changes_since_the_target_not_data_size() {
+    for rows in [10u32, 2000] {
+        let v = volume();
+        let mut bulk = Transaction::new();
+        for n in 0..rows {
+            bulk.put(format!("row{n:06}").into_bytes(), b"x".to_vec());
+        }
+        v.commit(bulk, t(1)).unwrap();
+        for n in 0..25u32 {
+            put(
+                &v,
+                &format!("row{:06}", n % 5),
+                &format!("v{n}"),
+                10 + i64::from(n),
+            );
+        }
+        let landing = v.backtrack_to("bt", t(5), t(100)).unwrap();
+        assert_eq!(
+            landing.undone, 25,
+            "{rows} rows: only the records after the target are read"
+        );
+        assert_eq!(landing.changed_keys, 5);
+        assert_eq!(value(&v, "row000003").as_deref(), Some("x"));
+    }
+}
+
+#[test]
+fn retention_window_and_capacity_limit_the_reach() {
+    let v = volume();
+    v.set_retention(Retention {
+        window_seconds: 100,
+        capacity: None,
+    })
+    .unwrap();
+    put(&v, "k", "old", 0);
+    put(&v, "k", "mid", 80);
+    assert_eq!(v.stats().change_records, 2);
+    v.fold(t(150)).unwrap();
+    assert_eq!(
+        v.stats().change_records,
+        1,
+        "the commit at 0 is older than the window"
+    );
+    assert_eq!(v.stats().folded_until, Some(t(0)));
+    assert!(matches!(
+        v.backtrack_to("x", t(-1), t(160)),
+        Err(Error::BeyondRetention { .. })
+    ));
+    v.backtrack_to("y", t(60), t(170)).unwrap();
+    assert_eq!(
+        value(&v, "k").as_deref(),
+        Some("old"),
+        "the folded base still holds its state"
+    );
+
+    let c = volume();
+    c.set_retention(Retention {
+        window_seconds: 3600,
+        capacity: Some(2),
+    })
+    .unwrap();
+    for n in 0..5 {
+        put(&c, "k", &n.to_string(), n);
+    }
+    let stats = c.stats();
+    assert!(stats.change_records <= 2);
+    assert_eq!(
+        stats.folded_until,
+        Some(t(2)),
+        "capacity cut the window short"
+    );
+}
+
+#[test]
+fn a_backtrack_survives_reopening_and_is_not_repeated() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store: Arc<dyn Store> = Arc::new(SledStore::open(dir.path()).unwrap());
+        let v = Volume::open(store, "v").unwrap();
+        put(&v, "k", "1", 10);
+        put(&v, "k", "2", 20);
+        v.backtrack_to("bt", t(15), t(30)).unwrap();
+    }
+    let store: Arc<dyn Store> = Arc::new(SledStore::open(dir.path()).unwrap());
+    let v = Volume::open(store, "v").unwrap();
+    assert_eq!(value(&v, "k").as_deref(), Some("1"));
+    let before = v.stats();
+    v.backtrack_to("bt", t(15), t(40)).unwrap();
+    assert_eq!(
+        v.stats(),
+        before,
+        "a restart that repeats the backtrack finds it done"
+    );
+}
