@@ -14,6 +14,8 @@ pub enum Error {
     InstanceNotFound(String),
     /// No cluster parameter group by that name (CreateDBCluster/ModifyDBCluster wording).
     ClusterParameterGroupNotFound(String),
+    /// No backtrack by that identifier on the cluster.
+    BacktrackNotFound(String),
     /// No parameter group by that name (parameter-group operations' wording).
     ParameterGroupNotFound(String),
     /// A cluster with that identifier exists already.
@@ -42,12 +44,10 @@ impl Error {
         match self {
             Error::ClusterNotFound(id) => format!("DBCluster {id} not found."),
             Error::InstanceNotFound(id) => format!("DBInstance {id} not found."),
-            Error::ClusterParameterGroupNotFound(name) => {
+            Error::ClusterParameterGroupNotFound(name) | Error::ParameterGroupNotFound(name) => {
                 format!("DBClusterParameterGroup not found: {name}")
             }
-            Error::ParameterGroupNotFound(name) => {
-                format!("DBClusterParameterGroup not found: {name}")
-            }
+            Error::BacktrackNotFound(id) => format!("DBClusterBacktrack {id} not found."),
             Error::ClusterAlreadyExists(_) => "DB Cluster already exists".to_owned(),
             Error::InstanceAlreadyExists(_) => "DB instance already exists".to_owned(),
             Error::ParameterGroupAlreadyExists(name) => {

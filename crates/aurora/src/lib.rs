@@ -23,3 +23,4 @@ pub use service::{
     endpoint_hash, Aurora, ClusterChanges, Config, EventQuery, Filter, NewCluster, NewInstance,
     Page, Paging, ParameterChange,
 };
+pub use volume::{CommitPoint, Transaction, Volume};

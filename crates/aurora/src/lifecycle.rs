@@ -27,7 +27,8 @@ pub fn cluster(status: ClusterStatus) -> Settle<ClusterStatus> {
         // The failover event names the new writer, so the service writes it.
         FailingOver => Settle::To(Available, None),
         Deleting => Settle::Gone,
-        Available | Stopped => Settle::Stay,
+        // A backtrack settles through its own record, not through the cluster's due time.
+        Available | Stopped | Backtracking => Settle::Stay,
     }
 }
 
@@ -40,7 +41,7 @@ pub fn instance(status: InstanceStatus) -> Settle<InstanceStatus> {
         Stopping => Settle::To(Stopped, Some(("notification", "DB instance stopped."))),
         Starting => Settle::To(Available, Some(("notification", "DB instance started."))),
         Deleting => Settle::Gone,
-        Available | Stopped => Settle::Stay,
+        Available | Stopped | Backtracking => Settle::Stay,
     }
 }
 

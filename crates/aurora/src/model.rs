@@ -31,6 +31,8 @@ pub enum ClusterStatus {
     FailingOver,
     /// Restarting its instances.
     Rebooting,
+    /// Rewinding its volume; connections are closed until it is done.
+    Backtracking,
     /// Being deleted; disappears when done.
     Deleting,
 }
@@ -47,6 +49,7 @@ impl ClusterStatus {
             ClusterStatus::Starting => "starting",
             ClusterStatus::FailingOver => "failing-over",
             ClusterStatus::Rebooting => "rebooting",
+            ClusterStatus::Backtracking => "backtracking",
             ClusterStatus::Deleting => "deleting",
         }
     }
@@ -68,6 +71,8 @@ pub enum InstanceStatus {
     Stopped,
     /// Starting with its cluster.
     Starting,
+    /// Paused while its cluster backtracks.
+    Backtracking,
     /// Being deleted; disappears when done.
     Deleting,
 }
@@ -82,6 +87,7 @@ impl InstanceStatus {
             InstanceStatus::Stopping => "stopping",
             InstanceStatus::Stopped => "stopped",
             InstanceStatus::Starting => "starting",
+            InstanceStatus::Backtracking => "backtracking",
             InstanceStatus::Deleting => "deleting",
         }
     }
@@ -161,6 +167,65 @@ pub struct Cluster {
     pub writer: Option<String>,
     /// The instance a running failover promotes.
     pub failover_target: Option<String>,
+    /// Set by the fault endpoint: the next backtrack fails and leaves the data untouched.
+    #[serde(default)]
+    pub fail_next_backtrack: bool,
+    /// Whether the actual backtrack window is currently shorter than the target (so the
+    /// RDS-EVENT-0131/0132 pair is emitted once per change).
+    #[serde(default)]
+    pub window_short: bool,
+}
+
+/// Where a backtrack stands, as AWS sends it on the wire (upper case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BacktrackStatus {
+    /// Accepted, waiting to be applied.
+    Pending,
+    /// Being applied: the cluster is paused.
+    Applying,
+    /// Done: the volume holds the state at `BacktrackTo`.
+    Completed,
+    /// Gave up; the data is as it was before the request.
+    Failed,
+}
+
+impl BacktrackStatus {
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BacktrackStatus::Pending => "PENDING",
+            BacktrackStatus::Applying => "APPLYING",
+            BacktrackStatus::Completed => "COMPLETED",
+            BacktrackStatus::Failed => "FAILED",
+        }
+    }
+}
+
+/// One BacktrackDBCluster request and its progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Backtrack {
+    /// Region.
+    pub region: String,
+    /// The cluster rewound.
+    pub cluster_id: String,
+    /// BacktrackIdentifier (a UUID).
+    pub id: String,
+    /// Creation order, for newest-first listing and paging.
+    pub seq: u64,
+    /// The time requested (or the earliest time, when the request allowed falling back to it).
+    pub target: DateTime<Utc>,
+    /// The consistent time actually landed on, once completed.
+    pub landed_at: Option<DateTime<Utc>>,
+    /// When applying started (BacktrackedFrom).
+    pub backtracked_from: Option<DateTime<Utc>>,
+    /// BacktrackRequestCreationTime.
+    pub requested_at: DateTime<Utc>,
+    /// Where it stands.
+    pub status: BacktrackStatus,
+    /// When the next step is due.
+    pub due: Option<DateTime<Utc>>,
+    /// Why it failed, for the event.
+    pub failure: Option<String>,
 }
 
 /// A DB instance of a cluster: writer or reader over the cluster's volume.
@@ -289,6 +354,8 @@ pub struct ClusterView {
     pub members: Vec<Member>,
     /// Earliest time a backtrack may target, when backtrack is enabled.
     pub earliest_backtrack_time: Option<DateTime<Utc>>,
+    /// Change records the volume keeps for backtrack, when backtrack is enabled.
+    pub backtrack_change_records: Option<u64>,
 }
 
 /// A member row of a cluster.

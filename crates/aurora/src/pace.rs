@@ -24,6 +24,10 @@ pub enum Step {
     DeleteCluster,
     /// An instance being deleted.
     DeleteInstance,
+    /// A backtrack waiting to be applied (PENDING).
+    BacktrackStart,
+    /// A backtrack being applied (APPLYING), before the volume rewinds.
+    BacktrackApply,
 }
 
 /// A profile of transition durations.
@@ -51,6 +55,8 @@ impl Pace {
                 Step::Reboot => 60,
                 Step::DeleteCluster => 120,
                 Step::DeleteInstance => 300,
+                Step::BacktrackStart => 15,
+                Step::BacktrackApply => 60,
             }),
         }
     }

@@ -6,13 +6,14 @@
 //! answers. Transitions in time are a status plus a due time on the record itself, so a restart
 //! reloads them with everything else and the driver picks them up where they were.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use store::{Batch, Store};
 use tokio::sync::Notify;
+use volume::{CommitPoint, Retention, Transaction, Volume};
 
 use crate::catalog::{self, EngineVersion};
 use crate::env::Env;
@@ -34,6 +35,9 @@ pub struct Config {
     pub account_id: String,
     /// How long transitions take.
     pub pace: Pace,
+    /// Most change records a cluster's volume keeps for backtrack; `None` for no cap. With a
+    /// cap, heavy writes make the actual backtrack window shorter than the target.
+    pub backtrack_capacity: Option<u64>,
 }
 
 /// A page of a Describe result; `marker` is set only when more records follow.
@@ -217,6 +221,7 @@ struct State {
     instances: BTreeMap<Key, Instance>,
     groups: BTreeMap<Key, ParameterGroup>,
     events: BTreeMap<u64, Event>,
+    backtracks: BTreeMap<Key, Backtrack>,
 }
 
 /// The Aurora control plane. Cheap to clone; clones share one state.
@@ -232,6 +237,16 @@ struct Inner {
     state: Mutex<State>,
     /// Wakes the driver when a new due time may be earlier than the one it sleeps for.
     wake: Notify,
+    /// Open storage volumes by cluster resource id (opening one reads its meta once).
+    volumes: Mutex<HashMap<String, Arc<Volume>>>,
+}
+
+/// A backtrack the driver applies to a volume outside the state lock.
+struct BacktrackJob {
+    key: Key,
+    volume: Arc<Volume>,
+    target: DateTime<Utc>,
+    fail: bool,
 }
 
 /// What one mutation touched, so exactly those records are written.
@@ -241,6 +256,7 @@ struct Touched {
     instances: BTreeSet<Key>,
     groups: BTreeSet<Key>,
     events: BTreeSet<u64>,
+    backtracks: BTreeSet<Key>,
 }
 
 /// A mutation in progress: the state, the time it happens at, and what it touched.
@@ -341,6 +357,9 @@ impl Aurora {
             } else if k.starts_with("group/") {
                 let g: ParameterGroup = serde_json::from_slice(&v).map_err(bad)?;
                 state.groups.insert(key(&g.region, &g.name), g);
+            } else if k.starts_with("backtrack/") {
+                let b: Backtrack = serde_json::from_slice(&v).map_err(bad)?;
+                state.backtracks.insert(key(&b.region, &b.id), b);
             } else if k.starts_with("event/") {
                 let e: Event = serde_json::from_slice(&v).map_err(bad)?;
                 state.events.insert(e.seq, e);
@@ -356,6 +375,7 @@ impl Aurora {
                 store,
                 state: Mutex::new(state),
                 wake: Notify::new(),
+                volumes: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -501,7 +521,12 @@ impl Aurora {
                 tags: merge_tags(Vec::new(), &req.tags),
                 writer: None,
                 failover_target: None,
+                fail_next_backtrack: false,
+                window_short: false,
             };
+            tx.inner
+                .volume(&cluster)?
+                .set_retention(tx.inner.retention(&cluster))?;
             tx.state.clusters.insert(k.clone(), cluster);
             tx.touched.clusters.insert(k.clone());
             Ok(tx.cluster_view(&k))
@@ -670,6 +695,11 @@ impl Aurora {
             }
             c.status = ClusterStatus::Modifying;
             c.due = Some(deadline);
+            if window.is_some() {
+                let v = tx.inner.volume(&c)?;
+                v.set_retention(tx.inner.retention(&c))?;
+                v.fold(tx.now)?;
+            }
             if target_key != k {
                 c.id = target_key.1.clone();
                 tx.remove_cluster(&k);
@@ -681,6 +711,21 @@ impl Aurora {
                     if let Some(i) = tx.instance_mut(&ik) {
                         i.cluster_id = target_key.1.clone();
                     }
+                }
+                let backtracks: Vec<Key> = tx
+                    .state
+                    .backtracks
+                    .iter()
+                    .filter(|(_, b)| b.region == region && b.cluster_id == id)
+                    .map(|(bk, _)| bk.clone())
+                    .collect();
+                for bk in backtracks {
+                    tx.state
+                        .backtracks
+                        .get_mut(&bk)
+                        .expect("listed above")
+                        .cluster_id = target_key.1.clone();
+                    tx.touched.backtracks.insert(bk);
                 }
             }
             tx.state.clusters.insert(target_key.clone(), c);
@@ -1425,9 +1470,10 @@ impl Aurora {
         self.inner.store.clear_all()?;
         *state = State::default();
         self.inner
-            .env
-            .clock
-            .set_offset_ms(self.inner.env.clock.offset_ms());
+            .volumes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
         drop(state);
         self.persist_clock()?;
         self.inner.wake.notify_one();
@@ -1448,12 +1494,20 @@ impl Aurora {
         Ok(self.inner.store.apply(TREE, batch)?)
     }
 
-    /// Drives transitions in time forever: settles everything due, then sleeps until the next
-    /// due time or until a mutation wakes it. Spawn it once per service.
+    /// Drives transitions in time forever: settles everything due, applies due backtracks to
+    /// their volumes, then sleeps until the next due time or until a mutation wakes it. Spawn it
+    /// once per service.
     pub async fn run_driver(self) {
         loop {
             let next = match self.settle_due() {
-                Ok(next) => next,
+                Ok((next, jobs)) if !jobs.is_empty() => {
+                    for job in jobs {
+                        self.apply_backtrack(job).await;
+                    }
+                    let _ = next;
+                    continue;
+                }
+                Ok((next, _)) => next,
                 Err(e) => {
                     tracing::error!(error = %e, "settling due transitions failed; retrying");
                     Some(self.inner.env.clock.now() + TimeDelta::seconds(1))
@@ -1472,8 +1526,9 @@ impl Aurora {
         }
     }
 
-    /// Settles every transition due by now; returns the next due time, if any.
-    pub fn settle_due(&self) -> Result<Option<DateTime<Utc>>> {
+    /// Settles every transition due by now. Returns the next due time and the backtracks whose
+    /// volume work is due (run by the caller outside the state lock).
+    fn settle_due(&self) -> Result<(Option<DateTime<Utc>>, Vec<BacktrackJob>)> {
         let mut state = self.lock();
         let now = self.inner.env.clock.now();
         let mut tx = Tx {
@@ -1483,7 +1538,9 @@ impl Aurora {
             inner: &self.inner,
         };
         tx.settle();
+        let volume_due = tx.settle_retention()?;
         tx.prune_events();
+        let jobs = tx.backtrack_jobs()?;
         let batch = tx.batch()?;
         if !batch.is_empty() {
             self.inner.store.apply(TREE, batch)?;
@@ -1493,8 +1550,282 @@ impl Aurora {
             .values()
             .filter_map(|c| c.due)
             .chain(state.instances.values().filter_map(|i| i.due))
+            .chain(state.backtracks.values().filter_map(|b| b.due))
+            .chain(volume_due)
             .min();
-        Ok(next)
+        Ok((next, jobs))
+    }
+
+    /// Runs one backtrack's volume work off the async workers, then records the outcome.
+    async fn apply_backtrack(&self, job: BacktrackJob) {
+        let outcome = if job.fail {
+            Err("the fault injected through /_rewind/faults".to_owned())
+        } else {
+            let (volume, id, target, now) = (
+                job.volume.clone(),
+                job.key.1.clone(),
+                job.target,
+                self.inner.env.clock.now(),
+            );
+            match tokio::task::spawn_blocking(move || volume.backtrack_to(&id, target, now)).await {
+                Ok(Ok(landing)) => Ok(landing),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(e) => Err(format!("the backtrack task stopped: {e}")),
+            }
+        };
+        if let Err(e) = self.finish_backtrack(&job.key, outcome) {
+            tracing::error!(error = %e, backtrack = job.key.1, "recording the backtrack outcome failed; will retry");
+        }
+    }
+
+    fn finish_backtrack(
+        &self,
+        k: &Key,
+        outcome: std::result::Result<volume::Landing, String>,
+    ) -> Result<()> {
+        self.mutate(|tx| {
+            let Some(bt) = tx.state.backtracks.get(k).cloned() else {
+                return Ok(());
+            };
+            if bt.status != BacktrackStatus::Applying {
+                return Ok(());
+            }
+            let ck = key(&bt.region, &bt.cluster_id);
+            let arn = tx.arn("cluster", &bt.region, &bt.cluster_id);
+            let mut done = bt.clone();
+            done.due = None;
+            let message = match outcome {
+                Ok(landing) => {
+                    let at = landing.time().unwrap_or(bt.target);
+                    done.status = BacktrackStatus::Completed;
+                    done.landed_at = Some(at);
+                    format!(
+                        "Backtrack {} completed: the cluster is at {} ({} change records undone).",
+                        bt.id,
+                        rds_time(at),
+                        landing.undone
+                    )
+                }
+                Err(reason) => {
+                    done.status = BacktrackStatus::Failed;
+                    done.failure = Some(reason.clone());
+                    format!(
+                        "Backtrack {} failed: {reason}. The data is as it was before the request.",
+                        bt.id
+                    )
+                }
+            };
+            tx.state.backtracks.insert(k.clone(), done);
+            tx.touched.backtracks.insert(k.clone());
+            if let Some(c) = tx.cluster_mut(&ck) {
+                c.status = ClusterStatus::Available;
+                c.fail_next_backtrack = false;
+            }
+            let members: Vec<Key> = tx
+                .members_of(&bt.region, &bt.cluster_id)
+                .filter(|i| i.status == InstanceStatus::Backtracking)
+                .map(|i| key(&i.region, &i.id))
+                .collect();
+            for ik in members {
+                tx.instance_mut(&ik).expect("member exists").status = InstanceStatus::Available;
+            }
+            tx.event(
+                &bt.region,
+                &bt.cluster_id,
+                SourceType::DbCluster,
+                arn,
+                "backtrack",
+                message,
+            );
+            Ok(())
+        })
+    }
+
+    // ----- backtrack ------------------------------------------------------------------------
+
+    /// BacktrackDBCluster: validates, records the backtrack as PENDING, pauses the cluster and
+    /// answers at once; the driver applies it in time.
+    pub fn backtrack_cluster(
+        &self,
+        region: &str,
+        id: &str,
+        to: DateTime<Utc>,
+        force: bool,
+        use_earliest: bool,
+    ) -> Result<Backtrack> {
+        let id = self.resource_name(region, id, "cluster");
+        let start_due = self.inner.env.clock.now() + self.pace(Step::BacktrackStart);
+        self.mutate(|tx| {
+            let k = key(region, &id);
+            let c = tx.state.clusters.get(&k).ok_or_else(|| Error::ClusterNotFound(id.clone()))?.clone();
+            if let Some(version) = catalog::engine_version(&c.engine, &c.engine_version) {
+                check_backtrack_supported(version, &c.engine_mode)?;
+            }
+            if c.backtrack_window.is_none_or(|w| w <= 0) {
+                return Err(Error::InvalidClusterState(format!(
+                    "Backtrack is not enabled for DB cluster {id}. It can only be enabled when the cluster is created."
+                )));
+            }
+            expect_cluster(&c, &[ClusterStatus::Available])?;
+            if to > tx.now {
+                return Err(Error::InvalidParameterValue(format!(
+                    "The BacktrackTo time {} is in the future. The current time is {}.",
+                    rds_time(to),
+                    rds_time(tx.now)
+                )));
+            }
+            let volume = tx.inner.volume(&c)?;
+            let earliest = earliest_backtrack_time(&c, volume.stats().folded_until, tx.now).unwrap_or(c.created_at);
+            let target = if to >= earliest {
+                to
+            } else if use_earliest {
+                earliest
+            } else {
+                return Err(Error::InvalidParameterValue(format!(
+                    "The BacktrackTo time {} is earlier than the earliest backtrack time {} of DB cluster {id}. \
+                     Set UseEarliestTimeOnPointInTimeUnavailable to backtrack to the earliest time instead.",
+                    rds_time(to),
+                    rds_time(earliest)
+                )));
+            };
+            let binlog = group_values(tx.state, region, &c.parameter_group)
+                .and_then(|vals| vals.into_iter().find(|p| p.spec.name == "binlog_format"))
+                .and_then(|p| p.value)
+                .unwrap_or_else(|| "OFF".to_owned());
+            if !binlog.eq_ignore_ascii_case("OFF") && !force {
+                return Err(Error::InvalidClusterState(format!(
+                    "Binary logging is enabled for DB cluster {id} (binlog_format={binlog}). A backtrack \
+                     writes no binary log entries and breaks binlog replication; set Force to backtrack anyway."
+                )));
+            }
+            let seq = tx.state.backtracks.values().map(|b| b.seq).max().unwrap_or(0) + 1;
+            let backtrack = Backtrack {
+                region: region.to_owned(),
+                cluster_id: id.clone(),
+                id: tx.inner.env.ids.uuid(),
+                seq,
+                target,
+                landed_at: None,
+                backtracked_from: None,
+                requested_at: tx.now,
+                status: BacktrackStatus::Pending,
+                due: Some(start_due),
+                failure: None,
+            };
+            let bk = key(region, &backtrack.id);
+            tx.state.backtracks.insert(bk.clone(), backtrack.clone());
+            tx.touched.backtracks.insert(bk);
+            tx.cluster_mut(&k).expect("checked above").status = ClusterStatus::Backtracking;
+            let members: Vec<Key> = tx
+                .members_of(region, &id)
+                .filter(|i| i.status != InstanceStatus::Deleting)
+                .map(|i| key(region, &i.id))
+                .collect();
+            for ik in members {
+                tx.instance_mut(&ik).expect("member exists").status = InstanceStatus::Backtracking;
+            }
+            let arn = tx.arn("cluster", region, &id);
+            tx.event(
+                region,
+                &id,
+                SourceType::DbCluster,
+                arn,
+                "backtrack",
+                format!("Backtrack {} to {} requested.", backtrack.id, rds_time(target)),
+            );
+            Ok(backtrack)
+        })
+    }
+
+    /// DescribeDBClusterBacktracks: newest first.
+    pub fn describe_backtracks(
+        &self,
+        region: &str,
+        cluster_id: &str,
+        backtrack_id: Option<&str>,
+        filters: &[Filter],
+        paging: &Paging,
+    ) -> Result<Page<Backtrack>> {
+        let cluster_id = self.resource_name(region, cluster_id, "cluster");
+        let filters = filter_values(
+            filters,
+            &["db-cluster-backtrack-id", "db-cluster-backtrack-status"],
+        )?;
+        let list = self.read(|state, _| {
+            if !state.clusters.contains_key(&key(region, &cluster_id)) {
+                return Err(Error::ClusterNotFound(cluster_id.clone()));
+            }
+            let mut list: Vec<Backtrack> = state
+                .backtracks
+                .values()
+                .filter(|b| b.region == region && b.cluster_id == cluster_id)
+                .cloned()
+                .collect();
+            if let Some(wanted) = backtrack_id {
+                list.retain(|b| b.id.eq_ignore_ascii_case(wanted));
+                if list.is_empty() {
+                    return Err(Error::BacktrackNotFound(wanted.to_owned()));
+                }
+            }
+            list.retain(|b| {
+                filters.iter().all(|(name, values)| match *name {
+                    "db-cluster-backtrack-id" => {
+                        values.iter().any(|v| v.eq_ignore_ascii_case(&b.id))
+                    }
+                    _ => values
+                        .iter()
+                        .any(|v| v.eq_ignore_ascii_case(b.status.as_str())),
+                })
+            });
+            list.sort_by_key(|b| std::cmp::Reverse(b.seq));
+            Ok(list)
+        })?;
+        paginate(list, |b| format!("{:020}", u64::MAX - b.seq), paging)
+    }
+
+    /// Commits a transaction to a cluster's volume at the current time: the write path of the
+    /// data plane (and of tests until it exists). Refused unless the cluster accepts writes.
+    pub fn commit(
+        &self,
+        region: &str,
+        cluster_id: &str,
+        txn: Transaction,
+    ) -> Result<Option<CommitPoint>> {
+        let volume = self.read(|state, _| {
+            let c = state
+                .clusters
+                .get(&key(region, cluster_id))
+                .ok_or_else(|| Error::ClusterNotFound(cluster_id.to_owned()))?;
+            expect_cluster(c, &[ClusterStatus::Available, ClusterStatus::Modifying])?;
+            self.inner.volume(c)
+        })?;
+        let point = volume.commit(txn, self.inner.env.clock.now())?;
+        self.inner.wake.notify_one();
+        Ok(point)
+    }
+
+    /// A cluster's storage volume, for reading.
+    pub fn volume(&self, region: &str, cluster_id: &str) -> Result<Arc<Volume>> {
+        self.read(|state, _| {
+            let c = state
+                .clusters
+                .get(&key(region, cluster_id))
+                .ok_or_else(|| Error::ClusterNotFound(cluster_id.to_owned()))?;
+            self.inner.volume(c)
+        })
+    }
+
+    /// Makes the next backtrack of a cluster fail (the fault endpoint), so users can rehearse
+    /// their runbook's error path.
+    pub fn fail_next_backtrack(&self, region: &str, cluster_id: &str) -> Result<()> {
+        let cluster_id = self.resource_name(region, cluster_id, "cluster");
+        self.mutate(|tx| {
+            let k = key(region, &cluster_id);
+            tx.cluster_mut(&k)
+                .ok_or_else(|| Error::ClusterNotFound(cluster_id.clone()))?
+                .fail_next_backtrack = true;
+            Ok(())
+        })
     }
 
     // ----- helpers --------------------------------------------------------------------------
@@ -1540,6 +1871,59 @@ impl Aurora {
             });
         }
         Ok(res)
+    }
+}
+
+impl Inner {
+    /// The storage volume of a cluster, opened once and shared.
+    fn volume(&self, c: &Cluster) -> Result<Arc<Volume>> {
+        let mut volumes = self.volumes.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(v) = volumes.get(&c.resource_id) {
+            return Ok(v.clone());
+        }
+        let v = Arc::new(
+            Volume::open(self.store.clone(), &format!("volume/{}", c.resource_id))
+                .map_err(|e| Error::Internal(e.to_string()))?,
+        );
+        volumes.insert(c.resource_id.clone(), v.clone());
+        Ok(v)
+    }
+
+    /// How much history a cluster's volume keeps: its backtrack window (none when backtrack is
+    /// off), capped by the configured change-record capacity.
+    fn retention(&self, c: &Cluster) -> Retention {
+        match c.backtrack_window {
+            Some(w) if w > 0 => Retention {
+                window_seconds: w,
+                capacity: self.config.backtrack_capacity,
+            },
+            _ => Retention {
+                window_seconds: 0,
+                capacity: None,
+            },
+        }
+    }
+}
+
+impl From<volume::Error> for Error {
+    fn from(e: volume::Error) -> Self {
+        Error::Internal(format!("storage volume: {e}"))
+    }
+}
+
+/// The earliest time a backtrack can reach: the target window back from now (not before the
+/// cluster existed), moved later when retention had to fold history inside the window.
+fn earliest_backtrack_time(
+    c: &Cluster,
+    folded_until: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    match c.backtrack_window {
+        Some(w) if w > 0 => {
+            let by_window = std::cmp::max(c.created_at, now - TimeDelta::seconds(w));
+            Some(folded_until.map_or(by_window, |f| std::cmp::max(by_window, f)))
+        }
+        _ => None,
     }
 }
 
@@ -1694,9 +2078,110 @@ impl Tx<'_> {
         view_group(self.inner, self.state, region, name)
     }
 
+    /// Backtracks whose volume work is due.
+    fn backtrack_jobs(&self) -> Result<Vec<BacktrackJob>> {
+        let mut jobs = Vec::new();
+        for (k, b) in &self.state.backtracks {
+            if b.status != BacktrackStatus::Applying || b.due.is_none_or(|d| d > self.now) {
+                continue;
+            }
+            let Some(c) = self.state.clusters.get(&key(&b.region, &b.cluster_id)) else {
+                continue;
+            };
+            jobs.push(BacktrackJob {
+                key: k.clone(),
+                volume: self.inner.volume(c)?,
+                target: b.target,
+                fail: c.fail_next_backtrack,
+            });
+        }
+        Ok(jobs)
+    }
+
+    /// Folds what retention gives up by now, and emits RDS-EVENT-0131/0132 on the writer when
+    /// the actual window falls short of the target or recovers. Returns when to look again.
+    fn settle_retention(&mut self) -> Result<Option<DateTime<Utc>>> {
+        let mut next: Option<DateTime<Utc>> = None;
+        let enabled: Vec<Key> = self
+            .state
+            .clusters
+            .iter()
+            .filter(|(_, c)| c.backtrack_window.is_some_and(|w| w > 0))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in enabled {
+            let c = self.state.clusters[&k].clone();
+            let window = TimeDelta::seconds(c.backtrack_window.unwrap_or(0));
+            let volume = self.inner.volume(&c)?;
+            volume.fold(self.now)?;
+            let stats = volume.stats();
+            let by_window = std::cmp::max(c.created_at, self.now - window);
+            let short = stats.folded_until.is_some_and(|f| f > by_window);
+            for at in [
+                stats.oldest_retained.map(|t| t + window),
+                stats.folded_until.filter(|_| short).map(|f| f + window),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                next = Some(next.map_or(at, |n| n.min(at)));
+            }
+            if short != c.window_short {
+                self.cluster_mut(&k).expect("listed above").window_short = short;
+                if let Some(writer) = c.writer.clone() {
+                    let arn = self.arn("db", &c.region, &writer);
+                    let message = if short {
+                        "The actual Backtrack window is smaller than the target Backtrack window you specified. \
+                         Consider reducing the number of hours in your target Backtrack window."
+                    } else {
+                        "The actual Backtrack window is the same as the target Backtrack window."
+                    };
+                    self.event(
+                        &c.region,
+                        &writer,
+                        SourceType::DbInstance,
+                        arn,
+                        "backtrack",
+                        message.to_owned(),
+                    );
+                }
+            }
+        }
+        Ok(next)
+    }
+
     /// Moves every resource whose due time has come to its next status.
     fn settle(&mut self) {
         let now = self.now;
+        let due_backtracks: Vec<Key> = self
+            .state
+            .backtracks
+            .iter()
+            .filter(|(_, b)| {
+                b.status == BacktrackStatus::Pending && b.due.is_some_and(|d| d <= now)
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        let apply = TimeDelta::from_std(self.inner.config.pace.duration(Step::BacktrackApply))
+            .unwrap_or_default();
+        for k in due_backtracks {
+            let b = self.state.backtracks.get_mut(&k).expect("listed above");
+            b.status = BacktrackStatus::Applying;
+            b.backtracked_from = Some(now);
+            b.due = Some(now + apply);
+            let (region, cluster, id) = (b.region.clone(), b.cluster_id.clone(), b.id.clone());
+            self.touched.backtracks.insert(k);
+            let arn = self.arn("cluster", &region, &cluster);
+            self.event(
+                &region,
+                &cluster,
+                SourceType::DbCluster,
+                arn,
+                "backtrack",
+                format!("Backtrack {id} started: connections are closed until it completes."),
+            );
+        }
+
         let due_instances: Vec<Key> = self
             .state
             .instances
@@ -1793,6 +2278,27 @@ impl Tx<'_> {
                     }
                 }
                 Settle::Gone => {
+                    if let Ok(v) = self.inner.volume(&c) {
+                        if let Err(e) = v.destroy() {
+                            tracing::warn!(error = %e, cluster = c.id, "could not free the volume");
+                        }
+                        self.inner
+                            .volumes
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .remove(&c.resource_id);
+                    }
+                    let gone: Vec<Key> = self
+                        .state
+                        .backtracks
+                        .iter()
+                        .filter(|(_, b)| b.region == c.region && b.cluster_id == c.id)
+                        .map(|(bk, _)| bk.clone())
+                        .collect();
+                    for bk in gone {
+                        self.state.backtracks.remove(&bk);
+                        self.touched.backtracks.insert(bk);
+                    }
                     self.remove_cluster(&k);
                     self.event(
                         &c.region,
@@ -1835,6 +2341,13 @@ impl Tx<'_> {
                 None => b.delete(sk),
             }
         }
+        for k in &self.touched.backtracks {
+            let sk = format!("backtrack/{}/{}", k.0, k.1);
+            match self.state.backtracks.get(k) {
+                Some(bt) => b.put(sk, json(serde_json::to_vec(bt))?),
+                None => b.delete(sk),
+            }
+        }
         for seq in &self.touched.events {
             let sk = format!("event/{seq:020}");
             match self.state.events.get(seq) {
@@ -1858,10 +2371,11 @@ fn view_cluster(inner: &Inner, state: &State, c: &Cluster, now: DateTime<Utc>) -
     members.sort_by(|a, b| {
         (!is_writer(a), a.created_at, &a.id).cmp(&(!is_writer(b), b.created_at, &b.id))
     });
-    let earliest_backtrack_time = match c.backtrack_window {
-        Some(w) if w > 0 => Some(std::cmp::max(c.created_at, now - TimeDelta::seconds(w))),
-        _ => None,
-    };
+    let stats = inner.volume(c).ok().map(|v| v.stats());
+    let enabled = c.backtrack_window.is_some_and(|w| w > 0);
+    let earliest_backtrack_time =
+        earliest_backtrack_time(c, stats.and_then(|s| s.folded_until), now);
+    let backtrack_change_records = stats.filter(|_| enabled).map(|s| s.change_records);
     ClusterView {
         arn: format!(
             "arn:aws:rds:{}:{}:cluster:{}",
@@ -1878,6 +2392,7 @@ fn view_cluster(inner: &Inner, state: &State, c: &Cluster, now: DateTime<Utc>) -
             })
             .collect(),
         earliest_backtrack_time,
+        backtrack_change_records,
         cluster: c.clone(),
     }
 }
@@ -2070,4 +2585,9 @@ fn expect_cluster(c: &Cluster, allowed: &[ClusterStatus]) -> Result<()> {
         c.status.as_str(),
         expected.join(",")
     )))
+}
+
+/// A timestamp as messages show it.
+fn rds_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }

@@ -1,71 +1,14 @@
 //! Domain scenarios under a paused tokio clock: transitions take their paced time without any
 //! real sleeping, and restarts reopen the same sled directory.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use aurora::*;
-use chrono::{DateTime, Utc};
-use store::{MemoryStore, SledStore, Store};
-
-const R: &str = "us-east-1";
-
-fn epoch() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
-        .unwrap()
-        .to_utc()
-}
-
-fn service(store: Arc<dyn Store>, pace: Pace) -> Aurora {
-    service_with_driver(store, pace).0
-}
-
-fn service_with_driver(store: Arc<dyn Store>, pace: Pace) -> (Aurora, tokio::task::JoinHandle<()>) {
-    let aurora = Aurora::open(
-        Env::new(epoch(), 42),
-        Config {
-            account_id: "000000000000".into(),
-            pace,
-        },
-        store,
-    )
-    .unwrap();
-    let driver = tokio::spawn(aurora.clone().run_driver());
-    (aurora, driver)
-}
-
-fn new_cluster(id: &str) -> NewCluster {
-    NewCluster {
-        id: id.into(),
-        engine: "aurora-mysql".into(),
-        engine_version: Some("8.0.mysql_aurora.3.05.2".into()),
-        master_username: Some("admin".into()),
-        master_password: Some("secret123".into()),
-        backtrack_window: Some(86400),
-        ..Default::default()
-    }
-}
-
-fn new_instance(id: &str, cluster: &str) -> NewInstance {
-    NewInstance {
-        id: id.into(),
-        cluster_id: Some(cluster.into()),
-        class: "db.r6g.large".into(),
-        engine: "aurora-mysql".into(),
-        ..Default::default()
-    }
-}
-
-fn cluster(a: &Aurora, id: &str) -> ClusterView {
-    a.describe_clusters(R, Some(id), &[], &Paging::default())
-        .unwrap()
-        .items
-        .remove(0)
-}
-
-async fn wait(d: Duration) {
-    tokio::time::sleep(d).await;
-}
+use common::*;
+use store::{MemoryStore, SledStore};
 
 #[tokio::test(start_paused = true)]
 async fn walkthrough_creates_writer_and_reader_and_settles_in_time() {
@@ -395,7 +338,7 @@ async fn transitions_in_flight_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     {
         let store = Arc::new(SledStore::open(dir.path()).unwrap());
-        let (a, driver) = service_with_driver(store, Pace::Realistic);
+        let (a, driver) = service_with(store, Pace::Realistic, None);
         a.create_cluster(R, new_cluster("c")).unwrap();
         a.add_tags(
             R,

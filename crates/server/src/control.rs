@@ -28,6 +28,56 @@ pub async fn reset(State(state): State<AppState>) -> Response {
     }
 }
 
+/// Body of `POST /_rewind/faults`.
+#[derive(Debug, Deserialize)]
+pub struct Fault {
+    /// The cluster identifier.
+    cluster: String,
+    /// Its region (default `us-east-1`).
+    #[serde(default = "default_region")]
+    region: String,
+    /// Make the cluster's next backtrack fail (the only fault so far; must be `true`).
+    fail_next_backtrack: bool,
+}
+
+fn default_region() -> String {
+    "us-east-1".to_owned()
+}
+
+/// `POST /_rewind/faults` with `{"cluster": "c", "fail_next_backtrack": true}`: the next
+/// backtrack of that cluster ends `FAILED`, the cluster back to `available`, data untouched.
+pub async fn inject_fault(State(state): State<AppState>, body: axum::body::Bytes) -> Response {
+    let fault: Fault = match serde_json::from_slice(&body) {
+        Ok(f) => f,
+        Err(e) => {
+            let message = format!(
+                "expected a JSON body {{\"cluster\": \"ID\", \"region\": \"us-east-1\", \"fail_next_backtrack\": true}}: {e}"
+            );
+            return (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response();
+        }
+    };
+    if !fault.fail_next_backtrack {
+        let message = "fail_next_backtrack must be true (it is the only fault Rewind injects)";
+        return (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response();
+    }
+    match state
+        .aurora
+        .fail_next_backtrack(&fault.region, &fault.cluster)
+    {
+        Ok(()) => {
+            Json(json!({ "cluster": fault.cluster, "fail_next_backtrack": true })).into_response()
+        }
+        Err(e @ aurora::Error::ClusterNotFound(_)) => {
+            (StatusCode::NOT_FOUND, Json(json!({ "error": e.message() }))).into_response()
+        }
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({ "error": e.message() })),
+        )
+            .into_response(),
+    }
+}
+
 /// `GET /_rewind/clock`: Rewind's current time.
 pub async fn get_clock(State(state): State<AppState>) -> Response {
     let now = state.aurora.env().clock.now();

@@ -17,6 +17,7 @@ pub fn domain_error(e: domain::Error) -> ApiError {
         E::InstanceNotFound(_) => ErrorCode::DBInstanceNotFoundFault,
         E::ClusterParameterGroupNotFound(_) => ErrorCode::DBClusterParameterGroupNotFoundFault,
         E::ParameterGroupNotFound(_) => ErrorCode::DBParameterGroupNotFoundFault,
+        E::BacktrackNotFound(_) => ErrorCode::DBClusterBacktrackNotFoundFault,
         E::ClusterAlreadyExists(_) => ErrorCode::DBClusterAlreadyExistsFault,
         E::InstanceAlreadyExists(_) => ErrorCode::DBInstanceAlreadyExistsFault,
         E::ParameterGroupAlreadyExists(_) => ErrorCode::DBParameterGroupAlreadyExistsFault,
@@ -198,7 +199,6 @@ pub fn cluster(a: &domain::Aurora, v: &domain::ClusterView) -> wire::DBCluster {
             promotion_tier: Some(m.promotion_tier),
         })
         .collect();
-    let backtrack_enabled = c.backtrack_window.is_some_and(|w| w > 0);
     wire::DBCluster {
         allocated_storage: Some(1),
         availability_zones: Some(c.availability_zones.clone()),
@@ -241,7 +241,7 @@ pub fn cluster(a: &domain::Aurora, v: &domain::ClusterView) -> wire::DBCluster {
         cluster_create_time: Some(c.created_at),
         earliest_backtrack_time: v.earliest_backtrack_time,
         backtrack_window: c.backtrack_window,
-        backtrack_consumed_change_records: backtrack_enabled.then_some(0),
+        backtrack_consumed_change_records: v.backtrack_change_records.map(|n| n as i64),
         enabled_cloudwatch_logs_exports: (!c.log_exports.is_empty()).then(|| c.log_exports.clone()),
         engine_mode: Some(c.engine_mode.clone()),
         storage_type: Some("aurora".to_owned()),
@@ -373,6 +373,19 @@ pub fn event(e: &domain::Event) -> wire::Event {
         event_categories: Some(e.categories.clone()),
         date: Some(e.date),
         source_arn: Some(e.source_arn.clone()),
+    }
+}
+
+/// A backtrack on the wire: `BacktrackTo` is the requested time until it completes, then the
+/// consistent time actually landed on; the status is upper case, as AWS sends it.
+pub fn backtrack(b: &domain::Backtrack) -> wire::DBClusterBacktrack {
+    wire::DBClusterBacktrack {
+        db_cluster_identifier: Some(b.cluster_id.clone()),
+        backtrack_identifier: Some(b.id.clone()),
+        backtrack_to: Some(b.landed_at.unwrap_or(b.target)),
+        backtracked_from: b.backtracked_from,
+        backtrack_request_creation_time: Some(b.requested_at),
+        status: Some(b.status.as_str().to_owned()),
     }
 }
 

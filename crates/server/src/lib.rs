@@ -59,6 +59,7 @@ pub fn app(state: AppState) -> Router {
             "/_rewind/clock",
             get(control::get_clock).post(control::advance_clock),
         )
+        .route("/_rewind/faults", post(control::inject_fault))
         .fallback(query::unknown_route)
         .layer(middleware::from_fn(log_request))
         .with_state(state)

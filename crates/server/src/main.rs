@@ -29,6 +29,11 @@ struct Cli {
     #[arg(long, env = "REWIND_PACE", default_value = "fast")]
     pace: Pace,
 
+    /// Most change records each cluster keeps for backtrack. Unset: only the window limits
+    /// history. Set it to see the actual window fall short of the target under heavy writes.
+    #[arg(long, env = "REWIND_BACKTRACK_CAPACITY")]
+    backtrack_capacity: Option<u64>,
+
     /// The account id used in ARNs.
     #[arg(long, env = "REWIND_ACCOUNT_ID", default_value = "000000000000")]
     account_id: String,
@@ -83,6 +88,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Config {
             account_id: cli.account_id.clone(),
             pace: cli.pace,
+            backtrack_capacity: cli.backtrack_capacity,
         },
         store,
     )?;

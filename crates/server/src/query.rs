@@ -372,11 +372,34 @@ fn dispatch(a: &Aurora, region: &str, request: Request) -> Result<Output, ApiErr
                 ),
             })
         }
-        Request::BacktrackDBCluster(_) | Request::DescribeDBClusterBacktracks(_) => {
-            Err(ApiError::new(
-                ErrorCode::InvalidAction,
-                "Backtrack actions are not served by this version of Rewind yet.",
-            ))
+        Request::BacktrackDBCluster(m) => {
+            let b = a
+                .backtrack_cluster(
+                    r,
+                    &m.db_cluster_identifier,
+                    m.backtrack_to,
+                    m.force.unwrap_or(false),
+                    m.use_earliest_time_on_point_in_time_unavailable
+                        .unwrap_or(false),
+                )
+                .map_err(domain_error)?;
+            out(convert::backtrack(&b))
+        }
+        Request::DescribeDBClusterBacktracks(m) => {
+            let filters = convert::filters(m.filters);
+            let page = a
+                .describe_backtracks(
+                    r,
+                    &m.db_cluster_identifier,
+                    m.backtrack_identifier.as_deref(),
+                    &filters,
+                    &paging(m.max_records, m.marker),
+                )
+                .map_err(domain_error)?;
+            out(DBClusterBacktrackMessage {
+                marker: page.marker,
+                db_cluster_backtracks: Some(page.items.iter().map(convert::backtrack).collect()),
+            })
         }
     }
 }

@@ -31,6 +31,7 @@ fn service() -> (Aurora, axum::Router) {
         Config {
             account_id: "123456789012".into(),
             pace: Pace::Fast,
+            backtrack_capacity: None,
         },
         Arc::new(MemoryStore::new()),
     )
@@ -151,6 +152,35 @@ async fn walkthrough_and_errors_match_golden_files() {
             r
         };
         assert_golden(&model, name, &call(&router, region, body).await);
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let backtrack = |body: &str| format!("{body}&{V}&DBClusterIdentifier=my-cluster");
+    let steps: Vec<(&str, String)> = vec![
+        (
+            "23-backtrack-db-cluster",
+            backtrack("Action=BacktrackDBCluster&BacktrackTo=2026-03-01T12%3A00%3A00.500Z"),
+        ),
+        (
+            "24-error-second-backtrack",
+            backtrack("Action=BacktrackDBCluster&BacktrackTo=2026-03-01T12%3A00%3A00Z"),
+        ),
+        (
+            "25-describe-backtracks-pending",
+            backtrack("Action=DescribeDBClusterBacktracks"),
+        ),
+    ];
+    for (name, body) in &steps {
+        assert_golden(&model, name, &call(&router, r, body).await);
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let steps: Vec<(&str, String)> = vec![
+        ("26-describe-backtracks-completed", backtrack("Action=DescribeDBClusterBacktracks&Filters.Filter.1.Name=db-cluster-backtrack-status&Filters.Filter.1.Values.Value.1=completed")),
+        ("27-error-backtrack-future", backtrack("Action=BacktrackDBCluster&BacktrackTo=2030-01-01T00%3A00%3A00Z")),
+        ("28-error-backtrack-not-found", backtrack("Action=DescribeDBClusterBacktracks&BacktrackIdentifier=00000000-0000-4000-8000-000000000000")),
+        ("29-describe-cluster-after-backtrack", format!("Action=DescribeDBClusters&{V}&DBClusterIdentifier=my-cluster")),
+    ];
+    for (name, body) in &steps {
+        assert_golden(&model, name, &call(&router, r, body).await);
     }
 }
 
