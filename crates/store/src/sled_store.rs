@@ -20,7 +20,7 @@ impl SledStore {
     pub fn open(dir: &Path) -> Result<Self> {
         let db = sled::Config::new()
             .path(dir)
-            .cache_capacity(8 * 1024 * 1024)
+            .cache_capacity(256 * 1024 * 1024)
             .open()
             .map_err(err)?;
         Ok(SledStore { db })

@@ -1,5 +1,5 @@
 //! Byte layouts of the volume's keys and records. One tree per volume, four key spaces:
-//! `d` + user key (head state), `l` + LSN (log), `t` + time + LSN (time index), `m` (meta).
+//! `d` + user key (head state), `l` + commit LSN (log, one group per value), `t` + time + LSN (time index), `m` (meta).
 
 /// Key of a user key in the head state.
 pub fn data_key(key: &[u8]) -> Vec<u8> {
@@ -39,29 +39,36 @@ pub fn parse_index_key(k: &[u8]) -> Option<(i64, u64)> {
 /// The meta key.
 pub const META_KEY: &[u8] = b"m";
 
-/// One log record.
+/// One change of one key, with enough to undo and redo it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Record {
-    /// A key changed from `before` to `after` (`None` = absent).
-    Change {
-        /// The user key.
-        key: Vec<u8>,
-        /// Value before the change.
-        before: Option<Vec<u8>>,
-        /// Value after the change.
-        after: Option<Vec<u8>>,
-    },
-    /// Closes the group of records `first_lsn..` this LSN: a consistent point.
-    Commit {
-        /// Wall-clock commit time in milliseconds.
-        time_ms: i64,
-        /// First LSN of the group.
-        first_lsn: u64,
-        /// Number of change records in the group.
-        changes: u32,
-        /// True for the group a backtrack appended.
-        backtrack: bool,
-    },
+pub struct Change {
+    /// The user key.
+    pub key: Vec<u8>,
+    /// Value before the change (`None` = absent).
+    pub before: Option<Vec<u8>>,
+    /// Value after the change.
+    pub after: Option<Vec<u8>>,
+}
+
+/// One group of the log: the change records of a transaction (or of a backtrack), LSNs
+/// `first_lsn..first_lsn + changes.len()`, closed by its commit record at the next LSN. A group
+/// is stored as one value under its commit LSN, so a backtrack reads one value per commit, not
+/// one per change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// Wall-clock commit time in milliseconds.
+    pub time_ms: i64,
+    /// LSN of the first change record.
+    pub first_lsn: u64,
+    /// True for the group a backtrack appended.
+    pub backtrack: bool,
+    /// The change records, in LSN order.
+    pub changes: Vec<Change>,
+}
+
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+    out.extend_from_slice(bytes);
 }
 
 fn put_opt(out: &mut Vec<u8>, v: &Option<Vec<u8>>) {
@@ -69,8 +76,7 @@ fn put_opt(out: &mut Vec<u8>, v: &Option<Vec<u8>>) {
         None => out.push(0),
         Some(bytes) => {
             out.push(1);
-            out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
-            out.extend_from_slice(bytes);
+            put_bytes(out, bytes);
         }
     }
 }
@@ -110,52 +116,62 @@ impl Reader<'_> {
     }
 }
 
-impl Record {
-    /// Encodes the record.
+impl Group {
+    /// LSN of the group's commit record.
+    pub fn commit_lsn(&self) -> u64 {
+        self.first_lsn + self.changes.len() as u64
+    }
+
+    /// Encodes the group.
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        match self {
-            Record::Change { key, before, after } => {
-                out.push(1);
-                out.extend_from_slice(&(key.len() as u32).to_be_bytes());
-                out.extend_from_slice(key);
-                put_opt(&mut out, before);
-                put_opt(&mut out, after);
-            }
-            Record::Commit {
-                time_ms,
-                first_lsn,
-                changes,
-                backtrack,
-            } => {
-                out.push(2);
-                out.extend_from_slice(&time_ms.to_be_bytes());
-                out.extend_from_slice(&first_lsn.to_be_bytes());
-                out.extend_from_slice(&changes.to_be_bytes());
-                out.push(u8::from(*backtrack));
-            }
+        let size: usize = self
+            .changes
+            .iter()
+            .map(|c| {
+                c.key.len()
+                    + 16
+                    + c.before.as_ref().map_or(0, Vec::len)
+                    + c.after.as_ref().map_or(0, Vec::len)
+            })
+            .sum();
+        let mut out = Vec::with_capacity(size + 24);
+        out.extend_from_slice(&self.time_ms.to_be_bytes());
+        out.extend_from_slice(&self.first_lsn.to_be_bytes());
+        out.push(u8::from(self.backtrack));
+        out.extend_from_slice(&(self.changes.len() as u32).to_be_bytes());
+        for c in &self.changes {
+            put_bytes(&mut out, &c.key);
+            put_opt(&mut out, &c.before);
+            put_opt(&mut out, &c.after);
         }
         out
     }
 
-    /// Decodes a record; `None` when the bytes are not one.
-    pub fn decode(bytes: &[u8]) -> Option<Record> {
+    /// Decodes a group; `None` when the bytes are not one.
+    pub fn decode(bytes: &[u8]) -> Option<Group> {
         let mut r = Reader(bytes);
-        let record = match r.u8()? {
-            1 => Record::Change {
+        let time_ms = r.u64()? as i64;
+        let first_lsn = r.u64()?;
+        let backtrack = match r.u8()? {
+            0 => false,
+            1 => true,
+            _ => return None,
+        };
+        let n = r.u32()? as usize;
+        let mut changes = Vec::with_capacity(n.min(bytes.len()));
+        for _ in 0..n {
+            changes.push(Change {
                 key: r.bytes()?,
                 before: r.opt()?,
                 after: r.opt()?,
-            },
-            2 => Record::Commit {
-                time_ms: r.u64()? as i64,
-                first_lsn: r.u64()?,
-                changes: r.u32()?,
-                backtrack: r.u8()? == 1,
-            },
-            _ => return None,
-        };
-        r.0.is_empty().then_some(record)
+            });
+        }
+        r.0.is_empty().then_some(Group {
+            time_ms,
+            first_lsn,
+            backtrack,
+            changes,
+        })
     }
 }
 
@@ -164,29 +180,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn records_round_trip() {
-        for r in [
-            Record::Change {
-                key: b"k".to_vec(),
-                before: None,
-                after: Some(b"v".to_vec()),
-            },
-            Record::Change {
-                key: vec![],
-                before: Some(vec![]),
-                after: None,
-            },
-            Record::Commit {
-                time_ms: -5,
-                first_lsn: 7,
-                changes: 3,
-                backtrack: true,
-            },
-        ] {
-            assert_eq!(Record::decode(&r.encode()), Some(r));
-        }
-        assert_eq!(Record::decode(&[9]), None);
-        assert_eq!(Record::decode(&[1, 0, 0]), None);
+    fn groups_round_trip() {
+        let g = Group {
+            time_ms: -5,
+            first_lsn: 7,
+            backtrack: true,
+            changes: vec![
+                Change {
+                    key: b"k".to_vec(),
+                    before: None,
+                    after: Some(b"v".to_vec()),
+                },
+                Change {
+                    key: vec![],
+                    before: Some(vec![]),
+                    after: None,
+                },
+            ],
+        };
+        assert_eq!(g.commit_lsn(), 9);
+        assert_eq!(Group::decode(&g.encode()), Some(g.clone()));
+        let mut truncated = g.encode();
+        truncated.pop();
+        assert_eq!(Group::decode(&truncated), None);
+        assert_eq!(Group::decode(&[9]), None);
     }
 
     #[test]

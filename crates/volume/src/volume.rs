@@ -13,7 +13,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use store::{Batch, Store};
 
-use crate::codec::{self, Record};
+use crate::codec::{self, Change, Group};
 
 /// A volume failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,9 +147,6 @@ pub struct Stats {
     pub head_lsn: u64,
 }
 
-/// One change of one key: (key, before, after).
-type Change = (Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>);
-
 /// A key's value at the head and at the backtrack target.
 type HeadAndTarget = (Option<Vec<u8>>, Option<Vec<u8>>);
 
@@ -256,7 +253,8 @@ impl Volume {
         Ok(())
     }
 
-    /// Appends one group (changes + commit record + index entry) to `batch`, updating `next`.
+    /// Appends one group (its changes to the head state, the group to the log, its commit to
+    /// the time index) to `batch`, updating `next`.
     fn append_group(
         next: &mut Meta,
         batch: &mut Batch,
@@ -264,34 +262,24 @@ impl Volume {
         time_ms: i64,
         backtrack: bool,
     ) -> CommitPoint {
-        let first_lsn = next.next_lsn;
-        let count = changes.len() as u32;
-        for (key, before, after) in changes {
-            match &after {
-                Some(v) => batch.put(codec::data_key(&key), v.clone()),
-                None => batch.delete(codec::data_key(&key)),
+        for c in &changes {
+            match &c.after {
+                Some(v) => batch.put(codec::data_key(&c.key), v.clone()),
+                None => batch.delete(codec::data_key(&c.key)),
             }
-            batch.put(
-                codec::log_key(next.next_lsn),
-                Record::Change { key, before, after }.encode(),
-            );
-            next.next_lsn += 1;
         }
-        let lsn = next.next_lsn;
-        next.next_lsn += 1;
-        batch.put(
-            codec::log_key(lsn),
-            Record::Commit {
-                time_ms,
-                first_lsn,
-                changes: count,
-                backtrack,
-            }
-            .encode(),
-        );
-        let mut index_value = first_lsn.to_be_bytes().to_vec();
-        index_value.extend_from_slice(&count.to_be_bytes());
-        batch.put(codec::index_key(time_ms, lsn), index_value);
+        let group = Group {
+            time_ms,
+            first_lsn: next.next_lsn,
+            backtrack,
+            changes,
+        };
+        let lsn = group.commit_lsn();
+        let count = group.changes.len() as u32;
+        batch.put(codec::log_key(lsn), group.encode());
+        // The index value is the group's change count, so folding needs no read of the log.
+        batch.put(codec::index_key(time_ms, lsn), count.to_be_bytes().to_vec());
+        next.next_lsn = lsn + 1;
         next.head_lsn = lsn;
         next.last_commit_ms = Some(time_ms);
         next.retained_changes += u64::from(count);
@@ -315,7 +303,7 @@ impl Volume {
         for (key, after) in txn.writes {
             let before = self.get(&key)?;
             if before != after {
-                changes.push((key, before, after));
+                changes.push(Change { key, before, after });
             }
         }
         if changes.is_empty() {
@@ -372,7 +360,7 @@ impl Volume {
         if landing_lsn < meta.head_lsn {
             // Walk back from the head: the first record seen per key holds the head value (its
             // after-image), the last one seen holds the target value (its before-image).
-            let records = self.store.scan_range(
+            let groups = self.store.scan_range(
                 &self.tree,
                 &codec::log_key(landing_lsn + 1),
                 &codec::log_key(meta.head_lsn + 1),
@@ -380,22 +368,29 @@ impl Volume {
             )?;
             // key -> (head value, target value)
             let mut net: BTreeMap<Vec<u8>, HeadAndTarget> = BTreeMap::new();
-            for (k, v) in records.into_iter().rev() {
-                match Record::decode(&v) {
-                    Some(Record::Change { key, before, after }) => {
-                        landing.undone += 1;
-                        net.entry(key)
-                            .and_modify(|e| e.1 = before.clone())
-                            .or_insert((after, before));
+            for (k, v) in groups.into_iter().rev() {
+                let group = Group::decode(&v)
+                    .ok_or_else(|| Error::Corrupt(format!("undecodable log group {k:?}")))?;
+                for Change { key, before, after } in group.changes.into_iter().rev() {
+                    landing.undone += 1;
+                    match net.entry(key) {
+                        std::collections::btree_map::Entry::Occupied(mut e) => {
+                            e.get_mut().1 = before
+                        }
+                        std::collections::btree_map::Entry::Vacant(e) => {
+                            e.insert((after, before));
+                        }
                     }
-                    Some(Record::Commit { .. }) => {}
-                    None => return Err(Error::Corrupt(format!("undecodable log record {k:?}"))),
                 }
             }
-            let changes: Vec<_> = net
+            let changes: Vec<Change> = net
                 .into_iter()
                 .filter(|(_, (head, target))| head != target)
-                .map(|(key, (head, target))| (key, head, target))
+                .map(|(key, (head, target))| Change {
+                    key,
+                    before: head,
+                    after: target,
+                })
                 .collect();
             landing.changed_keys = changes.len() as u64;
             let time_ms = next.last_commit_ms.map_or(ms(at), |last| last.max(ms(at)));
@@ -448,19 +443,12 @@ impl Volume {
                 next.oldest_retained_ms = Some(time_ms);
                 return Ok(());
             }
-            let first_lsn = u64::from_be_bytes(
-                v[..8]
-                    .try_into()
-                    .map_err(|_| Error::Corrupt("index value".into()))?,
-            );
             let changes = u32::from_be_bytes(
-                v[8..12]
+                v.as_slice()
                     .try_into()
                     .map_err(|_| Error::Corrupt("index value".into()))?,
             );
-            for l in first_lsn..=lsn {
-                batch.delete(codec::log_key(l));
-            }
+            batch.delete(codec::log_key(lsn));
             batch.delete(k.clone());
             next.retained_changes -= u64::from(changes);
             next.base_lsn = lsn;
