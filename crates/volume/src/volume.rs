@@ -1,13 +1,21 @@
-//! The volume itself: commits, backtracks, retention, and the meta that ties them together.
+//! The volume itself: commits, backtracks, retention, checkpoints, and the meta that ties them
+//! together.
+//!
+//! The head state is the *checkpointed* state in the store plus an in-memory *overlay* of the
+//! keys changed by the groups after the checkpoint. A commit or a backtrack therefore writes one
+//! log value (its group), one index entry and the meta, never the head tree: its cost follows the
+//! changes, not the size of the data. When the overlay holds enough keys, or retention needs to
+//! free groups it depends on, a checkpoint writes it into the head tree in the same atomic batch.
+//! On open, the overlay is rebuilt by replaying the groups after the checkpoint.
 //!
 //! Writers (commit, backtrack, fold) are serialized by one mutex over the meta; each writes one
-//! atomic store batch that carries the head-state changes, the log records, the index entry and
-//! the new meta together, so a crash leaves either all of it or none. Readers go straight to the
-//! store's head state.
+//! atomic, durable store batch, so a crash leaves all of it or none. Readers take the overlay's
+//! read lock only for an in-memory lookup, then read the store.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
@@ -147,12 +155,13 @@ pub struct Stats {
     pub head_lsn: u64,
 }
 
-/// A key's value at the head and at the backtrack target.
-type HeadAndTarget = (Option<Vec<u8>>, Option<Vec<u8>>);
-
 /// Everything the volume must remember besides its records, persisted with every write.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Meta {
+    /// Every group up to this commit LSN is reflected in the head tree; later ones live in the
+    /// overlay (and in the log, from which the overlay is rebuilt).
+    #[serde(default)]
+    checkpoint_lsn: u64,
     next_lsn: u64,
     head_lsn: u64,
     last_commit_ms: Option<i64>,
@@ -164,11 +173,104 @@ struct Meta {
     last_backtrack: Option<(String, Landing)>,
 }
 
+/// Keys changed since the checkpoint: key -> head value (`None`: deleted at the head).
+type Overlay = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+
+/// How many keys the overlay holds before a checkpoint writes them into the head tree.
+const DEFAULT_CHECKPOINT_AFTER: usize = 65_536;
+
+/// Bytes of recent groups kept decoded in memory, so a backtrack to the recent past reads no
+/// log from the store (whose speed depends on how much data shares its cache).
+const DEFAULT_RECENT_BYTES: usize = 64 << 20;
+
+/// The newest groups of the log, decoded, oldest first: a read-through copy of the log's tail.
+#[derive(Default)]
+struct Recent {
+    groups: VecDeque<Arc<Group>>,
+    bytes: usize,
+    budget: usize,
+}
+
+impl Recent {
+    fn push(&mut self, group: Arc<Group>) {
+        self.bytes += approx_size(&group);
+        self.groups.push_back(group);
+        self.trim();
+    }
+
+    /// Drops the oldest groups until the budget holds.
+    fn trim(&mut self) {
+        while self.bytes > self.budget {
+            let Some(old) = self.groups.pop_front() else {
+                break;
+            };
+            self.bytes = self.bytes.saturating_sub(approx_size(&old));
+        }
+    }
+
+    /// The cached groups with commit LSN in `(after, upto]`, if the cache holds all of them.
+    fn covering(&self, after: u64, upto: u64) -> Option<Vec<Arc<Group>>> {
+        let first = self.groups.front()?;
+        if first.first_lsn > after + 1 {
+            return None;
+        }
+        Some(
+            self.groups
+                .iter()
+                .filter(|g| g.commit_lsn() > after && g.commit_lsn() <= upto)
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// Forgets the groups up to commit LSN `lsn` (folded).
+    fn drop_through(&mut self, lsn: u64) {
+        while self.groups.front().is_some_and(|g| g.commit_lsn() <= lsn) {
+            let old = self.groups.pop_front().expect("checked");
+            self.bytes = self.bytes.saturating_sub(approx_size(&old));
+        }
+    }
+
+    fn clear(&mut self) {
+        self.groups.clear();
+        self.bytes = 0;
+    }
+}
+
+fn approx_size(g: &Group) -> usize {
+    64 + g
+        .changes
+        .iter()
+        .map(|c| {
+            64 + c.key.len()
+                + c.before.as_ref().map_or(0, Vec::len)
+                + c.after.as_ref().map_or(0, Vec::len)
+        })
+        .sum::<usize>()
+}
+
 /// A storage volume in one tree of a store.
 pub struct Volume {
     store: Arc<dyn Store>,
     tree: String,
     meta: Mutex<Meta>,
+    overlay: RwLock<Overlay>,
+    checkpoint_after: AtomicUsize,
+    /// The log's tail, decoded; written only by writers holding `meta`.
+    recent: Mutex<Recent>,
+}
+
+/// A write prepared under the meta lock: the next meta, the store batch, and what it does to
+/// the overlay once the batch is durable.
+struct Pending {
+    next: Meta,
+    batch: Batch,
+    /// Overlay entries the write sets, in order.
+    delta: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+    /// True when the batch checkpoints the whole overlay (and `delta`) into the head tree.
+    checkpointed: bool,
+    /// The groups the write appends, for the cache of the log's tail.
+    appended: Vec<Arc<Group>>,
 }
 
 impl fmt::Debug for Volume {
@@ -187,10 +289,13 @@ fn ms_to_time(ms: i64) -> Option<DateTime<Utc>> {
     Utc.timestamp_millis_opt(ms).single()
 }
 
+/// A key's value at the head and at the backtrack target.
+type HeadAndTarget = (Option<Vec<u8>>, Option<Vec<u8>>);
+
 impl Volume {
-    /// Opens the volume stored in `tree` (empty if new).
+    /// Opens the volume stored in `tree` (empty if new), rebuilding the overlay from the log.
     pub fn open(store: Arc<dyn Store>, tree: &str) -> Result<Self> {
-        let meta = match store.get(tree, codec::META_KEY)? {
+        let meta: Meta = match store.get(tree, codec::META_KEY)? {
             Some(bytes) => {
                 serde_json::from_slice(&bytes).map_err(|e| Error::Corrupt(e.to_string()))?
             }
@@ -199,10 +304,29 @@ impl Volume {
                 ..Meta::default()
             },
         };
+        let mut overlay = Overlay::new();
+        for (k, v) in store.scan_range(
+            tree,
+            &codec::log_key(meta.checkpoint_lsn + 1),
+            &codec::log_key(u64::MAX),
+            usize::MAX,
+        )? {
+            let group = Group::decode(&v)
+                .ok_or_else(|| Error::Corrupt(format!("undecodable log group {k:?}")))?;
+            for c in group.changes {
+                overlay.insert(c.key, c.after);
+            }
+        }
         Ok(Volume {
             store,
             tree: tree.to_owned(),
             meta: Mutex::new(meta),
+            overlay: RwLock::new(overlay),
+            checkpoint_after: AtomicUsize::new(DEFAULT_CHECKPOINT_AFTER),
+            recent: Mutex::new(Recent {
+                budget: DEFAULT_RECENT_BYTES,
+                ..Recent::default()
+            }),
         })
     }
 
@@ -210,27 +334,63 @@ impl Volume {
         self.meta.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn overlay(&self) -> std::sync::RwLockReadGuard<'_, Overlay> {
+        self.overlay.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Sets how many changed keys the overlay holds before a checkpoint (tests lower it to
+    /// exercise checkpoints; the default suits real use).
+    pub fn set_checkpoint_after(&self, keys: usize) {
+        self.checkpoint_after.store(keys.max(1), Ordering::Relaxed);
+    }
+
+    fn recent(&self) -> MutexGuard<'_, Recent> {
+        self.recent.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Sets how many bytes of recent groups stay decoded in memory (tests set 0 to exercise
+    /// reading the log from the store).
+    pub fn set_recent_bytes(&self, bytes: usize) {
+        let mut recent = self.recent();
+        recent.budget = bytes;
+        recent.trim();
+    }
+
     /// The head value of `key`.
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        if let Some(v) = self.overlay().get(key) {
+            return Ok(v.clone());
+        }
         Ok(self.store.get(&self.tree, &codec::data_key(key))?)
     }
 
     /// Head entries whose key starts with `prefix`, in key order.
     pub fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
-        Ok(self
+        let overlay = self.overlay();
+        let mut out: BTreeMap<Vec<u8>, Vec<u8>> = self
             .store
             .scan_prefix(&self.tree, &codec::data_key(prefix))?
             .into_iter()
             .map(|(k, v)| (k[1..].to_vec(), v))
-            .collect())
+            .collect();
+        for (k, v) in overlay
+            .range(prefix.to_vec()..)
+            .take_while(|(k, _)| k.starts_with(prefix))
+        {
+            match v {
+                Some(v) => out.insert(k.clone(), v.clone()),
+                None => out.remove(k),
+            };
+        }
+        Ok(out.into_iter().collect())
     }
 
     /// Sets how much history to keep; applied from the next commit or fold on.
     pub fn set_retention(&self, retention: Retention) -> Result<()> {
         let mut meta = self.lock();
-        let mut next = meta.clone();
-        next.retention = Some(retention);
-        self.write(&mut meta, next, Batch::default())
+        let mut pending = Pending::from(&*meta);
+        pending.next.retention = Some(retention);
+        self.finish(&mut meta, pending)
     }
 
     /// Current statistics, from memory.
@@ -244,30 +404,64 @@ impl Volume {
         }
     }
 
-    /// Persists `next` as the meta together with `batch`, then adopts it in memory.
-    fn write(&self, meta: &mut MutexGuard<'_, Meta>, next: Meta, mut batch: Batch) -> Result<()> {
-        let bytes = serde_json::to_vec(&next).map_err(|e| Error::Corrupt(e.to_string()))?;
-        batch.put(codec::META_KEY, bytes);
-        self.store.apply(&self.tree, batch)?;
-        **meta = next;
+    /// Makes `pending` durable (with the meta, in one batch), then adopts it in memory.
+    fn finish(&self, meta: &mut MutexGuard<'_, Meta>, mut pending: Pending) -> Result<()> {
+        let bytes = serde_json::to_vec(&pending.next).map_err(|e| Error::Corrupt(e.to_string()))?;
+        pending.batch.put(codec::META_KEY, bytes);
+        self.store.apply(&self.tree, pending.batch)?;
+        let mut overlay = self.overlay.write().unwrap_or_else(|p| p.into_inner());
+        if pending.checkpointed {
+            overlay.clear();
+        } else {
+            overlay.extend(pending.delta);
+        }
+        drop(overlay);
+        let mut recent = self.recent();
+        recent.drop_through(pending.next.base_lsn);
+        for g in pending.appended {
+            recent.push(g);
+        }
+        **meta = pending.next;
         Ok(())
     }
 
-    /// Appends one group (its changes to the head state, the group to the log, its commit to
-    /// the time index) to `batch`, updating `next`.
+    /// Adds to `pending` the writing of the overlay (and the pending delta) into the head tree.
+    fn plan_checkpoint(&self, pending: &mut Pending) {
+        if pending.checkpointed {
+            return;
+        }
+        let mut merged: Overlay = self.overlay().clone();
+        merged.extend(pending.delta.iter().cloned());
+        for (k, v) in merged {
+            match v {
+                Some(v) => pending.batch.put(codec::data_key(&k), v),
+                None => pending.batch.delete(codec::data_key(&k)),
+            }
+        }
+        pending.next.checkpoint_lsn = pending.next.head_lsn;
+        pending.checkpointed = true;
+    }
+
+    /// Checkpoints when the overlay has grown past its limit.
+    fn maybe_checkpoint(&self, pending: &mut Pending) {
+        if self.overlay().len() + pending.delta.len()
+            > self.checkpoint_after.load(Ordering::Relaxed)
+        {
+            self.plan_checkpoint(pending);
+        }
+    }
+
+    /// Appends one group (to the log, with its commit in the time index) to `pending`.
     fn append_group(
-        next: &mut Meta,
-        batch: &mut Batch,
+        pending: &mut Pending,
         changes: Vec<Change>,
         time_ms: i64,
         backtrack: bool,
     ) -> CommitPoint {
-        for c in &changes {
-            match &c.after {
-                Some(v) => batch.put(codec::data_key(&c.key), v.clone()),
-                None => batch.delete(codec::data_key(&c.key)),
-            }
-        }
+        let next = &mut pending.next;
+        pending
+            .delta
+            .extend(changes.iter().map(|c| (c.key.clone(), c.after.clone())));
         let group = Group {
             time_ms,
             first_lsn: next.next_lsn,
@@ -276,9 +470,12 @@ impl Volume {
         };
         let lsn = group.commit_lsn();
         let count = group.changes.len() as u32;
-        batch.put(codec::log_key(lsn), group.encode());
+        pending.batch.put(codec::log_key(lsn), group.encode());
+        pending.appended.push(Arc::new(group));
         // The index value is the group's change count, so folding needs no read of the log.
-        batch.put(codec::index_key(time_ms, lsn), count.to_be_bytes().to_vec());
+        pending
+            .batch
+            .put(codec::index_key(time_ms, lsn), count.to_be_bytes().to_vec());
         next.next_lsn = lsn + 1;
         next.head_lsn = lsn;
         next.last_commit_ms = Some(time_ms);
@@ -297,8 +494,6 @@ impl Volume {
             return Ok(None);
         }
         let mut meta = self.lock();
-        let mut next = meta.clone();
-        let time_ms = next.last_commit_ms.map_or(ms(at), |last| last.max(ms(at)));
         let mut changes = Vec::with_capacity(txn.writes.len());
         for (key, after) in txn.writes {
             let before = self.get(&key)?;
@@ -309,10 +504,15 @@ impl Volume {
         if changes.is_empty() {
             return Ok(None);
         }
-        let mut batch = Batch::default();
-        let point = Self::append_group(&mut next, &mut batch, changes, time_ms, false);
-        self.plan_fold(&mut next, &mut batch, time_ms)?;
-        self.write(&mut meta, next, batch)?;
+        let mut pending = Pending::from(&*meta);
+        let time_ms = pending
+            .next
+            .last_commit_ms
+            .map_or(ms(at), |last| last.max(ms(at)));
+        let point = Self::append_group(&mut pending, changes, time_ms, false);
+        self.plan_fold(&mut pending, time_ms)?;
+        self.maybe_checkpoint(&mut pending);
+        self.finish(&mut meta, pending)?;
         Ok(Some(point))
     }
 
@@ -349,8 +549,7 @@ impl Volume {
             }
         }
         let (landing_lsn, landing_ms) = self.landing_point(&meta, ms(target))?;
-        let mut next = meta.clone();
-        let mut batch = Batch::default();
+        let mut pending = Pending::from(&*meta);
         let mut landing = Landing {
             lsn: landing_lsn,
             time_ms: landing_ms,
@@ -360,18 +559,19 @@ impl Volume {
         if landing_lsn < meta.head_lsn {
             // Walk back from the head: the first record seen per key holds the head value (its
             // after-image), the last one seen holds the target value (its before-image).
-            let groups = self.store.scan_range(
-                &self.tree,
-                &codec::log_key(landing_lsn + 1),
-                &codec::log_key(meta.head_lsn + 1),
-                usize::MAX,
-            )?;
-            // key -> (head value, target value)
+            let cached = self.recent().covering(landing_lsn, meta.head_lsn);
+            let groups = match cached {
+                Some(groups) => groups,
+                None => self.read_groups(landing_lsn, meta.head_lsn)?,
+            };
             let mut net: BTreeMap<Vec<u8>, HeadAndTarget> = BTreeMap::new();
-            for (k, v) in groups.into_iter().rev() {
-                let group = Group::decode(&v)
-                    .ok_or_else(|| Error::Corrupt(format!("undecodable log group {k:?}")))?;
-                for Change { key, before, after } in group.changes.into_iter().rev() {
+            for group in groups.iter().rev() {
+                for change in group.changes.iter().rev() {
+                    let (key, before, after) = (
+                        change.key.clone(),
+                        change.before.clone(),
+                        change.after.clone(),
+                    );
                     landing.undone += 1;
                     match net.entry(key) {
                         std::collections::btree_map::Entry::Occupied(mut e) => {
@@ -393,44 +593,67 @@ impl Volume {
                 })
                 .collect();
             landing.changed_keys = changes.len() as u64;
-            let time_ms = next.last_commit_ms.map_or(ms(at), |last| last.max(ms(at)));
-            Self::append_group(&mut next, &mut batch, changes, time_ms, true);
-            self.plan_fold(&mut next, &mut batch, time_ms)?;
+            let time_ms = pending
+                .next
+                .last_commit_ms
+                .map_or(ms(at), |last| last.max(ms(at)));
+            Self::append_group(&mut pending, changes, time_ms, true);
+            // No checkpoint here: a backtrack costs what it undoes; the next commit checkpoints.
+            self.plan_fold(&mut pending, time_ms)?;
         }
-        next.last_backtrack = Some((id.to_owned(), landing.clone()));
-        self.write(&mut meta, next, batch)?;
+        pending.next.last_backtrack = Some((id.to_owned(), landing.clone()));
+        self.finish(&mut meta, pending)?;
         Ok(landing)
     }
 
-    /// Folds whatever retention says is due at `now`; returns the number of records freed.
+    /// The log's groups with commit LSN in `(after, upto]`, read from the store.
+    fn read_groups(&self, after: u64, upto: u64) -> Result<Vec<Arc<Group>>> {
+        self.store
+            .scan_range(
+                &self.tree,
+                &codec::log_key(after + 1),
+                &codec::log_key(upto + 1),
+                usize::MAX,
+            )?
+            .into_iter()
+            .map(|(k, v)| {
+                Group::decode(&v)
+                    .map(Arc::new)
+                    .ok_or_else(|| Error::Corrupt(format!("undecodable log group {k:?}")))
+            })
+            .collect()
+    }
+
+    /// Folds whatever retention gives up at `now`; returns the number of records freed.
     pub fn fold(&self, now: DateTime<Utc>) -> Result<u64> {
         let mut meta = self.lock();
-        let mut next = meta.clone();
-        let mut batch = Batch::default();
-        self.plan_fold(&mut next, &mut batch, ms(now))?;
-        let freed = meta.retained_changes - next.retained_changes;
-        if next.base_lsn != meta.base_lsn {
-            self.write(&mut meta, next, batch)?;
+        let mut pending = Pending::from(&*meta);
+        self.plan_fold(&mut pending, ms(now))?;
+        let freed = meta.retained_changes - pending.next.retained_changes;
+        if pending.next.base_lsn != meta.base_lsn {
+            self.finish(&mut meta, pending)?;
         }
         Ok(freed)
     }
 
-    /// Adds to `batch` the folding of every group that retention gives up at `now_ms`.
-    fn plan_fold(&self, next: &mut Meta, batch: &mut Batch, now_ms: i64) -> Result<()> {
-        let Some(retention) = next.retention else {
+    /// Adds to `pending` the folding of every group that retention gives up at `now_ms`. A
+    /// group the overlay still depends on is checkpointed first, in the same batch.
+    fn plan_fold(&self, pending: &mut Pending, now_ms: i64) -> Result<()> {
+        let Some(retention) = pending.next.retention else {
             return Ok(());
         };
         let boundary = now_ms.saturating_sub(retention.window_seconds.saturating_mul(1000));
         let mut from = codec::index_key(i64::MIN, 0);
         let end = codec::index_key(i64::MAX, u64::MAX);
         loop {
+            let next = &pending.next;
             let over_capacity = retention
                 .capacity
                 .is_some_and(|c| next.retained_changes > c);
             let oldest = self.store.scan_range(&self.tree, &from, &end, 1)?;
             let Some((k, v)) = oldest.into_iter().next() else {
-                // Only a group still in `batch` (the head's, during a commit) may remain.
-                next.oldest_retained_ms = (next.head_lsn > next.base_lsn)
+                // Only a group still in the batch (the head's, during a commit) may remain.
+                pending.next.oldest_retained_ms = (next.head_lsn > next.base_lsn)
                     .then_some(next.last_commit_ms)
                     .flatten();
                 return Ok(());
@@ -440,16 +663,20 @@ impl Volume {
             // Never fold the head's own commit on capacity alone: the head must stay reachable.
             let due = time_ms < boundary || (over_capacity && lsn != next.head_lsn);
             if !due {
-                next.oldest_retained_ms = Some(time_ms);
+                pending.next.oldest_retained_ms = Some(time_ms);
                 return Ok(());
+            }
+            if lsn > pending.next.checkpoint_lsn {
+                self.plan_checkpoint(pending);
             }
             let changes = u32::from_be_bytes(
                 v.as_slice()
                     .try_into()
                     .map_err(|_| Error::Corrupt("index value".into()))?,
             );
-            batch.delete(codec::log_key(lsn));
-            batch.delete(k.clone());
+            pending.batch.delete(codec::log_key(lsn));
+            pending.batch.delete(k.clone());
+            let next = &mut pending.next;
             next.retained_changes -= u64::from(changes);
             next.base_lsn = lsn;
             next.base_time_ms = Some(time_ms);
@@ -462,10 +689,27 @@ impl Volume {
     pub fn destroy(&self) -> Result<()> {
         let mut meta = self.lock();
         self.store.clear_tree(&self.tree)?;
+        self.overlay
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        self.recent().clear();
         *meta = Meta {
             next_lsn: 1,
             ..Meta::default()
         };
         Ok(())
+    }
+}
+
+impl From<&Meta> for Pending {
+    fn from(meta: &Meta) -> Self {
+        Pending {
+            next: meta.clone(),
+            batch: Batch::default(),
+            delta: Vec::new(),
+            checkpointed: false,
+            appended: Vec::new(),
+        }
     }
 }

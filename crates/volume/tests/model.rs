@@ -67,8 +67,15 @@ fn head_of(v: &Volume) -> State {
     v.scan_prefix(b"").unwrap().into_iter().collect()
 }
 
-fn run(store: Arc<dyn Store>, ops: Vec<Op>, retention: Option<Retention>) {
+fn run(store: Arc<dyn Store>, ops: Vec<Op>, retention: Option<Retention>, checkpoint_after: usize) {
     let v = Volume::open(store.clone(), "vol").unwrap();
+    v.set_checkpoint_after(checkpoint_after);
+    // Half the runs read the log from the store instead of the cache of its tail.
+    v.set_recent_bytes(if checkpoint_after.is_multiple_of(2) {
+        0
+    } else {
+        1 << 20
+    });
     if let Some(r) = retention {
         v.set_retention(r).unwrap();
     }
@@ -178,18 +185,23 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
 
     #[test]
-    fn matches_the_model_without_retention(ops in proptest::collection::vec(op(), 1..60)) {
-        run(Arc::new(MemoryStore::new()), ops, None);
+    fn matches_the_model_without_retention(ops in proptest::collection::vec(op(), 1..60), every in 1usize..10) {
+        run(Arc::new(MemoryStore::new()), ops, None, every);
     }
 
     #[test]
-    fn matches_the_model_with_a_window(ops in proptest::collection::vec(op(), 1..60)) {
-        run(Arc::new(MemoryStore::new()), ops, Some(Retention { window_seconds: 10, capacity: None }));
+    fn matches_the_model_with_a_window(ops in proptest::collection::vec(op(), 1..60), every in 1usize..10) {
+        run(Arc::new(MemoryStore::new()), ops, Some(Retention { window_seconds: 10, capacity: None }), every);
     }
 
     #[test]
-    fn matches_the_model_with_a_capacity(ops in proptest::collection::vec(op(), 1..60)) {
-        run(Arc::new(MemoryStore::new()), ops, Some(Retention { window_seconds: 3600, capacity: Some(12) }));
+    fn matches_the_model_with_a_capacity(ops in proptest::collection::vec(op(), 1..60), every in 1usize..10) {
+        run(Arc::new(MemoryStore::new()), ops, Some(Retention { window_seconds: 3600, capacity: Some(12) }), every);
+    }
+
+    #[test]
+    fn matches_the_model_with_the_default_overlay(ops in proptest::collection::vec(op(), 1..60)) {
+        run(Arc::new(MemoryStore::new()), ops, Some(Retention { window_seconds: 10, capacity: None }), 65_536);
     }
 }
 
@@ -218,5 +230,6 @@ fn sled_backed_volume_matches_the_model_too() {
             window_seconds: 8,
             capacity: Some(20),
         }),
+        4,
     );
 }
