@@ -15,15 +15,27 @@ fn err(e: sled::Error) -> StoreError {
 }
 
 impl SledStore {
-    /// Opens (or creates) the database under `dir`. The page cache is kept small: Rewind's state
-    /// is tiny, and the emulator should not cost a laptop hundreds of megabytes.
+    /// Opens (or creates) the database under `dir`. The page cache may grow to 256 MiB: it is a
+    /// ceiling, not an allocation, and a large volume's head state stays cached. sled releases
+    /// its file lock from background threads a moment after the last handle drops, so a lock
+    /// still held is retried for up to two seconds before giving up.
     pub fn open(dir: &Path) -> Result<Self> {
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(dir)
-            .cache_capacity(256 * 1024 * 1024)
-            .open()
-            .map_err(err)?;
-        Ok(SledStore { db })
+            .cache_capacity(256 * 1024 * 1024);
+        let mut attempts = 0;
+        loop {
+            match config.open() {
+                Ok(db) => return Ok(SledStore { db }),
+                Err(sled::Error::Io(e))
+                    if e.kind() == std::io::ErrorKind::WouldBlock && attempts < 100 =>
+                {
+                    attempts += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) => return Err(err(e)),
+            }
+        }
     }
 
     fn tree(&self, name: &str) -> Result<sled::Tree> {
