@@ -27,8 +27,9 @@ impl SledStore {
         loop {
             match config.open() {
                 Ok(db) => return Ok(SledStore { db }),
+                // sled reports a held lock as a plain I/O error with this text.
                 Err(sled::Error::Io(e))
-                    if e.kind() == std::io::ErrorKind::WouldBlock && attempts < 100 =>
+                    if e.to_string().contains("could not acquire lock") && attempts < 100 =>
                 {
                     attempts += 1;
                     std::thread::sleep(std::time::Duration::from_millis(20));
