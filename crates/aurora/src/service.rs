@@ -7,7 +7,8 @@
 //! reloads them with everything else and the driver picks them up where they were.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -234,7 +235,10 @@ struct Inner {
     env: Env,
     config: Config,
     store: Arc<dyn Store>,
-    state: Mutex<State>,
+    state: RwLock<State>,
+    /// Bumped by every change of state, transition or clock move: lets the server reuse a
+    /// rendered Describe answer while nothing it shows has changed.
+    version: AtomicU64,
     /// Wakes the driver when a new due time may be earlier than the one it sleeps for.
     wake: Notify,
     /// Open storage volumes by cluster resource id (opening one reads its meta once).
@@ -373,7 +377,8 @@ impl Aurora {
                 env,
                 config,
                 store,
-                state: Mutex::new(state),
+                state: RwLock::new(state),
+                version: AtomicU64::new(0),
                 wake: Notify::new(),
                 volumes: Mutex::new(HashMap::new()),
             }),
@@ -390,10 +395,24 @@ impl Aurora {
         &self.inner.config.account_id
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
+    fn lock(&self) -> RwLockWriteGuard<'_, State> {
         // A panic while holding the lock leaves a state that was validated before mutation;
         // keep serving rather than poisoning every later request.
-        self.inner.state.lock().unwrap_or_else(|p| p.into_inner())
+        self.inner.state.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn read_lock(&self) -> RwLockReadGuard<'_, State> {
+        self.inner.state.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A number that changes whenever anything Describe shows may have changed (resources,
+    /// transitions, volume statistics, the clock); time-derived fields change with the second.
+    pub fn version(&self) -> u64 {
+        self.inner.version.load(Ordering::SeqCst)
+    }
+
+    fn bump(&self) {
+        self.inner.version.fetch_add(1, Ordering::SeqCst);
     }
 
     /// Runs `f` as one mutation and persists what it touched before returning.
@@ -411,6 +430,7 @@ impl Aurora {
         if !batch.is_empty() {
             self.inner.store.apply(TREE, batch)?;
         }
+        self.bump();
         drop(state);
         self.inner.wake.notify_one();
         Ok(out)
@@ -418,7 +438,7 @@ impl Aurora {
 
     fn read<R>(&self, f: impl FnOnce(&State, DateTime<Utc>) -> R) -> R {
         let now = self.inner.env.clock.now();
-        f(&self.lock(), now)
+        f(&self.read_lock(), now)
     }
 
     // ----- clusters -------------------------------------------------------------------------
@@ -1474,6 +1494,7 @@ impl Aurora {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
+        self.bump();
         drop(state);
         self.persist_clock()?;
         self.inner.wake.notify_one();
@@ -1483,6 +1504,7 @@ impl Aurora {
     /// Moves the clock forward (the `/_rewind/clock` endpoint); due transitions fire at once.
     pub fn advance_clock(&self, by: Duration) -> Result<DateTime<Utc>> {
         self.inner.env.clock.advance(by);
+        self.bump();
         self.persist_clock()?;
         self.inner.wake.notify_one();
         Ok(self.inner.env.clock.now())
@@ -1553,6 +1575,8 @@ impl Aurora {
             .chain(state.backtracks.values().filter_map(|b| b.due))
             .chain(volume_due)
             .min();
+        drop(state);
+        self.bump();
         Ok((next, jobs))
     }
 
@@ -1800,6 +1824,7 @@ impl Aurora {
             self.inner.volume(c)
         })?;
         let point = volume.commit(txn, self.inner.env.clock.now())?;
+        self.bump();
         self.inner.wake.notify_one();
         Ok(point)
     }
@@ -1913,6 +1938,7 @@ impl From<volume::Error> for Error {
 
 /// The earliest time a backtrack can reach: the target window back from now (not before the
 /// cluster existed), moved later when retention had to fold history inside the window.
+/// Validation, `UseEarliestTimeOnPointInTimeUnavailable` and Describe all use this one value.
 fn earliest_backtrack_time(
     c: &Cluster,
     folded_until: Option<DateTime<Utc>>,
@@ -1921,7 +1947,14 @@ fn earliest_backtrack_time(
     match c.backtrack_window {
         Some(w) if w > 0 => {
             let by_window = std::cmp::max(c.created_at, now - TimeDelta::seconds(w));
-            Some(folded_until.map_or(by_window, |f| std::cmp::max(by_window, f)))
+            let earliest = folded_until.map_or(by_window, |f| std::cmp::max(by_window, f));
+            // Whole seconds, rounded up, so Describe answers stay the same for a second; the
+            // creation time is kept exact.
+            Some(if earliest == c.created_at {
+                earliest
+            } else {
+                ceil_second(earliest)
+            })
         }
         _ => None,
     }
@@ -2590,4 +2623,14 @@ fn expect_cluster(c: &Cluster, allowed: &[ClusterStatus]) -> Result<()> {
 /// A timestamp as messages show it.
 fn rds_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// `t` rounded up to a whole second.
+fn ceil_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    let whole = t - TimeDelta::nanoseconds(i64::from(t.timestamp_subsec_nanos()));
+    if whole == t {
+        t
+    } else {
+        whole + TimeDelta::seconds(1)
+    }
 }

@@ -6,6 +6,7 @@
 
 use aurora as domain;
 use aurora::catalog::EngineVersion;
+use chrono::Timelike;
 use rds_api as wire;
 use rds_api::{ApiError, ErrorCode};
 
@@ -215,7 +216,8 @@ pub fn cluster(a: &domain::Aurora, v: &domain::ClusterView) -> wire::DBCluster {
         multi_az: Some(v.members.len() > 1),
         engine: Some(c.engine.clone()),
         engine_version: Some(c.engine_version.clone()),
-        latest_restorable_time: settled.then_some(now),
+        // Whole seconds, like every time-derived field, so an answer holds for a second.
+        latest_restorable_time: settled.then(|| now.with_nanosecond(0).unwrap_or(now)),
         port: Some(i32::from(c.port)),
         master_username: c.master_username.clone(),
         preferred_backup_window: Some(c.preferred_backup_window.clone()),

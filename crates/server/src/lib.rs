@@ -9,9 +9,10 @@ mod control;
 mod convert;
 mod query;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use aurora::Aurora;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub record_dir: Option<Arc<PathBuf>>,
     /// Numbers recorded responses in arrival order.
     pub recorded: Arc<AtomicU64>,
+    /// Rendered Describe answers, reused while the state version and the second are the same.
+    pub(crate) answers: Arc<Mutex<HashMap<String, query::CachedAnswer>>>,
 }
 
 impl AppState {
@@ -40,6 +43,7 @@ impl AppState {
             aurora,
             record_dir: record_dir.map(Arc::new),
             recorded: Arc::new(AtomicU64::new(0)),
+            answers: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 }

@@ -276,3 +276,42 @@ async fn unknown_paths_answer_xml_and_control_endpoints_work() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+#[tokio::test(start_paused = true)]
+async fn cached_describe_answers_never_outlive_a_change() {
+    let (aurora, router) = service();
+    let describe = format!("Action=DescribeDBClusters&{V}");
+    let first = call(&router, "us-east-1", &describe).await;
+    let again = call(&router, "us-east-1", &describe).await;
+    assert_ne!(
+        first.request_id_header, again.request_id_header,
+        "every answer has its own id"
+    );
+    assert_eq!(
+        first.body.replace(&first.request_id_header, "ID"),
+        again.body.replace(&again.request_id_header, "ID")
+    );
+    // A change within the same second shows at once.
+    call(&router, "us-east-1", &format!("Action=CreateDBCluster&{V}&DBClusterIdentifier=c&Engine=aurora-mysql&MasterUsername=u&MasterUserPassword=secret123")).await;
+    let after_create = call(&router, "us-east-1", &describe).await;
+    assert!(
+        after_create.body.contains("<Status>creating</Status>"),
+        "{}",
+        after_create.body
+    );
+    // So does a transition made by the driver.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let settled = call(&router, "us-east-1", &describe).await;
+    assert!(
+        settled.body.contains("<Status>available</Status>"),
+        "{}",
+        settled.body
+    );
+    // And a move of the clock.
+    let before = aurora.version();
+    aurora.advance_clock(Duration::from_secs(1)).unwrap();
+    assert_ne!(aurora.version(), before);
+    // Another region never sees this region's answer.
+    let other = call(&router, "eu-west-1", &describe).await;
+    assert!(other.body.contains("<DBClusters/>"), "{}", other.body);
+}
