@@ -111,15 +111,17 @@ impl Ids {
         bytes[8..].copy_from_slice(&self.next_u64().to_be_bytes());
         bytes[6] = (bytes[6] & 0x0f) | 0x40;
         bytes[8] = (bytes[8] & 0x3f) | 0x80;
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &hex[..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..]
-        )
+        // Every request makes one: hex digits go straight into one buffer.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(36);
+        for (i, b) in bytes.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                out.push('-');
+            }
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xf)] as char);
+        }
+        out
     }
 
     /// `len` characters of upper-case letters and digits, as in `cluster-ABC...` resource ids.
@@ -142,6 +144,11 @@ mod tests {
         let u = a.uuid();
         assert_eq!(u.len(), 36);
         assert_eq!(&u[14..15], "4");
+        let dashes: Vec<usize> = u.match_indices('-').map(|(i, _)| i).collect();
+        assert_eq!(dashes, vec![8, 13, 18, 23]);
+        assert!(u
+            .chars()
+            .all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         assert_eq!(a.upper_alnum(26).len(), 26);
     }
 
