@@ -2199,9 +2199,12 @@ impl Tx<'_> {
             .unwrap_or_default();
         for k in due_backtracks {
             let b = self.state.backtracks.get_mut(&k).expect("listed above");
+            // The step happens when it was due, not when the driver got to it: after a clock
+            // jump, APPLYING starts at its due time and may itself be due at once.
+            let started = b.due.unwrap_or(now);
             b.status = BacktrackStatus::Applying;
-            b.backtracked_from = Some(now);
-            b.due = Some(now + apply);
+            b.backtracked_from = Some(started);
+            b.due = Some(started + apply);
             let (region, cluster, id) = (b.region.clone(), b.cluster_id.clone(), b.id.clone());
             self.touched.backtracks.insert(k);
             let arn = self.arn("cluster", &region, &cluster);

@@ -447,3 +447,26 @@ async fn a_restart_while_applying_finishes_the_backtrack() {
     assert_eq!(read(&a, "k").as_deref(), Some("before"));
     assert_eq!(cluster(&a, "c").cluster.status, ClusterStatus::Available);
 }
+
+#[tokio::test(start_paused = true)]
+async fn one_clock_jump_carries_a_backtrack_through_every_step() {
+    let a = ready(Pace::Realistic, None).await;
+    let t = now(&a);
+    wait(Duration::from_secs(1)).await;
+    write(&a, "k", Some("later"));
+    let bt = a.backtrack_cluster(R, "c", t, false, false).unwrap();
+    a.advance_clock(Duration::from_secs(120)).unwrap();
+    wait(Duration::from_millis(10)).await;
+    let b = a
+        .describe_backtracks(R, "c", None, &[], &Paging::default())
+        .unwrap()
+        .items
+        .remove(0);
+    assert_eq!(b.status, BacktrackStatus::Completed);
+    assert_eq!(
+        b.backtracked_from,
+        Some(bt.requested_at + TimeDelta::seconds(15)),
+        "APPLYING began when PENDING was due"
+    );
+    assert_eq!(read(&a, "k"), None);
+}
