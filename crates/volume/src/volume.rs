@@ -12,7 +12,7 @@
 //! atomic, durable store batch, so a crash leaves all of it or none. Readers take the overlay's
 //! read lock only for an in-memory lookup, then read the store.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -290,7 +290,7 @@ fn ms_to_time(ms: i64) -> Option<DateTime<Utc>> {
 }
 
 /// A key's value at the head and at the backtrack target.
-type HeadAndTarget = (Option<Vec<u8>>, Option<Vec<u8>>);
+type HeadAndTarget<'a> = (Option<&'a [u8]>, Option<&'a [u8]>);
 
 impl Volume {
     /// Opens the volume stored in `tree` (empty if new), rebuilding the overlay from the log.
@@ -564,34 +564,27 @@ impl Volume {
                 Some(groups) => groups,
                 None => self.read_groups(landing_lsn, meta.head_lsn)?,
             };
-            let mut net: BTreeMap<Vec<u8>, HeadAndTarget> = BTreeMap::new();
+            // Borrowed from the groups: only the net changes are copied, once each.
+            let mut net: HashMap<&[u8], HeadAndTarget<'_>> = HashMap::new();
             for group in groups.iter().rev() {
                 for change in group.changes.iter().rev() {
-                    let (key, before, after) = (
-                        change.key.clone(),
-                        change.before.clone(),
-                        change.after.clone(),
-                    );
                     landing.undone += 1;
-                    match net.entry(key) {
-                        std::collections::btree_map::Entry::Occupied(mut e) => {
-                            e.get_mut().1 = before
-                        }
-                        std::collections::btree_map::Entry::Vacant(e) => {
-                            e.insert((after, before));
-                        }
-                    }
+                    let before = change.before.as_deref();
+                    net.entry(change.key.as_slice())
+                        .and_modify(|e| e.1 = before)
+                        .or_insert((change.after.as_deref(), before));
                 }
             }
-            let changes: Vec<Change> = net
+            let mut changes: Vec<Change> = net
                 .into_iter()
                 .filter(|(_, (head, target))| head != target)
                 .map(|(key, (head, target))| Change {
-                    key,
-                    before: head,
-                    after: target,
+                    key: key.to_vec(),
+                    before: head.map(<[u8]>::to_vec),
+                    after: target.map(<[u8]>::to_vec),
                 })
                 .collect();
+            changes.sort_unstable_by(|a, b| a.key.cmp(&b.key));
             landing.changed_keys = changes.len() as u64;
             let time_ms = pending
                 .next
