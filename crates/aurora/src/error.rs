@@ -24,6 +24,8 @@ pub enum Error {
     InstanceAlreadyExists(String),
     /// A parameter group with that name exists already.
     ParameterGroupAlreadyExists(String),
+    /// No more clusters can be created.
+    ClusterQuotaExceeded(String),
     /// The cluster's state forbids the operation.
     InvalidClusterState(String),
     /// The instance's state forbids the operation.
@@ -53,7 +55,8 @@ impl Error {
             Error::ParameterGroupAlreadyExists(name) => {
                 format!("Parameter group {name} already exists")
             }
-            Error::InvalidClusterState(m)
+            Error::ClusterQuotaExceeded(m)
+            | Error::InvalidClusterState(m)
             | Error::InvalidInstanceState(m)
             | Error::InvalidParameterGroupState(m)
             | Error::InvalidParameterValue(m)

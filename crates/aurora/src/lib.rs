@@ -7,6 +7,7 @@
 //! HTTP, XML or a database library directly.
 
 pub mod catalog;
+pub mod endpoints;
 mod env;
 mod error;
 pub mod lifecycle;
@@ -20,7 +21,7 @@ pub use error::{Error, Result};
 pub use model::*;
 pub use pace::{Pace, Step};
 pub use service::{
-    endpoint_hash, Aurora, ClusterChanges, Config, EventQuery, Filter, NewCluster, NewInstance,
-    Page, Paging, ParameterChange,
+    Aurora, ClusterChanges, Config, EventQuery, Filter, NewCluster, NewInstance, Page, Paging,
+    ParameterChange,
 };
 pub use volume::{CommitPoint, Transaction, Volume};

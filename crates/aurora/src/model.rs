@@ -167,6 +167,9 @@ pub struct Cluster {
     pub writer: Option<String>,
     /// The instance a running failover promotes.
     pub failover_target: Option<String>,
+    /// Fixes the block of loopback addresses its endpoints listen on (see `endpoints`).
+    #[serde(default)]
+    pub endpoint_index: u32,
     /// Set by the fault endpoint: the next backtrack fails and leaves the data untouched.
     #[serde(default)]
     pub fail_next_backtrack: bool,
@@ -265,6 +268,9 @@ pub struct Instance {
     pub deletion_protection: bool,
     /// Tags.
     pub tags: Vec<Tag>,
+    /// Its place in the cluster's address block: its endpoint is `.(10 + slot)`.
+    #[serde(default)]
+    pub slot: u32,
 }
 
 /// A custom cluster parameter group; default groups are derived from the catalog, not stored.

@@ -13,10 +13,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use store::{Batch, Store};
-use tokio::sync::Notify;
+use tokio::sync::{watch, Notify};
 use volume::{CommitPoint, Retention, Transaction, Volume};
 
 use crate::catalog::{self, EngineVersion};
+use crate::endpoints::{self, EndpointRole, EndpointSpec};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::lifecycle::{self, Settle};
@@ -241,6 +242,8 @@ struct Inner {
     version: AtomicU64,
     /// Wakes the driver when a new due time may be earlier than the one it sleeps for.
     wake: Notify,
+    /// Carries the state version to whoever follows changes (the data plane).
+    changes: watch::Sender<u64>,
     /// Open storage volumes by cluster resource id (opening one reads its meta once).
     volumes: Mutex<HashMap<String, Arc<Volume>>>,
 }
@@ -273,25 +276,6 @@ struct Tx<'a> {
 
 fn key(region: &str, id: &str) -> Key {
     (region.to_owned(), id.to_ascii_lowercase())
-}
-
-/// The per-account, per-region part of endpoint host names (`cexample123`), derived so that it
-/// is stable across restarts without being stored.
-pub fn endpoint_hash(account_id: &str, region: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in account_id.bytes().chain(region.bytes()) {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    let mut out = String::from("c");
-    for _ in 0..11 {
-        out.push(ALPHABET[(h % 36) as usize] as char);
-        h /= 36;
-        if h == 0 {
-            h = 0x9E37_79B9_7F4A_7C15;
-        }
-    }
-    out
 }
 
 fn paginate<T>(items: Vec<T>, key_of: impl Fn(&T) -> String, paging: &Paging) -> Result<Page<T>> {
@@ -379,6 +363,7 @@ impl Aurora {
                 store,
                 state: RwLock::new(state),
                 version: AtomicU64::new(0),
+                changes: watch::Sender::new(0),
                 wake: Notify::new(),
                 volumes: Mutex::new(HashMap::new()),
             }),
@@ -412,7 +397,79 @@ impl Aurora {
     }
 
     fn bump(&self) {
-        self.inner.version.fetch_add(1, Ordering::SeqCst);
+        let version = self.inner.version.fetch_add(1, Ordering::SeqCst) + 1;
+        self.inner.changes.send_replace(version);
+    }
+
+    /// A receiver that wakes whenever the state changes (the data plane reconciles on it).
+    pub fn changes(&self) -> watch::Receiver<u64> {
+        self.inner.changes.subscribe()
+    }
+
+    /// The MySQL endpoints every cluster with instances should have on this machine, and
+    /// whether each serves connections right now (see [`crate::endpoints`]).
+    pub fn endpoints(&self) -> Vec<EndpointSpec> {
+        self.read(|state, _| {
+            let mut out = Vec::new();
+            for c in state.clusters.values() {
+                let members: Vec<&Instance> = state
+                    .instances
+                    .values()
+                    .filter(|i| i.region == c.region && i.cluster_id == c.id)
+                    .collect();
+                if members.is_empty() {
+                    continue;
+                }
+                let serving = matches!(
+                    c.status,
+                    ClusterStatus::Available | ClusterStatus::Modifying
+                );
+                let up = |i: &Instance| serving && i.status == InstanceStatus::Available;
+                let writer = members
+                    .iter()
+                    .find(|i| c.writer.as_deref() == Some(i.id.as_str()));
+                let readers_up = members
+                    .iter()
+                    .any(|i| Some(i.id.as_str()) != c.writer.as_deref() && up(i));
+                let spec = |role, ip, read_only, accepting| EndpointSpec {
+                    region: c.region.clone(),
+                    cluster_id: c.id.clone(),
+                    role,
+                    addr: std::net::SocketAddr::new(std::net::IpAddr::V4(ip), c.port),
+                    read_only,
+                    accepting,
+                    credentials: (
+                        c.master_username.clone().unwrap_or_default(),
+                        c.master_password.clone().unwrap_or_default(),
+                    ),
+                };
+                let writer_up = writer.is_some_and(|w| up(w));
+                out.push(spec(
+                    EndpointRole::Writer,
+                    endpoints::writer_address(c.endpoint_index),
+                    false,
+                    writer_up,
+                ));
+                // The reader endpoint spreads over the readers, or reaches the writer when
+                // there are none, as on AWS.
+                out.push(spec(
+                    EndpointRole::Reader,
+                    endpoints::reader_address(c.endpoint_index),
+                    readers_up,
+                    readers_up || writer_up,
+                ));
+                for i in &members {
+                    let is_writer = c.writer.as_deref() == Some(i.id.as_str());
+                    out.push(spec(
+                        EndpointRole::Instance(i.id.clone()),
+                        endpoints::instance_address(c.endpoint_index, i.slot),
+                        !is_writer,
+                        up(i),
+                    ));
+                }
+            }
+            out
+        })
     }
 
     /// Runs `f` as one mutation and persists what it touched before returning.
@@ -541,6 +598,14 @@ impl Aurora {
                 tags: merge_tags(Vec::new(), &req.tags),
                 writer: None,
                 failover_target: None,
+                endpoint_index: (0..endpoints::MAX_CLUSTERS)
+                    .find(|n| !tx.state.clusters.values().any(|c| c.endpoint_index == *n))
+                    .ok_or_else(|| {
+                        Error::ClusterQuotaExceeded(format!(
+                            "Rewind serves at most {} clusters at once.",
+                            endpoints::MAX_CLUSTERS
+                        ))
+                    })?,
                 fail_next_backtrack: false,
                 window_short: false,
             };
@@ -1010,6 +1075,14 @@ impl Aurora {
                 .clone()
                 .unwrap_or_else(|| c.availability_zones[n_members % c.availability_zones.len().max(1)].clone());
             let family = family_of(c);
+            let slot = (1..=endpoints::MAX_SLOTS)
+                .find(|n| !tx.members_of(region, &cluster_id).any(|i| i.slot == *n))
+                .ok_or_else(|| {
+                    Error::InvalidParameterValue(format!(
+                        "DB cluster {cluster_id} has reached the most instances Rewind serves ({}).",
+                        endpoints::MAX_SLOTS
+                    ))
+                })?;
             let instance = Instance {
                 region: region.to_owned(),
                 id: id.clone(),
@@ -1028,6 +1101,7 @@ impl Aurora {
                 parameter_group: req.parameter_group.clone().unwrap_or_else(|| format!("default.{family}")),
                 deletion_protection: req.deletion_protection,
                 tags: merge_tags(Vec::new(), &req.tags),
+                slot,
             };
             let needs_writer = c.writer.is_none();
             tx.state.instances.insert(ik.clone(), instance);
@@ -2396,7 +2470,6 @@ impl Tx<'_> {
 }
 
 fn view_cluster(inner: &Inner, state: &State, c: &Cluster, now: DateTime<Utc>) -> ClusterView {
-    let hash = endpoint_hash(&inner.config.account_id, &c.region);
     let mut members: Vec<&Instance> = state
         .instances
         .values()
@@ -2417,8 +2490,8 @@ fn view_cluster(inner: &Inner, state: &State, c: &Cluster, now: DateTime<Utc>) -
             "arn:aws:rds:{}:{}:cluster:{}",
             c.region, inner.config.account_id, c.id
         ),
-        endpoint: format!("{}.cluster-{hash}.{}.rds.amazonaws.com", c.id, c.region),
-        reader_endpoint: format!("{}.cluster-ro-{hash}.{}.rds.amazonaws.com", c.id, c.region),
+        endpoint: endpoints::writer_address(c.endpoint_index).to_string(),
+        reader_endpoint: endpoints::reader_address(c.endpoint_index).to_string(),
         members: members
             .into_iter()
             .map(|i| Member {
@@ -2434,14 +2507,14 @@ fn view_cluster(inner: &Inner, state: &State, c: &Cluster, now: DateTime<Utc>) -
 }
 
 fn view_instance(inner: &Inner, state: &State, i: &Instance) -> InstanceView {
-    let hash = endpoint_hash(&inner.config.account_id, &i.region);
     let cluster = state.clusters.get(&key(&i.region, &i.cluster_id));
     InstanceView {
         arn: format!(
             "arn:aws:rds:{}:{}:db:{}",
             i.region, inner.config.account_id, i.id
         ),
-        address: format!("{}.{hash}.{}.rds.amazonaws.com", i.id, i.region),
+        address: endpoints::instance_address(cluster.map_or(0, |c| c.endpoint_index), i.slot)
+            .to_string(),
         port: cluster.map_or(catalog::default_port(&i.engine), |c| c.port),
         is_writer: cluster.is_some_and(|c| c.writer.as_deref() == Some(i.id.as_str())),
         master_username: cluster.and_then(|c| c.master_username.clone()),

@@ -22,6 +22,7 @@ pub fn domain_error(e: domain::Error) -> ApiError {
         E::ClusterAlreadyExists(_) => ErrorCode::DBClusterAlreadyExistsFault,
         E::InstanceAlreadyExists(_) => ErrorCode::DBInstanceAlreadyExistsFault,
         E::ParameterGroupAlreadyExists(_) => ErrorCode::DBParameterGroupAlreadyExistsFault,
+        E::ClusterQuotaExceeded(_) => ErrorCode::DBClusterQuotaExceededFault,
         E::InvalidClusterState(_) => ErrorCode::InvalidDBClusterStateFault,
         E::InvalidInstanceState(_) => ErrorCode::InvalidDBInstanceStateFault,
         E::InvalidParameterGroupState(_) => ErrorCode::InvalidDBParameterGroupStateFault,
