@@ -1,0 +1,335 @@
+//! A small MySQL wire-protocol server on tokio.
+//!
+//! This crate owns the bytes between a MySQL client and whatever answers its queries: the
+//! handshake, mysql_native_password authentication, packet framing and the text-protocol
+//! commands a client needs to connect, query and switch databases. Statements are handed to a
+//! [`Session`] as strings and its [`Reply`]s are encoded back. It knows nothing of SQL engines,
+//! storage, Aurora or HTTP, and must never import them.
+//!
+//! One call, [`serve_connection`], runs one accepted TCP connection to its end; the caller owns
+//! the listener, the connection ids, the randomness of the scramble and the shutdown signal, so
+//! the crate reads no clock and no OS randomness.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use mysql_wire::{serve_connection, Column, ColumnKind, ConnectionParams, ErrorPacket, Login,
+//!                  Reply, ServerConfig, Session};
+//!
+//! struct Hello;
+//!
+//! impl Session for Hello {
+//!     async fn authenticate(&mut self, login: &Login<'_>) -> Result<(), ErrorPacket> {
+//!         if login.user == "admin" && login.verify_password("secret") {
+//!             Ok(())
+//!         } else {
+//!             Err(login.access_denied())
+//!         }
+//!     }
+//!     async fn query(&mut self, _sql: &str) -> Vec<Reply> {
+//!         let columns = vec![Column::new("greeting", ColumnKind::VarString)];
+//!         vec![Reply::ResultSet { columns, rows: vec![vec![Some("hello".into())]] }]
+//!     }
+//!     async fn init_db(&mut self, _database: &str) -> Reply {
+//!         Reply::ok()
+//!     }
+//! }
+//!
+//! # fn random_bytes() -> [u8; 20] { [7; 20] } // the caller's seeded generator
+//! # async fn run() -> std::io::Result<()> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3306").await?;
+//! let config = std::sync::Arc::new(ServerConfig::default());
+//! for connection_id in 1.. {
+//!     let (stream, _) = listener.accept().await?;
+//!     let params = ConnectionParams { connection_id, random: random_bytes() };
+//!     let config = config.clone();
+//!     let shutdown = std::future::pending::<()>(); // e.g. a cancellation token's future
+//!     tokio::spawn(async move {
+//!         let _ = serve_connection(stream, &config, params, Hello, shutdown).await;
+//!     });
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What is negotiated
+//!
+//! The server offers [`SERVER_CAPABILITIES`] and then uses only the intersection with what the
+//! client asked for. Formatting replies by the server's flags instead (OK-terminated result sets
+//! to a client waiting for an EOF packet) breaks the `mysql` client, whose interactive mode sends
+//! `select @@version_comment limit 1` right after connecting. Debian's mariadb client, for one,
+//! asks for `CLIENT_SESSION_TRACK` but not `CLIENT_DEPRECATE_EOF`, so it gets EOF packets, while
+//! a client that asks for `CLIENT_DEPRECATE_EOF` gets result sets ended by an OK packet.
+//! Not offered: `CLIENT_SSL` (clients that merely prefer TLS fall back to plain TCP; an
+//! SSLRequest is refused), `CLIENT_COMPRESS`, `CLIENT_LOCAL_FILES`, `CLIENT_SESSION_TRACK` and
+//! `CLIENT_QUERY_ATTRIBUTES` (both change packet formats), and anything about prepared
+//! statements. `CLIENT_LONG_PASSWORD` is offered for MariaDB clients' sake: without it they take
+//! the server for a MariaDB server and read extended capability bits from the filler.
+//!
+//! Authentication is mysql_native_password only. A client that starts with another plugin
+//! (MySQL 8's `caching_sha2_password`, MariaDB's `client_ed25519`) is sent an AuthSwitchRequest
+//! to mysql_native_password with the same scramble, and the [`Session`] sees its second answer.
+//!
+//! # Why hand-written packets
+//!
+//! The dozen packets a server sends and the two it parses before the command phase are short and
+//! fixed by the protocol, so they are encoded in `codec.rs` (under 400 lines, every read
+//! bounds-checked) on top of `tokio` and the `sha1` crate. `mysql_common` was considered: it is
+//! client-oriented (it can encode a handshake, an ERR packet and column definitions, but has no
+//! encoder for OK packets or text rows) and brings some thirty crates with it (regex, flate2 with
+//! zlib, num-bigint, serde_json, ...), a poor trade for the few structs this crate would borrow.
+//!
+//! # Robustness
+//!
+//! No input panics: a malformed or out-of-order packet, an oversized packet (over
+//! [`ServerConfig::max_packet_size`]) or a bad handshake ends that connection with an error
+//! logged through `tracing`, after an ERR packet where the protocol allows one. A bad *command*
+//! (unknown command byte, COM_STMT_PREPARE, a query that is not UTF-8) gets an ERR packet and the
+//! connection stays usable.
+
+mod auth;
+mod codec;
+mod packet;
+mod server;
+
+use std::future::Future;
+use std::time::Duration;
+
+pub use auth::{native_password_response, verify_native_password};
+pub use server::{serve_connection, SERVER_CAPABILITIES};
+
+/// Settings shared by every connection of one listener.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// Version announced in the handshake; clients show it and some enable features by it
+    /// (`"8.0.28"` makes MySQL 8 clients behave as against MySQL 8).
+    pub server_version: String,
+    /// Largest query the server accepts, like MySQL's `max_allowed_packet`; a client sending a
+    /// larger one gets error 1153 and is disconnected. Replies are not limited.
+    pub max_packet_size: usize,
+    /// How long a client may take to complete the handshake and authentication, like MySQL's
+    /// `connect_timeout`, so that a silent peer does not hold a task forever.
+    pub connect_timeout: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            server_version: "8.0.28".to_owned(),
+            max_packet_size: 64 << 20,
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What differs between connections of one listener: both are chosen by the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionParams {
+    /// Connection id announced in the handshake (what `CONNECTION_ID()` would return).
+    pub connection_id: u32,
+    /// 20 random bytes for the auth scramble, fresh per connection. They are folded into
+    /// printable 7-bit bytes (no NUL, no `$`) as MySQL does; [`Login::scramble`] is the result.
+    pub random: [u8; 20],
+}
+
+/// What a client presented when connecting, handed to [`Session::authenticate`].
+#[derive(Debug, Clone, Copy)]
+pub struct Login<'a> {
+    /// User name as sent by the client.
+    pub user: &'a str,
+    /// Database named at connect time (`mysql ... DBNAME`), if any.
+    pub database: Option<&'a str>,
+    /// The scramble the server sent; the client's answer was computed from it.
+    pub scramble: &'a [u8; 20],
+    /// The client's mysql_native_password answer; empty for an empty password.
+    pub auth_response: &'a [u8],
+    /// The client's IP address as text, for messages like `'admin'@'127.0.0.1'`.
+    pub host: &'a str,
+    /// The connection id announced in the handshake.
+    pub connection_id: u32,
+    /// Whether the client enabled multi-statements (CLIENT_MULTI_STATEMENTS); without it MySQL
+    /// rejects a query holding several statements with a syntax error.
+    pub multi_statements: bool,
+}
+
+impl Login<'_> {
+    /// Whether the client's answer proves it knows `password`.
+    pub fn verify_password(&self, password: &str) -> bool {
+        verify_native_password(self.scramble, password, self.auth_response)
+    }
+
+    /// MySQL's error 1045 for this login: `Access denied for user 'u'@'h' (using password: YES)`.
+    pub fn access_denied(&self) -> ErrorPacket {
+        let using = if self.auth_response.is_empty() {
+            "NO"
+        } else {
+            "YES"
+        };
+        ErrorPacket::new(
+            1045,
+            "28000",
+            format!(
+                "Access denied for user '{}'@'{}' (using password: {using})",
+                self.user, self.host
+            ),
+        )
+    }
+}
+
+/// The SQL side of one connection. The server calls it one command at a time, never
+/// concurrently, so it may keep per-connection state (current database, open transaction).
+///
+/// The futures may be dropped at an `.await` when the connection ends (client gone or the
+/// `shutdown` future of [`serve_connection`] fired), so they must leave shared state
+/// consistent at every `.await`.
+pub trait Session: Send {
+    /// Decides whether the client may connect. Called once after the handshake; on `Err` the
+    /// error is sent and the connection closed. Check the password with
+    /// [`Login::verify_password`]; reject an unknown `database` with error 1049.
+    fn authenticate(
+        &mut self,
+        login: &Login<'_>,
+    ) -> impl Future<Output = Result<(), ErrorPacket>> + Send;
+
+    /// Runs a COM_QUERY: return one reply per statement in `sql`, stopping at the first error
+    /// (several only if [`Login::multi_statements`] was set). An empty vector is sent as a plain
+    /// OK; a client without CLIENT_MULTI_RESULTS only gets the first reply.
+    fn query(&mut self, sql: &str) -> impl Future<Output = Vec<Reply>> + Send;
+
+    /// Runs a COM_INIT_DB (what the `mysql` client sends for `use db`): make `database`
+    /// current, or return error 1049 `Unknown database 'x'`.
+    fn init_db(&mut self, database: &str) -> impl Future<Output = Reply> + Send;
+}
+
+/// The result of one statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// Success without rows (DML, DDL, `SET`, `USE`).
+    Ok {
+        /// Rows changed, shown as `Query OK, N rows affected`.
+        affected_rows: u64,
+        /// `LAST_INSERT_ID()` after the statement, 0 if none.
+        last_insert_id: u64,
+        /// Extra human-readable text, e.g. `Rows matched: 1  Changed: 1  Warnings: 0`.
+        info: String,
+    },
+    /// Rows in the text protocol: every value is its text form, `None` is SQL NULL. Each row
+    /// should have one value per column; shorter rows are padded with NULLs, longer ones cut.
+    ResultSet {
+        /// Column names and types, at least one.
+        columns: Vec<Column>,
+        /// The rows, in order.
+        rows: Vec<Vec<Option<String>>>,
+    },
+    /// Failure; the connection stays usable.
+    Error(ErrorPacket),
+}
+
+impl Reply {
+    /// `Ok` with nothing affected.
+    pub fn ok() -> Self {
+        Reply::Ok {
+            affected_rows: 0,
+            last_insert_id: 0,
+            info: String::new(),
+        }
+    }
+}
+
+impl From<ErrorPacket> for Reply {
+    fn from(e: ErrorPacket) -> Self {
+        Reply::Error(e)
+    }
+}
+
+/// One column of a result set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The name clients show as the header and drivers use as the key.
+    pub name: String,
+    /// The MySQL type; drivers convert values by it (pymysql turns DATETIME into `datetime`).
+    pub kind: ColumnKind,
+}
+
+impl Column {
+    /// A column named `name` of type `kind`.
+    pub fn new(name: impl Into<String>, kind: ColumnKind) -> Self {
+        Column {
+            name: name.into(),
+            kind,
+        }
+    }
+}
+
+/// MySQL column types, each sent with the type code, collation and flags MySQL 8 uses for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ColumnKind {
+    /// `TINYINT` (`MYSQL_TYPE_TINY`), also `BOOLEAN`.
+    Tiny,
+    /// `SMALLINT` (`MYSQL_TYPE_SHORT`).
+    Short,
+    /// `INT` (`MYSQL_TYPE_LONG`).
+    Long,
+    /// `BIGINT` (`MYSQL_TYPE_LONGLONG`), what `SELECT 1` returns.
+    LongLong,
+    /// `FLOAT` (`MYSQL_TYPE_FLOAT`).
+    Float,
+    /// `DOUBLE` (`MYSQL_TYPE_DOUBLE`).
+    Double,
+    /// `DECIMAL` (`MYSQL_TYPE_NEWDECIMAL`).
+    NewDecimal,
+    /// `YEAR` (`MYSQL_TYPE_YEAR`).
+    Year,
+    /// `DATE` (`MYSQL_TYPE_DATE`), text `YYYY-MM-DD`.
+    Date,
+    /// `TIME` (`MYSQL_TYPE_TIME`), text `HH:MM:SS`.
+    Time,
+    /// `DATETIME` (`MYSQL_TYPE_DATETIME`), text `YYYY-MM-DD HH:MM:SS[.ffffff]`.
+    DateTime,
+    /// `TIMESTAMP` (`MYSQL_TYPE_TIMESTAMP`).
+    Timestamp,
+    /// `VARCHAR`/`CHAR` in utf8mb4 (`MYSQL_TYPE_VAR_STRING`).
+    VarString,
+    /// `TEXT` in utf8mb4 (`MYSQL_TYPE_BLOB` with a text collation).
+    Text,
+    /// `BLOB`/`VARBINARY` (`MYSQL_TYPE_BLOB`, binary collation); drivers return bytes.
+    Blob,
+    /// `JSON` (`MYSQL_TYPE_JSON`).
+    Json,
+    /// The type of a bare `NULL` literal (`MYSQL_TYPE_NULL`).
+    Null,
+}
+
+/// An error sent to the client as an ERR packet, e.g. `ERROR 1045 (28000): Access denied ...`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorPacket {
+    /// MySQL error number (1045, 1049, 1064, ...).
+    pub code: u16,
+    /// Five-character SQLSTATE (`28000`, `42000`, `HY000`); padded or cut to five on the wire.
+    pub sql_state: String,
+    /// Human-readable message, ideally MySQL's own text for `code`.
+    pub message: String,
+}
+
+impl ErrorPacket {
+    /// An error with the given number, SQLSTATE and message.
+    pub fn new(code: u16, sql_state: impl Into<String>, message: impl Into<String>) -> Self {
+        ErrorPacket {
+            code,
+            sql_state: sql_state.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorPacket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ERROR {} ({}): {}",
+            self.code, self.sql_state, self.message
+        )
+    }
+}
+
+impl std::error::Error for ErrorPacket {}

@@ -1,0 +1,254 @@
+//! Packet framing: a 3-byte length and a 1-byte sequence id before each payload.
+//!
+//! A payload of 16 MiB - 1 bytes or more travels as a run of full 0xffffff-byte packets closed by
+//! a shorter one (possibly empty); [`PacketStream::read_packet`] reassembles such runs and
+//! [`PacketStream::write_packet`] splits the same way. The sequence id starts at 0 with each
+//! command and is shared by both directions, so one counter lives here: a reply continues from
+//! the id after the last packet read.
+//!
+//! Reading never trusts the declared length: the total is checked against the configured limit
+//! before any payload is read, and payloads are read as they arrive instead of preallocated.
+
+use std::io;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufStream};
+
+/// Largest payload of one physical packet; a packet this long announces a continuation.
+pub(crate) const MAX_CHUNK: usize = 0xff_ffff;
+
+/// Why a packet could not be read.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    /// The peer closed the connection cleanly, before the first byte of the packet.
+    Closed,
+    /// The stream failed or ended inside a packet.
+    Io(io::Error),
+    /// A packet carried the wrong sequence id.
+    OutOfOrder { expected: u8, got: u8 },
+    /// The reassembled payload would exceed the configured limit.
+    TooLarge,
+}
+
+impl From<io::Error> for ReadError {
+    fn from(e: io::Error) -> Self {
+        ReadError::Io(e)
+    }
+}
+
+/// One client connection seen as packets. Writes are buffered until [`PacketStream::flush`].
+pub(crate) struct PacketStream<IO> {
+    io: BufStream<IO>,
+    /// The sequence id of the next packet, read or written.
+    seq: u8,
+    /// Largest reassembled payload accepted from the client (`max_allowed_packet`).
+    max_payload: usize,
+}
+
+impl<IO: AsyncRead + AsyncWrite + Unpin> PacketStream<IO> {
+    pub(crate) fn new(io: IO, max_payload: usize) -> Self {
+        PacketStream {
+            io: BufStream::new(io),
+            seq: 0,
+            max_payload,
+        }
+    }
+
+    /// Starts a new command: the client's next packet must carry sequence id 0.
+    pub(crate) fn reset_seq(&mut self) {
+        self.seq = 0;
+    }
+
+    /// Reads one logical packet, reassembling continuation packets.
+    pub(crate) async fn read_packet(&mut self) -> Result<Vec<u8>, ReadError> {
+        let mut payload = Vec::new();
+        let mut first = true;
+        loop {
+            let (len, seq) = self.read_header(first).await?;
+            first = false;
+            if seq != self.seq {
+                let expected = self.seq;
+                // An error reply then follows the client's numbering, so the client can read it.
+                self.seq = seq.wrapping_add(1);
+                return Err(ReadError::OutOfOrder { expected, got: seq });
+            }
+            self.seq = self.seq.wrapping_add(1);
+            if payload.len().saturating_add(len) > self.max_payload {
+                return Err(ReadError::TooLarge);
+            }
+            let read = (&mut self.io)
+                .take(len as u64)
+                .read_to_end(&mut payload)
+                .await?;
+            if read < len {
+                return Err(io::Error::from(io::ErrorKind::UnexpectedEof).into());
+            }
+            if len < MAX_CHUNK {
+                return Ok(payload);
+            }
+        }
+    }
+
+    /// Reads a 4-byte header; an end of stream before its first byte is [`ReadError::Closed`]
+    /// when `first` (between commands), an error otherwise.
+    async fn read_header(&mut self, first: bool) -> Result<(usize, u8), ReadError> {
+        let mut h = [0u8; 4];
+        let mut filled = 0;
+        while filled < h.len() {
+            let n = self.io.read(&mut h[filled..]).await?;
+            if n == 0 {
+                if filled == 0 && first {
+                    return Err(ReadError::Closed);
+                }
+                return Err(io::Error::from(io::ErrorKind::UnexpectedEof).into());
+            }
+            filled += n;
+        }
+        let len = usize::from(h[0]) | usize::from(h[1]) << 8 | usize::from(h[2]) << 16;
+        Ok((len, h[3]))
+    }
+
+    /// Writes one logical packet, split into 0xffffff-byte chunks; a payload whose length is a
+    /// multiple of 0xffffff (including zero) ends with an empty packet, as the protocol requires.
+    pub(crate) async fn write_packet(&mut self, payload: &[u8]) -> io::Result<()> {
+        let mut rest = payload;
+        loop {
+            let n = rest.len().min(MAX_CHUNK);
+            let (chunk, tail) = rest.split_at(n);
+            let len = (n as u32).to_le_bytes();
+            self.io
+                .write_all(&[len[0], len[1], len[2], self.seq])
+                .await?;
+            self.io.write_all(chunk).await?;
+            self.seq = self.seq.wrapping_add(1);
+            rest = tail;
+            if n < MAX_CHUNK {
+                return Ok(());
+            }
+        }
+    }
+
+    pub(crate) async fn flush(&mut self) -> io::Result<()> {
+        self.io.flush().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn frame(payload: &[u8], seq: u8) -> Vec<u8> {
+        let len = (payload.len() as u32).to_le_bytes();
+        let mut out = vec![len[0], len[1], len[2], seq];
+        out.extend_from_slice(payload);
+        out
+    }
+
+    async fn write_all(payload: &[u8]) -> Vec<u8> {
+        let (a, mut b) = tokio::io::duplex(1 << 16);
+        let payload = payload.to_vec();
+        let writer = tokio::spawn(async move {
+            let mut s = PacketStream::new(a, usize::MAX);
+            s.write_packet(&payload).await.expect("write");
+            s.flush().await.expect("flush");
+        });
+        let mut out = Vec::new();
+        b.read_to_end(&mut out).await.expect("read");
+        writer.await.expect("writer");
+        out
+    }
+
+    async fn read_one(bytes: Vec<u8>, max: usize) -> Result<Vec<u8>, ReadError> {
+        let (a, mut b) = tokio::io::duplex(1 << 16);
+        let feeder = tokio::spawn(async move {
+            let _ = b.write_all(&bytes).await;
+            let _ = b.shutdown().await;
+            // Keep `b` open until the reader is done with it.
+            let mut sink = Vec::new();
+            let _ = b.read_to_end(&mut sink).await;
+        });
+        let mut s = PacketStream::new(a, max);
+        let r = s.read_packet().await;
+        drop(s);
+        feeder.await.expect("feeder");
+        r
+    }
+
+    #[tokio::test]
+    async fn splits_and_reassembles_at_the_chunk_boundary() {
+        for len in [0, 1, MAX_CHUNK - 1, MAX_CHUNK, MAX_CHUNK + 1, 2 * MAX_CHUNK] {
+            let payload: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let wire = write_all(&payload).await;
+            let packets = len / MAX_CHUNK + 1;
+            assert_eq!(wire.len(), len + 4 * packets, "len {len}");
+            let back = read_one(wire, usize::MAX).await.expect("reassembled");
+            assert!(back == payload, "len {len}");
+        }
+    }
+
+    #[tokio::test]
+    async fn rejects_out_of_order_and_oversized_packets() {
+        let r = read_one(frame(b"\x03SELECT 1", 5), 1024).await;
+        assert!(matches!(
+            r,
+            Err(ReadError::OutOfOrder {
+                expected: 0,
+                got: 5
+            })
+        ));
+        let r = read_one(frame(&[0; 100], 0), 99).await;
+        assert!(matches!(r, Err(ReadError::TooLarge)));
+        // The limit applies to the declared length, before any payload arrives.
+        let r = read_one(vec![0xff, 0xff, 0xff, 0], 1024).await;
+        assert!(matches!(r, Err(ReadError::TooLarge)));
+    }
+
+    #[tokio::test]
+    async fn tells_a_clean_close_from_a_truncated_packet() {
+        assert!(matches!(
+            read_one(vec![], 1024).await,
+            Err(ReadError::Closed)
+        ));
+        assert!(matches!(
+            read_one(vec![5, 0], 1024).await,
+            Err(ReadError::Io(_))
+        ));
+        assert!(matches!(
+            read_one(vec![5, 0, 0, 0, 1], 1024).await,
+            Err(ReadError::Io(_))
+        ));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Random bytes read as packets either yield payloads or an error, never a panic or hang.
+        #[test]
+        fn reader_survives_random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
+            rt.block_on(async {
+                let (a, mut b) = tokio::io::duplex(4096);
+                let feeder = tokio::spawn(async move {
+                    let _ = b.write_all(&bytes).await;
+                    let _ = b.shutdown().await;
+                    let mut sink = Vec::new();
+                    let _ = b.read_to_end(&mut sink).await;
+                });
+                let mut s = PacketStream::new(a, 1 << 20);
+                let read_all = async {
+                    loop {
+                        s.reset_seq();
+                        if s.read_packet().await.is_err() {
+                            break;
+                        }
+                    }
+                };
+                tokio::time::timeout(std::time::Duration::from_secs(5), read_all)
+                    .await
+                    .expect("reader finished");
+                drop(s);
+                feeder.await.expect("feeder");
+            });
+        }
+    }
+}

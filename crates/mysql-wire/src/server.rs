@@ -1,0 +1,453 @@
+//! One connection from greeting to close: handshake, authentication, then a command loop.
+//!
+//! The connection is a single future; [`serve_connection`] races it against the caller's
+//! `shutdown` future and simply drops it when shutdown wins, which closes the socket at once
+//! (clients see "Lost connection" and reconnect, as after a real failover).
+
+use std::future::Future;
+use std::io;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tracing::{debug, warn};
+
+use crate::auth::normalize_scramble;
+use crate::codec::{self, caps, command, status};
+use crate::packet::{PacketStream, ReadError};
+use crate::{ConnectionParams, ErrorPacket, Login, Reply, ServerConfig, Session};
+
+/// Capability flags the server offers. Each reply is shaped by these intersected with the
+/// client's flags, never by these alone.
+pub const SERVER_CAPABILITIES: u32 = caps::LONG_PASSWORD
+    | caps::LONG_FLAG
+    | caps::CONNECT_WITH_DB
+    | caps::PROTOCOL_41
+    | caps::INTERACTIVE
+    | caps::TRANSACTIONS
+    | caps::SECURE_CONNECTION
+    | caps::MULTI_STATEMENTS
+    | caps::MULTI_RESULTS
+    | caps::PLUGIN_AUTH
+    | caps::CONNECT_ATTRS
+    | caps::PLUGIN_AUTH_LENENC_CLIENT_DATA
+    | caps::DEPRECATE_EOF;
+
+/// Serves one accepted connection until the client quits or disconnects, the handshake fails,
+/// a packet is malformed, or `shutdown` completes (which closes the socket promptly, even in the
+/// middle of a query).
+///
+/// Returns `Ok` when the connection ended normally (quit, disconnect, failed login, shutdown) and
+/// an error for I/O failures and protocol violations, which are also logged here.
+pub async fn serve_connection<S, F>(
+    stream: TcpStream,
+    config: &ServerConfig,
+    params: ConnectionParams,
+    session: S,
+    shutdown: F,
+) -> io::Result<()>
+where
+    S: Session,
+    F: Future,
+{
+    let host = match stream.peer_addr() {
+        Ok(addr) => addr.ip().to_string(),
+        Err(_) => "localhost".to_owned(),
+    };
+    // Replies are flushed once each; small packets must not wait for Nagle.
+    let _ = stream.set_nodelay(true);
+    serve_io(stream, host, config, params, session, shutdown).await
+}
+
+/// [`serve_connection`] over any byte stream, so unit tests can use an in-memory pipe.
+pub(crate) async fn serve_io<IO, S, F>(
+    io: IO,
+    host: String,
+    config: &ServerConfig,
+    params: ConnectionParams,
+    session: S,
+    shutdown: F,
+) -> io::Result<()>
+where
+    IO: AsyncRead + AsyncWrite + Unpin + Send,
+    S: Session,
+    F: Future,
+{
+    let id = params.connection_id;
+    let conn = Connection {
+        io: PacketStream::new(io, config.max_packet_size),
+        caps: 0,
+        session,
+    };
+    let result = tokio::select! {
+        r = conn.run(config, params, &host) => r,
+        _ = shutdown => {
+            debug!(connection = id, "mysql connection closed by shutdown");
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => Ok(()),
+        Err(Fail::Protocol(msg)) => {
+            warn!(connection = id, %host, "mysql connection closed: {msg}");
+            Err(io::Error::new(io::ErrorKind::InvalidData, msg))
+        }
+        Err(Fail::Io(e)) => {
+            debug!(connection = id, %host, "mysql connection lost: {e}");
+            Err(e)
+        }
+    }
+}
+
+/// Why a connection ended abnormally.
+enum Fail {
+    /// The socket failed or closed in the middle of a packet.
+    Io(io::Error),
+    /// The client broke the protocol; the connection cannot continue.
+    Protocol(String),
+}
+
+impl From<io::Error> for Fail {
+    fn from(e: io::Error) -> Self {
+        Fail::Io(e)
+    }
+}
+
+type Result<T> = std::result::Result<T, Fail>;
+
+struct Connection<IO, S> {
+    io: PacketStream<IO>,
+    /// Flags in force: the client's intersected with [`SERVER_CAPABILITIES`].
+    caps: u32,
+    session: S,
+}
+
+/// What reading one packet produced, once framing errors have been answered.
+enum Packet {
+    Payload(Vec<u8>),
+    /// The client closed the connection between commands.
+    Closed,
+}
+
+impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
+    async fn run(
+        mut self,
+        config: &ServerConfig,
+        params: ConnectionParams,
+        host: &str,
+    ) -> Result<()> {
+        let login =
+            tokio::time::timeout(config.connect_timeout, self.handshake(config, params, host));
+        match login.await {
+            Ok(Ok(true)) => {}
+            Ok(Ok(false)) => return Ok(()),
+            Ok(Err(e)) => return Err(e),
+            Err(_) => {
+                debug!(connection = params.connection_id, "handshake timed out");
+                return Ok(());
+            }
+        }
+        loop {
+            self.io.reset_seq();
+            let payload = match self.read().await? {
+                Packet::Payload(p) => p,
+                Packet::Closed => return Ok(()),
+            };
+            let Some((&cmd, body)) = payload.split_first() else {
+                self.send_error(&unknown_command()).await?;
+                continue;
+            };
+            if cmd == command::QUIT {
+                return Ok(());
+            }
+            self.dispatch(cmd, body).await?;
+        }
+    }
+
+    /// Greets, reads the client's response (switching its auth plugin if needed) and asks the
+    /// session. `Ok(false)` means the login was refused and answered with an error.
+    async fn handshake(
+        &mut self,
+        config: &ServerConfig,
+        params: ConnectionParams,
+        host: &str,
+    ) -> Result<bool> {
+        let scramble = normalize_scramble(params.random);
+        let greeting = codec::handshake_v10(
+            &config.server_version,
+            params.connection_id,
+            &scramble,
+            SERVER_CAPABILITIES,
+        );
+        self.io.write_packet(&greeting).await?;
+        self.io.flush().await?;
+
+        let payload = match self.read().await? {
+            Packet::Payload(p) => p,
+            Packet::Closed => return Ok(false),
+        };
+        let client_caps = codec::Reader::new(&payload).u32().unwrap_or(0);
+        if client_caps & caps::PROTOCOL_41 == 0 {
+            let e = ErrorPacket::new(
+                1251,
+                "08004",
+                "Client does not support authentication protocol requested by server; consider upgrading MySQL client",
+            );
+            self.send_error(&e).await?;
+            return Ok(false);
+        }
+        if client_caps & caps::SSL != 0 && payload.len() == codec::SSL_REQUEST_LEN {
+            // Only a client that ignores the missing CLIENT_SSL gets here; TLS would follow.
+            let e = ErrorPacket::new(
+                2026,
+                "HY000",
+                "SSL connection error: SSL is not supported by this server",
+            );
+            self.send_error(&e).await?;
+            return Ok(false);
+        }
+        self.caps = client_caps & SERVER_CAPABILITIES;
+        debug!(
+            connection = params.connection_id,
+            "client capabilities {client_caps:#010x}, negotiated {:#010x}", self.caps
+        );
+        let Some(response) = codec::decode_handshake_response(&payload, self.caps) else {
+            self.send_error(&bad_handshake()).await?;
+            return Err(Fail::Protocol("malformed handshake response".into()));
+        };
+
+        let mut auth_response = response.auth_response;
+        let wants_other_plugin = response
+            .auth_plugin
+            .as_deref()
+            .is_some_and(|p| p != codec::NATIVE_PASSWORD.as_bytes());
+        if self.caps & caps::PLUGIN_AUTH != 0 && wants_other_plugin {
+            self.io
+                .write_packet(&codec::auth_switch_request(&scramble))
+                .await?;
+            self.io.flush().await?;
+            auth_response = match self.read().await? {
+                Packet::Payload(p) => p,
+                Packet::Closed => return Ok(false),
+            };
+        }
+
+        let (Ok(user), Ok(database)) = (
+            String::from_utf8(response.user),
+            response.database.map(String::from_utf8).transpose(),
+        ) else {
+            self.send_error(&bad_handshake()).await?;
+            return Ok(false);
+        };
+        let login = Login {
+            user: &user,
+            database: database.as_deref(),
+            scramble: &scramble,
+            auth_response: &auth_response,
+            host,
+            connection_id: params.connection_id,
+            multi_statements: self.caps & caps::MULTI_STATEMENTS != 0,
+        };
+        match self.session.authenticate(&login).await {
+            Ok(()) => {
+                self.send_ok(0, 0, status::AUTOCOMMIT, "").await?;
+                Ok(true)
+            }
+            Err(e) => {
+                debug!(connection = params.connection_id, %user, "login refused: {e}");
+                self.send_error(&e).await?;
+                Ok(false)
+            }
+        }
+    }
+
+    async fn dispatch(&mut self, cmd: u8, body: &[u8]) -> Result<()> {
+        match cmd {
+            command::QUERY => {
+                let replies = match std::str::from_utf8(body) {
+                    Ok(sql) => self.session.query(sql).await,
+                    Err(_) => vec![Reply::Error(ErrorPacket::new(
+                        1300,
+                        "HY000",
+                        "Invalid utf8mb4 character string in query",
+                    ))],
+                };
+                self.send_replies(replies).await
+            }
+            command::INIT_DB => {
+                let reply = match std::str::from_utf8(body) {
+                    Ok(db) => self.session.init_db(db).await,
+                    Err(_) => Reply::Error(ErrorPacket::new(1049, "42000", "Unknown database")),
+                };
+                self.send_replies(vec![reply]).await
+            }
+            command::PING => self.send_ok(0, 0, status::AUTOCOMMIT, "").await,
+            // The column list of a table; none is known here, so an empty list.
+            command::FIELD_LIST => self.send_end_of_rows(status::AUTOCOMMIT).await,
+            // Answered with an EOF packet on success, per the protocol.
+            command::SET_OPTION => self.send_end_of_rows(status::AUTOCOMMIT).await,
+            command::STMT_PREPARE => {
+                let e = ErrorPacket::new(
+                    1295,
+                    "HY000",
+                    "This command is not supported in the prepared statement protocol yet",
+                );
+                self.send_error(&e).await
+            }
+            command::STMT_EXECUTE | command::STMT_RESET | command::STMT_FETCH => {
+                let id = codec::Reader::new(body).u32().unwrap_or(0);
+                let name = match cmd {
+                    command::STMT_EXECUTE => "mysqld_stmt_execute",
+                    command::STMT_RESET => "mysqld_stmt_reset",
+                    _ => "mysqld_stmt_fetch",
+                };
+                let e = ErrorPacket::new(
+                    1243,
+                    "HY000",
+                    format!("Unknown prepared statement handler ({id}) given to {name}"),
+                );
+                self.send_error(&e).await
+            }
+            // The client expects no reply to these; answering would desynchronize it.
+            command::STMT_CLOSE | command::STMT_SEND_LONG_DATA => Ok(()),
+            _ => self.send_error(&unknown_command()).await,
+        }
+    }
+
+    /// Sends the replies of one command, flagging all but the last with "more results".
+    async fn send_replies(&mut self, mut replies: Vec<Reply>) -> Result<()> {
+        if replies.is_empty() {
+            replies.push(Reply::ok());
+        }
+        if self.caps & caps::MULTI_RESULTS == 0 && replies.len() > 1 {
+            debug!(
+                "client lacks multi-results: sending only the first of {} replies",
+                replies.len()
+            );
+            replies.truncate(1);
+        }
+        let last = replies.len() - 1;
+        for (i, reply) in replies.into_iter().enumerate() {
+            let status = if i < last {
+                status::AUTOCOMMIT | status::MORE_RESULTS_EXISTS
+            } else {
+                status::AUTOCOMMIT
+            };
+            match reply {
+                Reply::Ok {
+                    affected_rows,
+                    last_insert_id,
+                    info,
+                } => {
+                    let p = codec::ok_packet(0x00, affected_rows, last_insert_id, status, &info);
+                    self.io.write_packet(&p).await?;
+                }
+                Reply::ResultSet { columns, rows } if columns.is_empty() => {
+                    warn!(
+                        "result set without columns ({} rows) sent as OK",
+                        rows.len()
+                    );
+                    let p = codec::ok_packet(0x00, 0, 0, status, "");
+                    self.io.write_packet(&p).await?;
+                }
+                Reply::ResultSet { columns, rows } => {
+                    let mut count = Vec::new();
+                    codec::put_lenenc_int(&mut count, columns.len() as u64);
+                    self.io.write_packet(&count).await?;
+                    for column in &columns {
+                        self.io
+                            .write_packet(&codec::column_definition(column))
+                            .await?;
+                    }
+                    if self.caps & caps::DEPRECATE_EOF == 0 {
+                        self.io.write_packet(&codec::eof_packet(status)).await?;
+                    }
+                    for row in &rows {
+                        self.io
+                            .write_packet(&codec::text_row(row, columns.len()))
+                            .await?;
+                    }
+                    self.write_end_of_rows(status).await?;
+                }
+                Reply::Error(e) => {
+                    // An error ends the command: nothing after it is sent.
+                    self.io.write_packet(&codec::err_packet(&e)).await?;
+                    break;
+                }
+            }
+        }
+        self.io.flush().await?;
+        Ok(())
+    }
+
+    /// The end of a row list: an EOF packet, or with CLIENT_DEPRECATE_EOF an OK packet with the
+    /// 0xfe header.
+    async fn write_end_of_rows(&mut self, status: u16) -> io::Result<()> {
+        if self.caps & caps::DEPRECATE_EOF != 0 {
+            self.io
+                .write_packet(&codec::ok_packet(0xfe, 0, 0, status, ""))
+                .await
+        } else {
+            self.io.write_packet(&codec::eof_packet(status)).await
+        }
+    }
+
+    async fn send_end_of_rows(&mut self, status: u16) -> Result<()> {
+        self.write_end_of_rows(status).await?;
+        self.io.flush().await?;
+        Ok(())
+    }
+
+    async fn send_ok(
+        &mut self,
+        affected: u64,
+        last_id: u64,
+        status: u16,
+        info: &str,
+    ) -> Result<()> {
+        self.io
+            .write_packet(&codec::ok_packet(0x00, affected, last_id, status, info))
+            .await?;
+        self.io.flush().await?;
+        Ok(())
+    }
+
+    async fn send_error(&mut self, e: &ErrorPacket) -> Result<()> {
+        self.io.write_packet(&codec::err_packet(e)).await?;
+        self.io.flush().await?;
+        Ok(())
+    }
+
+    /// Reads a packet; framing errors are answered with MySQL's error where one exists and
+    /// end the connection.
+    async fn read(&mut self) -> Result<Packet> {
+        match self.io.read_packet().await {
+            Ok(p) => Ok(Packet::Payload(p)),
+            Err(ReadError::Closed) => Ok(Packet::Closed),
+            Err(ReadError::Io(e)) => Err(Fail::Io(e)),
+            Err(ReadError::OutOfOrder { expected, got }) => {
+                let e = ErrorPacket::new(1156, "08S01", "Got packets out of order");
+                let _ = self.send_error(&e).await;
+                Err(Fail::Protocol(format!(
+                    "packet out of order (sequence id {got}, expected {expected})"
+                )))
+            }
+            Err(ReadError::TooLarge) => {
+                let e = ErrorPacket::new(
+                    1153,
+                    "08S01",
+                    "Got a packet bigger than 'max_allowed_packet' bytes",
+                );
+                let _ = self.send_error(&e).await;
+                Err(Fail::Protocol("packet bigger than max_packet_size".into()))
+            }
+        }
+    }
+}
+
+fn unknown_command() -> ErrorPacket {
+    ErrorPacket::new(1047, "08S01", "Unknown command")
+}
+
+fn bad_handshake() -> ErrorPacket {
+    ErrorPacket::new(1043, "08S01", "Bad handshake")
+}
