@@ -93,6 +93,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         store,
     )?;
     tokio::spawn(aurora.clone().run_driver());
+    tokio::spawn(dataplane::run(aurora.clone()));
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", cli.listen))?;

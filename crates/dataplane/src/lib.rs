@@ -1,0 +1,17 @@
+//! The data plane: every cluster's MySQL endpoints on this machine.
+//!
+//! It follows the control plane ([`aurora::Aurora::endpoints`], woken by
+//! [`aurora::Aurora::changes`]): an endpoint that accepts connections gets a listener on its
+//! loopback address; one that stops accepting (the cluster backtracks, stops, reboots, fails
+//! over, or the instance behind it is not available) loses its listener, so new connections are
+//! refused, and every open connection on it is dropped. Each connection runs a [`sql::Session`]
+//! over the cluster's storage volume; its writes are committed through the control plane, so
+//! they land in the volume's log and can be backtracked.
+//!
+//! It owns listeners and sessions only: the protocol is `mysql-wire`'s, the SQL is `sql`'s, the
+//! data is the volume's. It never imports HTTP or XML.
+
+mod connection;
+mod listeners;
+
+pub use listeners::run;

@@ -1,0 +1,160 @@
+//! The data plane end to end in one process: a control plane on a memory store, the data plane
+//! following it, and Debian's stock `mysql` client against the endpoints it opens.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aurora::endpoints::EndpointRole;
+use aurora::{Aurora, Config, Env, NewCluster, NewInstance, Pace, Paging};
+use store::MemoryStore;
+
+const R: &str = "us-east-1";
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Runs the mysql CLI; returns (success, stdout, stderr).
+async fn mysql(host: &str, port: u16, password: &str, sql: &str) -> (bool, String, String) {
+    let out = tokio::process::Command::new("mysql")
+        .args(["-h", host, "-P", &port.to_string(), "-u", "admin", &format!("-p{password}")])
+        .args(["--batch", "--skip-column-names", "--connect-timeout=5", "-e", sql])
+        .output()
+        .await
+        .expect("the mysql client (Debian's mariadb-client) must be installed: scripts/test installs it");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+async fn until<F: std::future::Future<Output = bool>>(mut check: impl FnMut() -> F, what: &str) {
+    for _ in 0..200 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writer_reader_auth_and_a_backtrack_through_the_mysql_client() {
+    let epoch = chrono::DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
+        .unwrap()
+        .to_utc();
+    let a = Aurora::open(
+        Env::new(epoch, 7),
+        Config {
+            account_id: "000000000000".into(),
+            pace: Pace::Fast,
+            backtrack_capacity: None,
+        },
+        Arc::new(MemoryStore::new()),
+    )
+    .unwrap();
+    tokio::spawn(a.clone().run_driver());
+    tokio::spawn(dataplane::run(a.clone()));
+    let port = free_port();
+    a.create_cluster(
+        R,
+        NewCluster {
+            id: "c".into(),
+            engine: "aurora-mysql".into(),
+            engine_version: Some("8.0.mysql_aurora.3.05.2".into()),
+            master_username: Some("admin".into()),
+            master_password: Some("secret123".into()),
+            backtrack_window: Some(3600),
+            port: Some(i32::from(port)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for id in ["w", "r"] {
+        let i = NewInstance {
+            id: id.into(),
+            cluster_id: Some("c".into()),
+            class: "db.r6g.large".into(),
+            engine: "aurora-mysql".into(),
+            ..Default::default()
+        };
+        a.create_instance(R, i).unwrap();
+    }
+    let view = || {
+        a.describe_clusters(R, Some("c"), &[], &Paging::default())
+            .unwrap()
+            .items
+            .remove(0)
+    };
+    let (writer, reader) = (view().endpoint, view().reader_endpoint);
+    until(
+        || async { a.endpoints().iter().filter(|s| s.accepting).count() == 4 },
+        "four endpoints",
+    )
+    .await;
+    until(
+        || async { mysql(&reader, port, "secret123", "SELECT 1").await.0 },
+        "the reader endpoint",
+    )
+    .await;
+
+    let (ok, out, err) = mysql(&writer, port, "secret123",
+        "CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO t VALUES (1,'a'),(2,'b'); SELECT COUNT(*) FROM t").await;
+    assert!(ok, "{err}");
+    assert_eq!(out, "2");
+    let (_, out, _) = mysql(&reader, port, "secret123", "SELECT v FROM d.t ORDER BY id").await;
+    assert_eq!(out, "a\nb", "the reader reads the writer's volume");
+    let (ok, _, err) = mysql(&reader, port, "secret123", "DELETE FROM d.t").await;
+    assert!(!ok && err.contains("ERROR 1290"), "{err}");
+    let spec = a
+        .endpoints()
+        .into_iter()
+        .find(|s| s.role == EndpointRole::Instance("r".into()))
+        .unwrap();
+    let (ok, _, err) = mysql(
+        &spec.addr.ip().to_string(),
+        port,
+        "secret123",
+        "DROP DATABASE d",
+    )
+    .await;
+    assert!(
+        !ok && err.contains("ERROR 1290"),
+        "a reader instance endpoint is read-only too: {err}"
+    );
+    let (ok, _, err) = mysql(&writer, port, "wrong-password", "SELECT 1").await;
+    assert!(!ok && err.contains("ERROR 1045"), "{err}");
+
+    // Break things, then backtrack to before: the rows come back.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let noted = a.env().clock.now();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let (ok, _, err) = mysql(
+        &writer,
+        port,
+        "secret123",
+        "USE d; DELETE FROM t; DROP TABLE t",
+    )
+    .await;
+    assert!(ok, "{err}");
+    a.backtrack_cluster(R, "c", noted, false, false).unwrap();
+    let (ok, _, _) = mysql(&writer, port, "secret123", "SELECT 1").await;
+    assert!(!ok, "connections are refused while the cluster backtracks");
+    until(
+        || async { view().cluster.status == aurora::ClusterStatus::Available },
+        "the backtrack",
+    )
+    .await;
+    until(
+        || async { mysql(&writer, port, "secret123", "SELECT 1").await.0 },
+        "the writer endpoint again",
+    )
+    .await;
+    let (_, out, err) = mysql(&writer, port, "secret123", "SELECT v FROM d.t ORDER BY id").await;
+    assert_eq!(out, "a\nb", "rows and table are back: {err}");
+}

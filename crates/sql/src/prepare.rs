@@ -1,0 +1,574 @@
+//! Statement preparation that needs the table definitions: MySQL DDL mapped onto the
+//! engine's, AUTO_INCREMENT and `DEFAULT` filled into INSERTs, `ON UPDATE CURRENT_TIMESTAMP`
+//! added to UPDATEs, and the primary-key pin of an UPDATE or DELETE found.
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+use gluesql_core::ast::DataType;
+use gluesql_core::data::{Key, Value};
+use sqlparser::ast::{
+    AlterTableOperation, Assignment, AssignmentTarget, BinaryOperator, ColumnDef, ColumnOption,
+    ColumnOptionDef, CreateTable, Expr, Ident, Insert, ObjectName, SetExpr, TableConstraint,
+    Value as SqlValue, Visit, Visitor,
+};
+use sqlparser::dialect::MySqlDialect;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::Token;
+
+use crate::catalog::{map_type, ColumnMeta, TableDef};
+use crate::error::SqlError;
+use crate::rewrite::number;
+
+/// MySQL column facts for a table being created or altered.
+#[derive(Debug, Default)]
+pub(crate) struct PendingTable {
+    /// Column descriptions by name.
+    pub columns: HashMap<String, ColumnMeta>,
+    /// `AUTO_INCREMENT=N`.
+    pub seq: Option<u64>,
+}
+
+fn is_auto_increment(tokens: &[Token]) -> bool {
+    matches!(tokens, [Token::Word(w)] if w.value.eq_ignore_ascii_case("AUTO_INCREMENT"))
+}
+
+fn is_now(e: &Expr) -> bool {
+    match e {
+        Expr::Function(f) => matches!(
+            f.name.to_string().to_ascii_uppercase().as_str(),
+            "CURRENT_TIMESTAMP" | "NOW" | "LOCALTIMESTAMP" | "LOCALTIME"
+        ),
+        Expr::Identifier(i) => i.value.eq_ignore_ascii_case("CURRENT_TIMESTAMP"),
+        _ => false,
+    }
+}
+
+/// A quoted number default of a numeric column (`DEFAULT '0'`) as the number.
+fn numeric_default(e: Expr, numeric: bool) -> Expr {
+    match &e {
+        Expr::Value(SqlValue::SingleQuotedString(s))
+            if numeric && s.trim().parse::<f64>().is_ok() =>
+        {
+            number(s.trim())
+        }
+        _ => e,
+    }
+}
+
+/// Maps one MySQL column definition onto the engine's, returning MySQL's description of it.
+fn column(def: &mut ColumnDef) -> Result<ColumnMeta, SqlError> {
+    let mapped = map_type(&def.data_type)?;
+    let mut meta = ColumnMeta {
+        name: def.name.value.clone(),
+        sql_type: mapped.sql_type.clone(),
+        type_code: mapped.column_type.code(),
+        max_len: mapped.max_len,
+        scale: mapped.scale,
+        fsp: mapped.fsp,
+        auto_increment: false,
+        on_update_now: false,
+        default_sql: None,
+    };
+    def.data_type = mapped.engine;
+    def.collation = None;
+    let mut options = Vec::new();
+    for opt in std::mem::take(&mut def.options) {
+        match opt.option {
+            ColumnOption::Null | ColumnOption::NotNull | ColumnOption::Comment(_) => {
+                options.push(opt)
+            }
+            ColumnOption::Unique { is_primary, .. } => options.push(ColumnOptionDef {
+                name: None,
+                option: ColumnOption::Unique {
+                    is_primary,
+                    characteristics: None,
+                },
+            }),
+            ColumnOption::Default(e) => {
+                meta.default_sql = Some(match &e {
+                    Expr::Value(SqlValue::SingleQuotedString(s)) => s.clone(),
+                    Expr::Value(SqlValue::Boolean(b)) => u8::from(*b).to_string(),
+                    e if is_now(e) => "CURRENT_TIMESTAMP".to_owned(),
+                    e => e.to_string(),
+                });
+                let e = if is_now(&e) {
+                    Expr::Function(now())
+                } else {
+                    numeric_default(e, mapped.column_type.is_numeric())
+                };
+                options.push(ColumnOptionDef {
+                    name: None,
+                    option: ColumnOption::Default(e),
+                });
+            }
+            ColumnOption::DialectSpecific(tokens) if is_auto_increment(&tokens) => {
+                meta.auto_increment = true;
+            }
+            ColumnOption::OnUpdate(e) if is_now(&e) => meta.on_update_now = true,
+            // Accepted and not enforced, like MySQL before 8.0.16.
+            ColumnOption::CharacterSet(_) | ColumnOption::Check(_) => {}
+            ColumnOption::ForeignKey { .. } => {}
+            other => return Err(SqlError::not_supported(format!("column option {other}"))),
+        }
+    }
+    def.options = options;
+    if meta.auto_increment && !mapped.column_type.is_numeric() {
+        return Err(SqlError::new(
+            1063,
+            "42000",
+            format!("Incorrect column specifier for column '{}'", meta.name),
+        ));
+    }
+    Ok(meta)
+}
+
+/// `NOW()`.
+fn now() -> sqlparser::ast::Function {
+    match Parser::new(&MySqlDialect {})
+        .try_with_sql("NOW()")
+        .and_then(|mut p| p.parse_expr())
+    {
+        Ok(Expr::Function(f)) => f,
+        _ => unreachable!("NOW() parses as a function"),
+    }
+}
+
+fn set_key(columns: &mut [ColumnDef], name: &Ident, is_primary: bool) -> Result<(), SqlError> {
+    let col = columns
+        .iter_mut()
+        .find(|c| c.name.value.eq_ignore_ascii_case(&name.value))
+        .ok_or_else(|| {
+            SqlError::new(
+                1072,
+                "42000",
+                format!("Key column '{}' doesn't exist in table", name.value),
+            )
+        })?;
+    col.options
+        .retain(|o| !matches!(o.option, ColumnOption::Unique { .. }));
+    col.options.push(ColumnOptionDef {
+        name: None,
+        option: ColumnOption::Unique {
+            is_primary,
+            characteristics: None,
+        },
+    });
+    Ok(())
+}
+
+/// Maps a MySQL CREATE TABLE onto the engine's.
+pub(crate) fn create_table(ct: &mut CreateTable) -> Result<PendingTable, SqlError> {
+    if ct.temporary {
+        return Err(SqlError::not_supported("CREATE TEMPORARY TABLE"));
+    }
+    if ct.like.is_some() {
+        return Err(SqlError::not_supported("CREATE TABLE ... LIKE"));
+    }
+    let mut pending = PendingTable {
+        seq: ct.auto_increment_offset.map(u64::from),
+        ..PendingTable::default()
+    };
+    for c in &mut ct.columns {
+        let meta = column(c)?;
+        pending.columns.insert(meta.name.clone(), meta);
+    }
+    let mut kept = Vec::new();
+    for constraint in std::mem::take(&mut ct.constraints) {
+        match &constraint {
+            TableConstraint::PrimaryKey { columns, .. }
+            | TableConstraint::Unique { columns, .. } => {
+                let is_primary = matches!(constraint, TableConstraint::PrimaryKey { .. });
+                match columns.as_slice() {
+                    [one] => set_key(&mut ct.columns, one, is_primary)?,
+                    _ => {
+                        let what = if is_primary {
+                            "PRIMARY KEY"
+                        } else {
+                            "UNIQUE KEY"
+                        };
+                        let cols = columns
+                            .iter()
+                            .map(|c| c.value.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        return Err(SqlError::not_supported(format!(
+                            "multi-column {what} ({cols})"
+                        )));
+                    }
+                }
+            }
+            TableConstraint::ForeignKey { .. } => kept.push(constraint),
+            // Indexes only make reads faster; CHECK is accepted, not enforced.
+            TableConstraint::Index { .. }
+            | TableConstraint::FulltextOrSpatial { .. }
+            | TableConstraint::Check { .. } => {}
+        }
+    }
+    ct.constraints = kept;
+    let primaries = ct
+        .columns
+        .iter()
+        .filter(|c| {
+            c.options.iter().any(|o| {
+                matches!(
+                    o.option,
+                    ColumnOption::Unique {
+                        is_primary: true,
+                        ..
+                    }
+                )
+            })
+        })
+        .count();
+    if primaries > 1 {
+        return Err(SqlError::new(1068, "42000", "Multiple primary key defined"));
+    }
+    let autos = pending
+        .columns
+        .values()
+        .filter(|m| m.auto_increment)
+        .count();
+    if autos > 1 {
+        return Err(SqlError::new(
+            1075,
+            "42000",
+            "Incorrect table definition; there can be only one auto column and it must be \
+             defined as a key",
+        ));
+    }
+    ct.engine = None;
+    ct.default_charset = None;
+    ct.collation = None;
+    ct.auto_increment_offset = None;
+    ct.table_properties.clear();
+    ct.with_options.clear();
+    Ok(pending)
+}
+
+/// What an ALTER TABLE turns into.
+pub(crate) enum AlterPlan {
+    /// Nothing to do (index changes).
+    Nothing,
+    /// Run by the engine, with the MySQL description of an added column.
+    Engine(PendingTable),
+}
+
+/// Maps MySQL ALTER TABLE operations onto the engine's (one operation at a time).
+pub(crate) fn alter_table(ops: &mut Vec<AlterTableOperation>) -> Result<AlterPlan, SqlError> {
+    ops.retain(|op| {
+        !matches!(
+            op,
+            AlterTableOperation::AddConstraint(TableConstraint::Index { .. })
+                | AlterTableOperation::AddConstraint(TableConstraint::FulltextOrSpatial { .. })
+        )
+    });
+    let mut pending = PendingTable::default();
+    match ops.as_mut_slice() {
+        [] => Ok(AlterPlan::Nothing),
+        [op] => match op {
+            AlterTableOperation::AddColumn { column_def, .. } => {
+                let meta = column(column_def)?;
+                if meta.auto_increment {
+                    return Err(SqlError::not_supported("ADD COLUMN ... AUTO_INCREMENT"));
+                }
+                pending.columns.insert(meta.name.clone(), meta);
+                Ok(AlterPlan::Engine(pending))
+            }
+            AlterTableOperation::DropColumn { .. }
+            | AlterTableOperation::RenameColumn { .. }
+            | AlterTableOperation::RenameTable { .. } => Ok(AlterPlan::Engine(pending)),
+            other => Err(SqlError::not_supported(format!("ALTER TABLE ... {other}"))),
+        },
+        _ => Err(SqlError::not_supported(
+            "several operations in one ALTER TABLE",
+        )),
+    }
+}
+
+/// What filling an INSERT produced.
+#[derive(Debug, Default)]
+pub(crate) struct Filled {
+    /// The table's next AUTO_INCREMENT value after the insert, if it has such a column.
+    pub next_seq: Option<u64>,
+    /// The first value generated (MySQL's LAST_INSERT_ID).
+    pub first_generated: Option<u64>,
+    /// The first AUTO_INCREMENT value given explicitly.
+    pub first_explicit: Option<u64>,
+}
+
+fn literal_u64(e: &Expr) -> Option<Option<u64>> {
+    match e {
+        Expr::Value(SqlValue::Null) => Some(None),
+        Expr::Value(SqlValue::Number(n, _)) => {
+            let n: u64 = n.to_string().parse().ok()?;
+            Some((n != 0).then_some(n))
+        }
+        _ => None,
+    }
+}
+
+fn is_default_keyword(e: &Expr) -> bool {
+    matches!(e, Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("DEFAULT"))
+}
+
+fn default_expr(meta: &ColumnMeta, is_numeric: bool) -> Expr {
+    match &meta.default_sql {
+        None => Expr::Value(SqlValue::Null),
+        Some(s) if s == "CURRENT_TIMESTAMP" => Expr::Function(now()),
+        Some(s) if is_numeric => match Parser::new(&MySqlDialect {})
+            .try_with_sql(s)
+            .and_then(|mut p| p.parse_expr())
+        {
+            Ok(e) => e,
+            Err(_) => Expr::Value(SqlValue::SingleQuotedString(s.clone())),
+        },
+        Some(s) => Expr::Value(SqlValue::SingleQuotedString(s.clone())),
+    }
+}
+
+/// Fills AUTO_INCREMENT values and `DEFAULT` keywords into an INSERT ... VALUES, with column
+/// names matched case-insensitively. `seq` is the table's next AUTO_INCREMENT value.
+pub(crate) fn fill_insert(ins: &mut Insert, def: &TableDef, seq: u64) -> Result<Filled, SqlError> {
+    if ins.ignore {
+        return Err(SqlError::not_supported("INSERT IGNORE"));
+    }
+    if ins.replace_into {
+        return Err(SqlError::not_supported("REPLACE"));
+    }
+    if ins.on.is_some() {
+        return Err(SqlError::not_supported(
+            "INSERT ... ON DUPLICATE KEY UPDATE",
+        ));
+    }
+    let names: Vec<String> = def.column_defs().iter().map(|d| d.name.clone()).collect();
+    for c in &mut ins.columns {
+        match def.column_index(&c.value) {
+            Some(i) => c.value = names[i].clone(),
+            None => return Err(SqlError::unknown_column(&c.value, "field list")),
+        }
+    }
+    let auto = def.auto_increment();
+    let mut filled = Filled {
+        next_seq: auto.map(|_| seq),
+        ..Filled::default()
+    };
+    let Some(source) = ins.source.as_mut() else {
+        return Err(SqlError::not_supported("INSERT without VALUES"));
+    };
+    let SetExpr::Values(values) = source.body.as_mut() else {
+        if let Some(a) = auto {
+            if !ins.columns.iter().any(|c| c.value == names[a]) {
+                return Err(SqlError::not_supported(
+                    "INSERT ... SELECT that leaves AUTO_INCREMENT values to generate",
+                ));
+            }
+        }
+        return Ok(filled);
+    };
+    if ins.columns.is_empty() {
+        if values.rows.iter().any(|r| r.len() != names.len()) {
+            return Err(SqlError::new(
+                1136,
+                "21S01",
+                "Column count doesn't match value count at row 1",
+            ));
+        }
+        ins.columns = names.iter().map(|n| Ident::with_quote('`', n)).collect();
+    }
+    let positions: Vec<usize> = ins
+        .columns
+        .iter()
+        .map(|c| def.column_index(&c.value).expect("checked above"))
+        .collect();
+    if let Some(a) = auto {
+        if !positions.contains(&a) {
+            ins.columns.push(Ident::with_quote('`', &names[a]));
+            for row in &mut values.rows {
+                row.push(Expr::Value(SqlValue::Null));
+            }
+        }
+    }
+    // Defaults of the current time come from the session's clock, not the engine's.
+    for (i, meta) in def.columns.iter().enumerate() {
+        if meta.default_sql.as_deref() == Some("CURRENT_TIMESTAMP")
+            && !ins.columns.iter().any(|c| c.value == names[i])
+        {
+            ins.columns.push(Ident::with_quote('`', &names[i]));
+            for row in &mut values.rows {
+                row.push(Expr::Function(now()));
+            }
+        }
+    }
+    let positions: Vec<usize> = ins
+        .columns
+        .iter()
+        .map(|c| def.column_index(&c.value).expect("checked above"))
+        .collect();
+    let mut next = seq;
+    for (r, row) in values.rows.iter_mut().enumerate() {
+        if row.len() != positions.len() {
+            return Err(SqlError::new(
+                1136,
+                "21S01",
+                format!("Column count doesn't match value count at row {}", r + 1),
+            ));
+        }
+        for (value, &i) in row.iter_mut().zip(&positions) {
+            let meta = &def.columns[i];
+            if meta.column_type().is_numeric() {
+                crate::rewrite::unquote_number(value);
+            }
+            if Some(i) == auto {
+                let given = if is_default_keyword(value) {
+                    Some(None)
+                } else {
+                    literal_u64(value)
+                };
+                match given {
+                    Some(None) => {
+                        *value = number(next);
+                        filled.first_generated.get_or_insert(next);
+                        next += 1;
+                    }
+                    Some(Some(n)) => {
+                        filled.first_explicit.get_or_insert(n);
+                        next = next.max(n + 1);
+                    }
+                    None => {}
+                }
+            } else if is_default_keyword(value) {
+                *value = default_expr(meta, meta.column_type().is_numeric());
+            }
+        }
+    }
+    if auto.is_some() {
+        filled.next_seq = Some(next);
+    }
+    Ok(filled)
+}
+
+/// Adds `col = NOW()` for each `ON UPDATE CURRENT_TIMESTAMP` column the UPDATE leaves alone.
+pub(crate) fn on_update(assignments: &mut Vec<Assignment>, def: &TableDef) {
+    for meta in def.columns.iter().filter(|m| m.on_update_now) {
+        let assigned = assignments.iter().any(|a| match &a.target {
+            AssignmentTarget::ColumnName(n) => {
+                n.0.last()
+                    .is_some_and(|i| i.value.eq_ignore_ascii_case(&meta.name))
+            }
+            AssignmentTarget::Tuple(_) => false,
+        });
+        if !assigned {
+            assignments.push(Assignment {
+                target: AssignmentTarget::ColumnName(ObjectName(vec![Ident::new(&meta.name)])),
+                value: Expr::Function(now()),
+            });
+        }
+    }
+}
+
+/// Matches assignment targets to declared column names, case-insensitively.
+pub(crate) fn canonical_assignments(
+    assignments: &mut [Assignment],
+    def: &TableDef,
+) -> Result<(), SqlError> {
+    for a in assignments {
+        if let AssignmentTarget::ColumnName(n) = &mut a.target {
+            if let Some(last) = n.0.last_mut() {
+                match def.column_index(&last.value) {
+                    Some(i) => {
+                        last.value = def.column_defs()[i].name.clone();
+                        if def.columns[i].column_type().is_numeric() {
+                            crate::rewrite::unquote_number(&mut a.value);
+                        }
+                    }
+                    None => return Err(SqlError::unknown_column(&last.value, "field list")),
+                }
+            }
+            if n.0.len() > 1 {
+                let last = n.0.pop().expect("non-empty");
+                n.0 = vec![last];
+            }
+        }
+    }
+    Ok(())
+}
+
+/// True if `e` holds a subquery anywhere.
+pub(crate) fn has_subquery<T: Visit>(node: &T) -> bool {
+    struct Finder;
+    impl Visitor for Finder {
+        type Break = ();
+        fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
+            match e {
+                Expr::Subquery(_) | Expr::InSubquery { .. } | Expr::Exists { .. } => {
+                    ControlFlow::Break(())
+                }
+                _ => ControlFlow::Continue(()),
+            }
+        }
+    }
+    node.visit(&mut Finder).is_break()
+}
+
+fn literal_value(e: &Expr, data_type: &DataType) -> Option<Value> {
+    let v = match e {
+        Expr::Value(SqlValue::Number(n, _)) => {
+            let s = n.to_string();
+            match data_type {
+                DataType::Int8 => Value::I8(s.parse().ok()?),
+                DataType::Int16 => Value::I16(s.parse().ok()?),
+                DataType::Int32 => Value::I32(s.parse().ok()?),
+                DataType::Int => Value::I64(s.parse().ok()?),
+                DataType::Uint8 => Value::U8(s.parse().ok()?),
+                DataType::Uint16 => Value::U16(s.parse().ok()?),
+                DataType::Uint32 => Value::U32(s.parse().ok()?),
+                DataType::Uint64 => Value::U64(s.parse().ok()?),
+                _ => return None,
+            }
+        }
+        Expr::Value(SqlValue::SingleQuotedString(s)) if *data_type == DataType::Text => {
+            Value::Str(s.clone())
+        }
+        _ => return None,
+    };
+    Some(v)
+}
+
+/// The encoded primary key an UPDATE/DELETE condition pins (`pk = literal`, possibly AND-ed
+/// with more conditions), so the statement can read that one row instead of the table.
+pub(crate) fn pinned_key(selection: &Expr, def: &TableDef) -> Option<Vec<u8>> {
+    let (_, pk) = def.primary_key()?;
+    fn find<'e>(e: &'e Expr, pk: &str) -> Option<&'e Expr> {
+        match e {
+            Expr::Nested(inner) => find(inner, pk),
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::And,
+                right,
+            } => find(left, pk).or_else(|| find(right, pk)),
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::Eq,
+                right,
+            } => {
+                let is_pk = |e: &Expr| match e {
+                    Expr::Identifier(i) => i.value == pk,
+                    Expr::CompoundIdentifier(p) => p.last().is_some_and(|i| i.value == pk),
+                    _ => false,
+                };
+                if is_pk(left) {
+                    Some(right)
+                } else if is_pk(right) {
+                    Some(left)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+    let literal = find(selection, &pk.name)?;
+    let value = literal_value(literal, &pk.data_type)?;
+    Key::try_from(value).ok()?.to_cmp_be_bytes().ok()
+}

@@ -1,0 +1,105 @@
+//! Helpers shared by the integration tests: a committed in-memory head and sessions over it.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use sql::{Clock, MemKv, OkPacket, Outcome, Session, SessionConfig, SqlError};
+
+/// A clock stopped at 2024-05-01 12:00:00 UTC.
+pub fn clock() -> Clock {
+    Arc::new(|| Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap())
+}
+
+/// A writer session's config for `user`.
+pub fn config(user: &str) -> SessionConfig {
+    SessionConfig::new(user, clock())
+}
+
+/// A session on `kv` that commits into it.
+pub struct Conn<'a> {
+    pub kv: &'a MemKv,
+    pub s: Session,
+}
+
+impl<'a> Conn<'a> {
+    pub fn new(kv: &'a MemKv) -> Self {
+        Self::with(kv, config("admin@10.0.0.1"))
+    }
+
+    pub fn with(kv: &'a MemKv, config: SessionConfig) -> Self {
+        Self {
+            kv,
+            s: Session::new(config),
+        }
+    }
+
+    /// Runs `sql`, committing into the head.
+    pub fn run(&mut self, sql: &str) -> Vec<Outcome> {
+        let kv = self.kv;
+        self.s.run(sql, kv, |c| kv.apply(c))
+    }
+
+    /// Runs one statement.
+    pub fn one(&mut self, sql: &str) -> Outcome {
+        let mut out = self.run(sql);
+        assert_eq!(out.len(), 1, "{sql}: {out:?}");
+        out.remove(0)
+    }
+
+    /// Runs one statement that must succeed without rows.
+    pub fn ok(&mut self, sql: &str) -> OkPacket {
+        match self.one(sql) {
+            Outcome::Ok(ok) => ok,
+            other => panic!("{sql}: {other:?}"),
+        }
+    }
+
+    /// Runs several statements that must all succeed.
+    pub fn exec(&mut self, sql: &str) {
+        for o in self.run(sql) {
+            if let Outcome::Error(e) = o {
+                panic!("{sql}: {e}");
+            }
+        }
+    }
+
+    /// Runs one statement that must fail.
+    pub fn err(&mut self, sql: &str) -> SqlError {
+        match self.one(sql) {
+            Outcome::Error(e) => e,
+            other => panic!("{sql}: expected an error, got {other:?}"),
+        }
+    }
+
+    /// Runs a query: rows as strings, NULL as "NULL".
+    pub fn q(&mut self, sql: &str) -> Vec<Vec<String>> {
+        match self.one(sql) {
+            Outcome::Rows(rs) => rs
+                .rows
+                .into_iter()
+                .map(|r| {
+                    r.into_iter()
+                        .map(|v| v.unwrap_or_else(|| "NULL".to_owned()))
+                        .collect()
+                })
+                .collect(),
+            other => panic!("{sql}: {other:?}"),
+        }
+    }
+
+    /// Runs a query returning one value.
+    pub fn val(&mut self, sql: &str) -> String {
+        let rows = self.q(sql);
+        assert_eq!(rows.len(), 1, "{sql}: {rows:?}");
+        rows[0][0].clone()
+    }
+}
+
+/// Rows written as `[["1", "a"], ...]`.
+pub fn rows(r: &[&[&str]]) -> Vec<Vec<String>> {
+    r.iter()
+        .map(|row| row.iter().map(|s| (*s).to_owned()).collect())
+        .collect()
+}

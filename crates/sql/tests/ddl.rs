@@ -1,0 +1,285 @@
+//! Databases and tables: CREATE/DROP DATABASE, USE, CREATE/DROP/ALTER/TRUNCATE TABLE, and what
+//! SHOW and DESCRIBE say about them.
+
+mod common;
+
+use common::*;
+use sql::{ColumnType, MemKv, Outcome};
+
+fn shop(kv: &MemKv) -> Conn<'_> {
+    let mut c = Conn::new(kv);
+    c.exec("CREATE DATABASE shop; USE shop");
+    c
+}
+
+#[test]
+fn databases_are_created_listed_used_and_dropped() {
+    let kv = MemKv::new();
+    let mut c = Conn::new(&kv);
+    assert_eq!(c.ok("CREATE DATABASE shop").affected_rows, 1);
+    c.ok("CREATE DATABASE IF NOT EXISTS `crm` DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+    assert_eq!(c.err("CREATE DATABASE shop").code, 1007);
+    assert_eq!(c.ok("CREATE DATABASE IF NOT EXISTS shop").warnings, 1);
+    assert_eq!(
+        c.q("SHOW DATABASES"),
+        rows(&[
+            &["crm"],
+            &["information_schema"],
+            &["mysql"],
+            &["performance_schema"],
+            &["shop"],
+            &["sys"]
+        ])
+    );
+    assert_eq!(
+        c.q("SHOW DATABASES LIKE 's%'"),
+        rows(&[&["shop"], &["sys"]])
+    );
+    assert_eq!(c.val("SELECT DATABASE()"), "NULL");
+    assert_eq!(c.err("CREATE TABLE t (id INT)").code, 1046);
+    let e = c.err("USE nope");
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (1049, "Unknown database 'nope'")
+    );
+    c.ok("USE shop");
+    assert_eq!(c.val("SELECT DATABASE()"), "shop");
+    c.ok("CREATE TABLE t (id INT PRIMARY KEY)");
+    c.ok("CREATE TABLE u (id INT PRIMARY KEY)");
+    assert_eq!(c.ok("DROP DATABASE shop").affected_rows, 2);
+    assert_eq!(c.val("SELECT DATABASE()"), "NULL");
+    assert_eq!(c.err("DROP DATABASE shop").code, 1008);
+    assert_eq!(c.ok("DROP DATABASE IF EXISTS shop").warnings, 1);
+    assert_eq!(c.err("DROP DATABASE mysql").code, 1044);
+    assert!(kv
+        .snapshot()
+        .keys()
+        .all(|k| !String::from_utf8_lossy(k).contains("shop")));
+    assert_eq!(
+        c.q("SHOW CREATE DATABASE crm")[0][1],
+        "CREATE DATABASE `crm` /*!40100 DEFAULT CHARACTER SET utf8mb4 COLLATE \
+         utf8mb4_unicode_ci */ /*!80016 DEFAULT ENCRYPTION='N' */"
+    );
+}
+
+#[test]
+fn mysql_table_definitions_are_accepted_and_described() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    c.ok("CREATE TABLE `orders` (
+           `id` BIGINT NOT NULL AUTO_INCREMENT,
+           `customer` VARCHAR(64) NOT NULL DEFAULT '',
+           `code` CHAR(3),
+           `qty` INT DEFAULT '1',
+           `small` TINYINT,
+           `paid` BOOLEAN NOT NULL DEFAULT FALSE,
+           `flag` TINYINT(1) DEFAULT 1,
+           `amount` DECIMAL(10,2),
+           `ratio` DOUBLE,
+           `note` TEXT,
+           `day` DATE,
+           `at` DATETIME,
+           `updated` TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+           PRIMARY KEY (`id`),
+           KEY `idx_customer` (`customer`),
+           UNIQUE KEY `uk_code` (`code`)
+         ) ENGINE=InnoDB AUTO_INCREMENT=100 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci");
+    assert_eq!(
+        c.q("DESCRIBE orders"),
+        rows(&[
+            &["id", "bigint", "NO", "PRI", "NULL", "auto_increment"],
+            &["customer", "varchar(64)", "NO", "", "", ""],
+            &["code", "char(3)", "YES", "UNI", "NULL", ""],
+            &["qty", "int", "YES", "", "1", ""],
+            &["small", "tinyint", "YES", "", "NULL", ""],
+            &["paid", "tinyint(1)", "NO", "", "0", ""],
+            &["flag", "tinyint(1)", "YES", "", "1", ""],
+            &["amount", "decimal(10,2)", "YES", "", "NULL", ""],
+            &["ratio", "double", "YES", "", "NULL", ""],
+            &["note", "text", "YES", "", "NULL", ""],
+            &["day", "date", "YES", "", "NULL", ""],
+            &["at", "datetime", "YES", "", "NULL", ""],
+            &[
+                "updated",
+                "timestamp",
+                "YES",
+                "",
+                "CURRENT_TIMESTAMP",
+                "DEFAULT_GENERATED on update CURRENT_TIMESTAMP"
+            ],
+        ])
+    );
+    assert_eq!(c.q("SHOW COLUMNS FROM orders LIKE 'a%'").len(), 2);
+    assert_eq!(c.q("SHOW FULL COLUMNS FROM orders")[1].len(), 9);
+    let Outcome::Rows(rs) = c.one("SELECT * FROM orders") else {
+        panic!()
+    };
+    let types: Vec<ColumnType> = rs.columns.iter().map(|c| c.column_type).collect();
+    assert_eq!(
+        types,
+        vec![
+            ColumnType::LongLong,
+            ColumnType::VarString,
+            ColumnType::String,
+            ColumnType::Long,
+            ColumnType::Tiny,
+            ColumnType::Tiny,
+            ColumnType::Tiny,
+            ColumnType::NewDecimal,
+            ColumnType::Double,
+            ColumnType::Blob,
+            ColumnType::Date,
+            ColumnType::DateTime,
+            ColumnType::Timestamp,
+        ]
+    );
+    c.ok("INSERT INTO orders (customer) VALUES ('ann')");
+    assert_eq!(c.val("SELECT id FROM orders"), "100");
+    let create = c.q("SHOW CREATE TABLE orders").remove(0).remove(1);
+    assert!(create.starts_with("CREATE TABLE `orders` (\n  `id` bigint NOT NULL AUTO_INCREMENT,"));
+    assert!(create.contains("PRIMARY KEY (`id`)"));
+    assert!(create.contains("UNIQUE KEY `code` (`code`)"));
+    assert!(create.contains("AUTO_INCREMENT=101"), "{create}");
+    assert_eq!(c.q("SHOW INDEX FROM orders").len(), 2);
+    assert_eq!(c.q("SHOW TABLES"), rows(&[&["orders"]]));
+    assert_eq!(
+        c.q("SHOW FULL TABLES FROM shop LIKE 'ord%'"),
+        rows(&[&["orders", "BASE TABLE"]])
+    );
+}
+
+#[test]
+fn table_errors_read_like_mysql() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    c.ok("CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(5))");
+    let e = c.err("CREATE TABLE t (id INT)");
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (1050, "Table 't' already exists")
+    );
+    assert_eq!(c.ok("CREATE TABLE IF NOT EXISTS t (id INT)").warnings, 1);
+    let e = c.err("SELECT * FROM nope");
+    assert_eq!((e.code, e.sqlstate.as_str()), (1146, "42S02"));
+    assert_eq!(e.message, "Table 'shop.nope' doesn't exist");
+    assert_eq!(c.err("DROP TABLE nope").code, 1051);
+    c.ok("DROP TABLE IF EXISTS nope");
+    assert_eq!(c.err("DESCRIBE nope").code, 1146);
+    assert_eq!(
+        c.err("CREATE TABLE k (a INT, b INT, PRIMARY KEY (a, b))")
+            .code,
+        1235
+    );
+    assert_eq!(c.err("CREATE TABLE k (a GEOMETRY)").code, 1235);
+    assert_eq!(
+        c.err("CREATE TABLE k (a INT PRIMARY KEY, b INT PRIMARY KEY)")
+            .code,
+        1068
+    );
+    assert_eq!(c.err("CREATE TABLE mysql.k (a INT)").code, 1044);
+    assert_eq!(c.err("CREATE TABLE nodb.k (a INT)").code, 1049);
+}
+
+#[test]
+fn truncate_drop_and_alter() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    c.exec(
+        "CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(10));
+         INSERT INTO t (name) VALUES ('a'), ('b'), ('c')",
+    );
+    c.ok("TRUNCATE TABLE t");
+    assert_eq!(c.val("SELECT COUNT(*) FROM t"), "0");
+    c.ok("INSERT INTO t (name) VALUES ('d')");
+    assert_eq!(c.q("SELECT id, name FROM t"), rows(&[&["1", "d"]]));
+    c.ok("TRUNCATE t");
+    c.ok("ALTER TABLE t ADD COLUMN price DECIMAL(8,2) DEFAULT 0");
+    c.ok("INSERT INTO t (name, price) VALUES ('e', 1.5)");
+    assert_eq!(c.q("SELECT name, price FROM t"), rows(&[&["e", "1.50"]]));
+    assert_eq!(c.q("DESCRIBE t")[2][1], "decimal(8,2)");
+    c.ok("ALTER TABLE t RENAME COLUMN price TO cost");
+    assert_eq!(c.q("SELECT cost FROM t"), rows(&[&["1.50"]]));
+    assert_eq!(c.q("DESCRIBE t")[2][1], "decimal(8,2)");
+    c.ok("ALTER TABLE t ADD INDEX idx_name (name)");
+    c.ok("CREATE INDEX idx2 ON t (name)");
+    c.ok("ALTER TABLE t DROP COLUMN cost");
+    assert_eq!(c.q("SELECT * FROM t"), rows(&[&["1", "e"]]));
+    c.ok("ALTER TABLE t RENAME TO t2");
+    c.ok("INSERT INTO t2 (name) VALUES ('f')");
+    assert_eq!(
+        c.q("SELECT id FROM t2 ORDER BY id"),
+        rows(&[&["1"], &["2"]])
+    );
+    assert_eq!(c.err("SELECT * FROM t").code, 1146);
+    assert_eq!(c.err("ALTER TABLE t2 MODIFY name TEXT").code, 1235);
+    c.ok("DROP TABLE t2");
+    assert!(c.q("SHOW TABLES").is_empty());
+    assert!(kv
+        .snapshot()
+        .keys()
+        .all(|k| !k.starts_with(b"db/shop/rows/") && !k.starts_with(b"db/shop/schema/")));
+}
+
+#[test]
+fn foreign_keys_are_enforced() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    c.exec(
+        "CREATE TABLE p (id INT PRIMARY KEY);
+         CREATE TABLE ch (id INT PRIMARY KEY, pid INT, CONSTRAINT fk FOREIGN KEY (pid) REFERENCES p (id));
+         INSERT INTO p VALUES (1); INSERT INTO ch VALUES (1, 1)",
+    );
+    assert_eq!(c.err("INSERT INTO ch VALUES (2, 5)").code, 1452);
+    assert_eq!(c.err("UPDATE ch SET pid = 9 WHERE id = 1").code, 1452);
+    assert_eq!(c.err("DELETE FROM p WHERE id = 1").code, 1451);
+    assert_eq!(c.err("DROP TABLE p").code, 3730);
+    // Referential actions other than RESTRICT/NO ACTION are refused, not ignored.
+    let e = c.err("CREATE TABLE c2 (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid) REFERENCES p(id) ON DELETE CASCADE)");
+    assert_eq!(e.code, 1235);
+}
+
+#[test]
+fn more_mysql_types_and_table_options() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    c.ok(
+        "CREATE TABLE e (id INT UNSIGNED NOT NULL, s ENUM('a','b') NOT NULL DEFAULT 'a', j JSON, y YEAR,
+           f FLOAT, b BLOB, m MEDIUMTEXT, c VARCHAR(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
+           UNIQUE KEY (c), KEY (y), PRIMARY KEY (id), CHECK (id > 0))
+         ENGINE=InnoDB ROW_FORMAT=DYNAMIC STATS_PERSISTENT=0 COMMENT='things'",
+    );
+    c.ok("INSERT INTO e (id, j, y, f, b, m, c) VALUES (4000000000, '{\"a\": 1}', 2024, 1.5, 'xyz', 'mm', 'c')");
+    assert_eq!(
+        c.q("SELECT * FROM e"),
+        rows(&[&[
+            "4000000000",
+            "a",
+            "{\"a\": 1}",
+            "2024",
+            "1.5",
+            "xyz",
+            "mm",
+            "c"
+        ]])
+    );
+    assert_eq!(
+        c.q("DESCRIBE e")
+            .iter()
+            .map(|r| r[1].as_str())
+            .collect::<Vec<_>>(),
+        vec![
+            "int unsigned",
+            "enum('a','b')",
+            "json",
+            "year",
+            "float",
+            "blob",
+            "mediumtext",
+            "varchar(10)"
+        ]
+    );
+    assert_eq!(
+        c.q("SELECT table_comment FROM information_schema.tables WHERE table_name = 'e'"),
+        rows(&[&["things"]])
+    );
+}

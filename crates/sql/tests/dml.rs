@@ -1,0 +1,372 @@
+//! Rows: INSERT, UPDATE, DELETE and SELECT as the mysql client and pymysql send them.
+
+mod common;
+
+use common::*;
+use sql::{MemKv, Outcome};
+
+fn shop(kv: &MemKv) -> Conn<'_> {
+    let mut c = Conn::new(kv);
+    c.exec(
+        "CREATE DATABASE shop; USE shop;
+         CREATE TABLE customers (
+           id INT AUTO_INCREMENT PRIMARY KEY,
+           name VARCHAR(20) NOT NULL,
+           vip BOOLEAN NOT NULL DEFAULT FALSE
+         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+         CREATE TABLE orders (
+           id BIGINT NOT NULL AUTO_INCREMENT,
+           customer_id INT NOT NULL,
+           amount DECIMAL(10,2) NOT NULL,
+           placed DATE,
+           PRIMARY KEY (id)
+         ) ENGINE=InnoDB;
+         INSERT INTO customers (name, vip) VALUES ('ann', TRUE), ('bob', 0), ('cy', 1);
+         INSERT INTO orders (customer_id, amount, placed) VALUES
+           (1, 10.5, '2024-01-01'), (1, 20, '2024-01-02'), (2, 7.25, '2024-02-01'), (3, 1.999, NULL)",
+    );
+    c
+}
+
+#[test]
+fn insert_generates_keys_and_reports_them() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    let ok = c.ok("INSERT INTO customers (name) VALUES ('dee'), ('eve')");
+    assert_eq!((ok.affected_rows, ok.last_insert_id), (2, 4));
+    assert_eq!(ok.info, "Records: 2  Duplicates: 0  Warnings: 0");
+    assert_eq!(c.val("SELECT LAST_INSERT_ID()"), "4");
+    assert_eq!(c.s.last_insert_id(), 4);
+    // Explicit ids move the counter; NULL, 0 and DEFAULT generate.
+    c.ok("INSERT INTO customers (id, name) VALUES (10, 'fay')");
+    assert_eq!(c.val("SELECT LAST_INSERT_ID()"), "4");
+    assert_eq!(
+        c.ok("INSERT INTO customers VALUES (NULL, 'gus', 0)")
+            .last_insert_id,
+        11
+    );
+    assert_eq!(
+        c.ok("INSERT INTO customers VALUES (0, 'hal', 0)")
+            .last_insert_id,
+        12
+    );
+    assert_eq!(
+        c.ok("INSERT INTO customers VALUES (DEFAULT, 'ida', DEFAULT)")
+            .last_insert_id,
+        13
+    );
+    assert_eq!(c.val("SELECT vip FROM customers WHERE id = 13"), "0");
+    let e = c.err("INSERT INTO customers (id, name) VALUES (1, 'dup')");
+    assert_eq!((e.code, e.sqlstate.as_str()), (1062, "23000"));
+    assert_eq!(e.message, "Duplicate entry '1' for key 'customers.PRIMARY'");
+    let e = c.err("INSERT INTO customers (name) VALUES (NULL)");
+    assert_eq!(e.code, 1048);
+    let e = c.err("INSERT INTO customers (name) VALUES ('a name that is far too long')");
+    assert_eq!(e.code, 1406);
+    assert_eq!(e.message, "Data too long for column 'name' at row 1");
+    assert_eq!(c.err("INSERT INTO customers (nope) VALUES (1)").code, 1054);
+    assert_eq!(c.err("INSERT INTO customers VALUES (1)").code, 1136);
+    // A failed statement leaves nothing behind, not even the counter.
+    assert_eq!(
+        c.ok("INSERT INTO customers (name) VALUES ('jo')")
+            .last_insert_id,
+        14
+    );
+    assert_eq!(
+        c.err("INSERT IGNORE INTO customers (name) VALUES ('x')")
+            .code,
+        1235
+    );
+    assert_eq!(
+        c.err(
+            "INSERT INTO customers (id, name) VALUES (1, 'x') ON DUPLICATE KEY UPDATE name = 'y'"
+        )
+        .code,
+        1235
+    );
+}
+
+#[test]
+fn select_where_order_limit_group_join() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    assert_eq!(
+        c.q("SELECT * FROM orders"),
+        rows(&[
+            &["1", "1", "10.50", "2024-01-01"],
+            &["2", "1", "20.00", "2024-01-02"],
+            &["3", "2", "7.25", "2024-02-01"],
+            &["4", "3", "2.00", "NULL"],
+        ])
+    );
+    assert_eq!(
+        c.q("SELECT id FROM orders WHERE amount > 5 AND placed >= '2024-01-02' ORDER BY id"),
+        rows(&[&["2"], &["3"]])
+    );
+    assert_eq!(
+        c.q("SELECT name FROM customers ORDER BY name DESC LIMIT 2"),
+        rows(&[&["cy"], &["bob"]])
+    );
+    assert_eq!(
+        c.q("SELECT name FROM customers ORDER BY id LIMIT 1, 1"),
+        rows(&[&["bob"]])
+    );
+    assert_eq!(
+        c.q("SELECT name FROM customers ORDER BY id LIMIT 1 OFFSET 2"),
+        rows(&[&["cy"]])
+    );
+    assert_eq!(
+        c.q("SELECT customer_id, COUNT(*), SUM(amount) FROM orders GROUP BY customer_id ORDER BY customer_id"),
+        rows(&[&["1", "2", "30.50"], &["2", "1", "7.25"], &["3", "1", "2.00"]])
+    );
+    assert_eq!(
+        c.q("SELECT c.name, SUM(o.amount) AS total FROM customers c JOIN orders o ON o.customer_id = c.id
+             GROUP BY c.name HAVING SUM(o.amount) > 5 ORDER BY c.name"),
+        rows(&[&["ann", "30.50"], &["bob", "7.25"]])
+    );
+    assert_eq!(
+        c.q("SELECT customers.name, orders.id FROM customers INNER JOIN orders ON customers.id = orders.customer_id WHERE orders.id = 3"),
+        rows(&[&["bob", "3"]])
+    );
+    assert_eq!(
+        c.q("SELECT c.name, o.id FROM customers c LEFT JOIN orders o ON o.customer_id = c.id AND o.amount > 15 ORDER BY c.id"),
+        rows(&[&["ann", "2"], &["bob", "NULL"], &["cy", "NULL"]])
+    );
+    assert_eq!(
+        c.q("SELECT name FROM customers WHERE vip ORDER BY id"),
+        rows(&[&["ann"], &["cy"]])
+    );
+    assert_eq!(
+        c.q("SELECT name FROM customers WHERE NOT vip"),
+        rows(&[&["bob"]])
+    );
+    assert_eq!(
+        c.q("SELECT name FROM customers WHERE vip = TRUE AND id > 1"),
+        rows(&[&["cy"]])
+    );
+    assert_eq!(
+        c.q("SELECT name FROM customers WHERE name LIKE 'b%'"),
+        rows(&[&["bob"]])
+    );
+    assert_eq!(
+        c.q("SELECT name FROM customers WHERE id IN (1, 3) ORDER BY id"),
+        rows(&[&["ann"], &["cy"]])
+    );
+    assert_eq!(
+        c.q("SELECT name FROM customers WHERE id BETWEEN 2 AND 3 ORDER BY id"),
+        rows(&[&["bob"], &["cy"]])
+    );
+    assert_eq!(
+        c.q("SELECT id FROM orders WHERE placed IS NULL"),
+        rows(&[&["4"]])
+    );
+    assert_eq!(
+        c.q("SELECT name FROM customers WHERE name = \"cy\""),
+        rows(&[&["cy"]])
+    );
+    assert_eq!(
+        c.q("SELECT name FROM customers WHERE id IN (SELECT customer_id FROM orders WHERE amount > 15)"),
+        rows(&[&["ann"]])
+    );
+    assert_eq!(
+        c.q("SELECT COUNT(DISTINCT customer_id) FROM orders"),
+        rows(&[&["3"]])
+    );
+    assert_eq!(
+        c.q("SELECT MAX(amount), MIN(amount), AVG(id) FROM orders")[0][0],
+        "20.00"
+    );
+    assert_eq!(
+        c.val("SELECT `name` FROM `shop`.`customers` WHERE `id` = 2"),
+        "bob"
+    );
+    // Table names are case-sensitive, as on Linux MySQL.
+    assert_eq!(c.err("SELECT NAME FROM Customers WHERE ID = 2").code, 1146);
+}
+
+#[test]
+fn result_labels_follow_mysql() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    let Outcome::Rows(rs) = c.one("SELECT COUNT(*), name AS n, 1 + 1, id FROM customers GROUP BY name, id ORDER BY id LIMIT 1") else {
+        panic!()
+    };
+    assert_eq!(rs.names(), vec!["COUNT(*)", "n", "1 + 1", "id"]);
+    assert_eq!(
+        rs.rows[0],
+        vec![
+            Some("1".into()),
+            Some("ann".into()),
+            Some("2".into()),
+            Some("1".into())
+        ]
+    );
+}
+
+#[test]
+fn column_names_are_case_insensitive() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    assert_eq!(
+        c.q("SELECT NAME FROM customers WHERE ID = 2"),
+        rows(&[&["bob"]])
+    );
+    c.ok("UPDATE customers SET Name = 'BOB' WHERE Id = 2");
+    c.ok("INSERT INTO customers (NAME) VALUES ('zed')");
+    assert_eq!(
+        c.q("SELECT name FROM customers WHERE id >= 2 ORDER BY ID"),
+        rows(&[&["BOB"], &["cy"], &["zed"]])
+    );
+}
+
+#[test]
+fn update_and_delete_with_and_without_where() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    let ok = c.ok("UPDATE orders SET amount = amount * 2 WHERE customer_id = 1");
+    assert_eq!((ok.affected_rows, ok.matched_rows), (2, 2));
+    assert_eq!(ok.info, "Rows matched: 2  Changed: 2  Warnings: 0");
+    assert_eq!(
+        c.q("SELECT amount FROM orders WHERE customer_id = 1 ORDER BY id"),
+        rows(&[&["21.00"], &["40.00"]])
+    );
+    // Setting a value to itself matches but changes nothing.
+    let ok = c.ok("UPDATE customers SET name = 'ann' WHERE id = 1");
+    assert_eq!((ok.affected_rows, ok.matched_rows), (0, 1));
+    let ok = c.ok("UPDATE customers SET vip = TRUE");
+    assert_eq!((ok.affected_rows, ok.matched_rows), (1, 3));
+    assert_eq!(
+        c.ok("UPDATE customers SET name = 'x' WHERE id = 99")
+            .matched_rows,
+        0
+    );
+    assert_eq!(
+        c.err("UPDATE customers SET name = 'this is way too long for it' WHERE id = 1")
+            .code,
+        1406
+    );
+    assert_eq!(c.err("UPDATE customers SET id = 7 WHERE id = 1").code, 1235);
+    assert_eq!(c.err("UPDATE customers SET nope = 1").code, 1054);
+    assert_eq!(c.ok("DELETE FROM orders WHERE id = 1").affected_rows, 1);
+    assert_eq!(
+        c.ok("DELETE FROM orders WHERE amount < 10").affected_rows,
+        2
+    );
+    assert_eq!(c.ok("DELETE FROM orders WHERE id = 1").affected_rows, 0);
+    assert_eq!(c.ok("DELETE FROM orders").affected_rows, 1);
+    assert_eq!(c.val("SELECT COUNT(*) FROM orders"), "0");
+}
+
+#[test]
+fn tables_without_primary_key_keep_insertion_order() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    c.exec("CREATE TABLE log (msg TEXT, at DATETIME(3)); INSERT INTO log VALUES ('b', '2024-01-01 10:00:00.1234'), ('a', NULL); INSERT INTO log (msg) VALUES ('c')");
+    assert_eq!(
+        c.q("SELECT * FROM log"),
+        rows(&[
+            &["b", "2024-01-01 10:00:00.123"],
+            &["a", "NULL"],
+            &["c", "NULL"]
+        ])
+    );
+    assert_eq!(c.ok("DELETE FROM log WHERE msg = 'a'").affected_rows, 1);
+    assert_eq!(
+        c.ok("UPDATE log SET msg = 'z' WHERE msg = 'c'")
+            .affected_rows,
+        1
+    );
+    assert_eq!(c.q("SELECT msg FROM log"), rows(&[&["b"], &["z"]]));
+}
+
+#[test]
+fn values_take_their_column_types() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    c.exec(
+        "CREATE TABLE v (id INT PRIMARY KEY, d DECIMAL(6,3), dt DATETIME, t TIME, f DOUBLE, b BIGINT UNSIGNED, s SMALLINT, ts TIMESTAMP DEFAULT CURRENT_TIMESTAMP);
+         INSERT INTO v (id, d, dt, t, f, b, s) VALUES (1, 2.5, '2024-03-04 05:06:07.8', '10:11:12', 0.5, 18446744073709551615, -3)",
+    );
+    assert_eq!(
+        c.q("SELECT id, d, dt, t, f, b, s FROM v"),
+        rows(&[&[
+            "1",
+            "2.500",
+            "2024-03-04 05:06:08",
+            "10:11:12",
+            "0.5",
+            "18446744073709551615",
+            "-3"
+        ]])
+    );
+    assert_eq!(c.q("SELECT ts IS NOT NULL FROM v"), rows(&[&["1"]]));
+    assert_eq!(c.err("INSERT INTO v (id, s) VALUES (2, 70000)").code, 1264);
+    assert_eq!(
+        c.err("INSERT INTO v (id, dt) VALUES (2, 'not a date')")
+            .code,
+        1366
+    );
+}
+
+#[test]
+fn what_client_libraries_send() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    // pymysql quotes every parameter itself: escapes, quoted numbers, _binary strings.
+    c.ok(r"INSERT INTO customers (id, name, vip) VALUES ('7', 'O\'Brien', '1'), (8, 'a\\b', 0), (9, _binary'it''s', 0)");
+    assert_eq!(
+        c.q("SELECT id, name, vip FROM customers WHERE id >= '7' ORDER BY id"),
+        rows(&[
+            &["7", "O'Brien", "1"],
+            &["8", "a\\b", "0"],
+            &["9", "it's", "0"]
+        ])
+    );
+    assert_eq!(c.val("SELECT name FROM customers WHERE id = '8'"), "a\\b");
+    assert_eq!(
+        c.q("SELECT id FROM customers WHERE id IN ('1', '9') ORDER BY id"),
+        rows(&[&["1"], &["9"]])
+    );
+    c.ok("UPDATE customers SET vip = '1' WHERE id = '9'");
+    assert_eq!(c.val("SELECT vip FROM customers WHERE id = 9"), "1");
+    assert_eq!(
+        c.val("SELECT name FROM customers WHERE name LIKE '%Brien'"),
+        "O'Brien"
+    );
+    assert_eq!(c.val("SELECT CAST('5' AS SIGNED) + 1"), "6");
+    assert_eq!(c.q("SELECT 7 DIV 2, 7 % 2"), rows(&[&["3", "1"]]));
+    assert_eq!(c.err("SELECT DATE_FORMAT(NOW(), '%Y')").code, 1305);
+    // SELECT ... FOR UPDATE reads; conflicting writes are refused at commit instead.
+    assert_eq!(
+        c.q("SELECT id FROM customers WHERE id = 1 FOR UPDATE"),
+        rows(&[&["1"]])
+    );
+}
+
+#[test]
+fn conditions_follow_sql_null_logic() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    // Order 4 has a NULL date.
+    let q = |c: &mut Conn, w: &str| c.q(&format!("SELECT id FROM orders WHERE {w} ORDER BY id"));
+    assert_eq!(
+        q(&mut c, "id = 4 OR placed > '2024-01-01'"),
+        rows(&[&["2"], &["3"], &["4"]])
+    );
+    assert_eq!(
+        q(&mut c, "NOT (id = 4 OR placed > '2024-01-01')"),
+        rows(&[&["1"]])
+    );
+    assert_eq!(
+        q(&mut c, "NOT (id <> 4 AND placed > '2030-01-01')"),
+        rows(&[&["1"], &["2"], &["3"], &["4"]])
+    );
+    assert_eq!(
+        q(&mut c, "(id = 4 OR placed = '2024-01-01') AND amount < 15"),
+        rows(&[&["1"], &["4"]])
+    );
+    assert_eq!(
+        q(&mut c, "placed IS NULL OR amount > 15"),
+        rows(&[&["2"], &["4"]])
+    );
+}

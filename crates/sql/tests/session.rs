@@ -1,0 +1,333 @@
+//! Session statements and what clients send when they connect: the mysql CLI, pymysql, and
+//! the control plane's `information_schema.aurora_db_cluster`.
+
+mod common;
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use common::*;
+use sql::{AuroraDbCluster, ColumnType, MemKv, Outcome, SessionConfig};
+
+#[test]
+fn the_mysql_cli_connects() {
+    let kv = MemKv::new();
+    let mut c = Conn::with(
+        &kv,
+        config("admin@172.17.0.1").with_engine_version("8.0.mysql_aurora.3.05.2"),
+    );
+    let Outcome::Rows(rs) = c.one("select @@version_comment limit 1") else {
+        panic!()
+    };
+    assert_eq!(rs.names(), vec!["@@version_comment"]);
+    assert_eq!(rs.rows, vec![vec![Some("Source distribution".to_owned())]]);
+    assert_eq!(c.val("SELECT DATABASE()"), "NULL");
+    assert_eq!(c.val("select USER()"), "admin@172.17.0.1");
+    assert_eq!(c.val("SELECT CURRENT_USER()"), "admin@172.17.0.1");
+    c.exec("CREATE DATABASE app");
+    c.ok("use app");
+    assert_eq!(c.q("show databases").len(), 5);
+    assert!(c.q("show tables").is_empty());
+    assert_eq!(c.val("SELECT @@version"), "8.0.32");
+    assert_eq!(c.val("SELECT @@aurora_version"), "3.05.2");
+    assert_eq!(c.val("SELECT VERSION()"), "8.0.32");
+    assert_eq!(c.val("select @@session.autocommit"), "1");
+    assert_eq!(
+        c.val("SELECT @@SESSION.transaction_isolation"),
+        "REPEATABLE-READ"
+    );
+    assert_eq!(c.val("SELECT CONNECTION_ID()"), "1");
+    assert!(c.q("SHOW WARNINGS").is_empty());
+    let Outcome::Rows(rs) = c.one("SELECT @@max_allowed_packet, @@character_set_client") else {
+        panic!()
+    };
+    assert_eq!(rs.columns[0].column_type, ColumnType::LongLong);
+    assert_eq!(rs.rows[0][1].as_deref(), Some("utf8mb4"));
+}
+
+#[test]
+fn pymysql_connects() {
+    let kv = MemKv::new();
+    let mut c = Conn::new(&kv);
+    c.ok("SET NAMES utf8mb4");
+    c.ok("SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci");
+    assert_eq!(c.val("SELECT @@collation_connection"), "utf8mb4_unicode_ci");
+    c.ok("SET AUTOCOMMIT = 0");
+    assert!(!c.s.autocommit());
+    c.ok("SET autocommit=1");
+    assert!(c.s.autocommit());
+    c.ok("SET @@session.autocommit = OFF");
+    assert!(!c.s.autocommit());
+    c.ok("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    c.ok("SET sql_mode = 'STRICT_TRANS_TABLES', time_zone = '+00:00'");
+    assert_eq!(c.val("SELECT @@sql_mode"), "STRICT_TRANS_TABLES");
+    assert_eq!(c.val("SELECT @@time_zone"), "+00:00");
+    c.ok("SET character_set_results = NULL");
+    assert_eq!(c.val("SELECT @@character_set_results"), "NULL");
+    c.ok("SET sql_mode = DEFAULT");
+    assert!(c.val("SELECT @@sql_mode").contains("STRICT_TRANS_TABLES,"));
+    c.ok("SET @x = 40 + 2, @y = 'why'");
+    assert_eq!(
+        c.q("SELECT @x, @y, @unset"),
+        rows(&[&["42", "why", "NULL"]])
+    );
+    assert_eq!(c.err("SET autocommit = 'maybe'").code, 1231);
+    assert_eq!(c.err("SET GLOBAL read_only = 1").code, 1227);
+    assert_eq!(c.err("SET read_only = 1").code, 1229);
+    assert_eq!(c.err("SET version = 'x'").code, 1238);
+    assert_eq!(c.err("SELECT @@no_such_thing").code, 1193);
+}
+
+#[test]
+fn show_variables_and_friends() {
+    let kv = MemKv::new();
+    let mut c = Conn::new(&kv);
+    assert_eq!(
+        c.q("SHOW VARIABLES LIKE 'version%'"),
+        rows(&[
+            &["version", "8.0.32"],
+            &["version_comment", "Source distribution"],
+            &["version_compile_machine", "x86_64"],
+            &["version_compile_os", "Linux"],
+        ])
+    );
+    assert_eq!(
+        c.q("SHOW SESSION VARIABLES LIKE 'autocommit'"),
+        rows(&[&["autocommit", "ON"]])
+    );
+    assert_eq!(c.q("SHOW ENGINES")[0][0], "InnoDB");
+    assert!(c.q("SHOW STATUS").is_empty());
+    assert_eq!(c.q("SHOW COLLATION").len(), 1);
+    assert_eq!(c.q("SHOW CHARACTER SET").len(), 1);
+}
+
+#[test]
+fn now_reads_the_session_clock() {
+    let kv = MemKv::new();
+    let t = Utc.with_ymd_and_hms(2031, 2, 3, 4, 5, 6).unwrap();
+    let mut c = Conn::with(&kv, SessionConfig::new("admin@%", Arc::new(move || t)));
+    assert_eq!(
+        c.q("SELECT NOW(), CURDATE(), CURRENT_TIMESTAMP"),
+        rows(&[&["2031-02-03 04:05:06", "2031-02-03", "2031-02-03 04:05:06"]])
+    );
+    c.exec(
+        "CREATE DATABASE d; USE d;
+         CREATE TABLE e (id INT PRIMARY KEY, at DATETIME DEFAULT CURRENT_TIMESTAMP, up TIMESTAMP DEFAULT NOW() ON UPDATE CURRENT_TIMESTAMP, n INT);
+         INSERT INTO e (id) VALUES (1); INSERT INTO e (id, at) VALUES (2, DEFAULT);
+         UPDATE e SET n = 1 WHERE id = 1",
+    );
+    assert_eq!(
+        c.q("SELECT id, at, up FROM e"),
+        rows(&[
+            &["1", "2031-02-03 04:05:06", "2031-02-03 04:05:06"],
+            &["2", "2031-02-03 04:05:06", "2031-02-03 04:05:06"]
+        ])
+    );
+}
+
+#[test]
+fn information_schema_shows_the_cluster_and_the_catalog() {
+    let kv = MemKv::new();
+    let earliest = Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap();
+    let info = Arc::new(move || {
+        vec![AuroraDbCluster {
+            db_cluster_identifier: "my-cluster".to_owned(),
+            backtrack_window: 86_400,
+            earliest_backtrack_time: Some(earliest),
+            status: "available".to_owned(),
+        }]
+    });
+    let mut c = Conn::with(&kv, config("admin@%").with_cluster_info(info));
+    let Outcome::Rows(rs) = c.one("SELECT * FROM information_schema.aurora_db_cluster") else {
+        panic!()
+    };
+    assert_eq!(
+        rs.names(),
+        vec![
+            "db_cluster_identifier",
+            "backtrack_window",
+            "earliest_backtrack_time",
+            "status"
+        ]
+    );
+    assert_eq!(
+        rs.rows,
+        vec![vec![
+            Some("my-cluster".to_owned()),
+            Some("86400".to_owned()),
+            Some("2024-05-01 12:00:00".to_owned()),
+            Some("available".to_owned())
+        ]]
+    );
+    assert_eq!(
+        c.q("SELECT backtrack_window FROM INFORMATION_SCHEMA.AURORA_DB_CLUSTER WHERE status = 'available'"),
+        rows(&[&["86400"]])
+    );
+    assert_eq!(
+        c.err("INSERT INTO information_schema.aurora_db_cluster VALUES ('x', 1, NULL, 'y')")
+            .code,
+        1044
+    );
+    c.exec("CREATE DATABASE shop; USE shop; CREATE TABLE items (id INT PRIMARY KEY, name TEXT)");
+    assert_eq!(
+        c.q("SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'shop'"),
+        rows(&[&["items", "BASE TABLE"]])
+    );
+    assert_eq!(
+        c.q("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'shop'"),
+        rows(&[&["shop"]])
+    );
+    assert_eq!(
+        c.q("SELECT column_name, column_key FROM information_schema.columns WHERE table_name = 'items' ORDER BY ordinal_position"),
+        rows(&[&["id", "PRI"], &["name", ""]])
+    );
+    c.ok("USE information_schema");
+    assert_eq!(c.q("SHOW TABLES").len(), 4);
+    assert_eq!(
+        c.q("SELECT db_cluster_identifier FROM aurora_db_cluster"),
+        rows(&[&["my-cluster"]])
+    );
+}
+
+#[test]
+fn readers_refuse_every_write() {
+    let kv = MemKv::new();
+    let mut w = Conn::new(&kv);
+    w.exec("CREATE DATABASE shop; USE shop; CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1)");
+    let mut r = Conn::with(
+        &kv,
+        config("ro@%").with_read_only(true).with_database("shop"),
+    );
+    for sql in [
+        "INSERT INTO t VALUES (2)",
+        "UPDATE t SET id = 3",
+        "DELETE FROM t",
+        "CREATE TABLE u (id INT)",
+        "DROP TABLE t",
+        "ALTER TABLE t ADD COLUMN x INT",
+        "TRUNCATE TABLE t",
+        "CREATE DATABASE other",
+        "CREATE SCHEMA IF NOT EXISTS other DEFAULT CHARSET utf8mb4",
+        "DROP DATABASE shop",
+        "CREATE INDEX i ON t (id)",
+    ] {
+        let e = r.err(sql);
+        assert_eq!(e.code, 1290, "{sql}");
+        assert_eq!(
+            e.message,
+            "The MySQL server is running with the --read-only option so it cannot execute this statement"
+        );
+    }
+    assert_eq!(r.q("SELECT id FROM t"), rows(&[&["1"]]));
+    assert_eq!(r.val("SELECT @@innodb_read_only"), "1");
+    assert_eq!(r.val("SELECT @@read_only"), "1");
+    r.exec("BEGIN; SELECT 1; COMMIT; SET autocommit = 0; SET NAMES utf8mb4");
+    // Failover: the reader becomes the writer.
+    r.s.set_read_only(false);
+    r.ok("INSERT INTO t VALUES (2)");
+    r.ok("COMMIT");
+    assert_eq!(w.val("SELECT COUNT(*) FROM t"), "2");
+}
+
+#[test]
+fn mistakes_are_mysql_errors_and_the_session_goes_on() {
+    let kv = MemKv::new();
+    let mut c = Conn::new(&kv);
+    let e = c.err("SELEC 1");
+    assert_eq!((e.code, e.sqlstate.as_str()), (1064, "42000"));
+    assert!(
+        e.message.contains("near 'SELEC 1' at line 1"),
+        "{}",
+        e.message
+    );
+    let e = c.err("SELECT * FROM");
+    assert_eq!(e.code, 1064);
+    assert_eq!(c.err("SELECT 'unterminated").code, 1064);
+    let e = c.err("");
+    assert_eq!((e.code, e.message.as_str()), (1065, "Query was empty"));
+    assert_eq!(c.err("  ;  ").code, 1065);
+    assert_eq!(c.err("SELECT * FROM t").code, 1046);
+    c.exec("CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY, x INT)");
+    for sql in [
+        "SAVEPOINT a",
+        "EXPLAIN SELECT * FROM t",
+        "CREATE VIEW v AS SELECT 1",
+        "GRANT ALL ON *.* TO 'x'@'%'",
+        "SELECT * FROM t FOR UPDATE NOWAIT SKIP",
+        "UPDATE t a JOIN t b ON a.id = b.id SET a.x = 1",
+        "REPLACE INTO t VALUES (1, 1)",
+        "SELECT x FROM t UNION SELECT x FROM t",
+        "SELECT LAST_INSERT_ID(5)",
+        "CREATE TEMPORARY TABLE tt (id INT)",
+        "CREATE FUNCTION f() RETURNS INT RETURN 1",
+        "SHOW PROCESSLIST",
+        "SELECT * FROM a.b.c",
+    ] {
+        let o = c.one(sql);
+        let Outcome::Error(e) = o else {
+            panic!("{sql}: {o:?}")
+        };
+        assert!([1064, 1235, 1105, 1146].contains(&e.code), "{sql}: {e}");
+    }
+    assert_eq!(c.val("SELECT 40 + 2"), "42");
+    assert_eq!(c.val("SELECT IF(1 > 0, 'yes', 'no')"), "yes");
+    assert_eq!(c.val("SELECT 1 FROM DUAL"), "1");
+    c.ok("/*!40101 SET NAMES utf8mb4 */");
+    c.exec("/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */; LOCK TABLES t WRITE; UNLOCK TABLES");
+}
+
+/// A head that panics on scans while told to.
+struct Fragile {
+    kv: MemKv,
+    explode: std::sync::atomic::AtomicBool,
+}
+
+impl sql::KvRead for Fragile {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, sql::KvError> {
+        self.kv.get(key)
+    }
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<sql::Pairs, sql::KvError> {
+        if self.explode.load(std::sync::atomic::Ordering::Relaxed) {
+            panic!("scan exploded");
+        }
+        self.kv.scan_prefix(prefix)
+    }
+}
+
+#[test]
+fn a_panic_underneath_is_an_error_and_the_session_goes_on() {
+    let kv = MemKv::new();
+    Conn::new(&kv).exec(
+        "CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1)",
+    );
+    let head = Fragile {
+        kv: MemKv::from_map(kv.snapshot()),
+        explode: true.into(),
+    };
+    let mut s = sql::Session::new(config("a@%").with_database("d"));
+    for sql in [
+        "SELECT * FROM t",
+        "SHOW TABLES",
+        "DELETE FROM t WHERE id > 0",
+    ] {
+        let out = s.execute(sql, &head);
+        assert!(
+            matches!(&out[..], [Outcome::Error(e)] if e.code == 1105 && e.message.contains("scan exploded")),
+            "{sql}: {out:?}"
+        );
+    }
+    head.explode
+        .store(false, std::sync::atomic::Ordering::Relaxed);
+    let out = s.execute("SELECT * FROM t", &head);
+    assert!(
+        matches!(&out[..], [Outcome::Rows(r)] if r.rows.len() == 1),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn sessions_can_move_between_threads() {
+    fn send<T: Send>() {}
+    send::<sql::Session>();
+    send::<sql::CommitRequest>();
+}
