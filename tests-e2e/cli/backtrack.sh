@@ -411,10 +411,18 @@ assert_time_near "$expected" "$exp_earliest" 2 "EarliestBacktrackTime after 7200
 assert_eq 3600 "$(c BacktrackWindow)" "BacktrackWindow of exp after the clock moved"
 assert_eq 0 "$(c BacktrackConsumedChangeRecords)" "BacktrackConsumedChangeRecords of exp"
 expect_error InvalidParameterValue aws_rds backtrack-db-cluster --db-cluster-identifier exp --backtrack-to "$exp_created"
+# EarliestBacktrackTime moves with the clock: bracket the request between two readings.
+before=$(aws_rds describe-db-clusters --db-cluster-identifier exp --query 'DBClusters[0].EarliestBacktrackTime' --output text)
 out=$(aws_rds backtrack-db-cluster --db-cluster-identifier exp --backtrack-to "$exp_created" \
     --use-earliest-time-on-point-in-time-unavailable)
+after=$(aws_rds describe-db-clusters --db-cluster-identifier exp --query 'DBClusters[0].EarliestBacktrackTime' --output text)
 assert_eq PENDING "$(jp Status <<<"$out")" "expired target with UseEarliestTime..."
-assert_time_near "$exp_earliest" "$(jp BacktrackTo <<<"$out")" 2 "BacktrackTo = EarliestBacktrackTime after expiry"
+assert_eq ok "$("$PY" -c '
+import sys
+from datetime import datetime
+t = [datetime.fromisoformat(a.replace("Z", "+00:00")) for a in sys.argv[1:]]
+print("ok" if t[0] <= t[1] <= t[2] else f"{t[1]} is not within [{t[0]}, {t[2]}]")' "$before" "$(jp BacktrackTo <<<"$out")" "$after")" \
+    "BacktrackTo = EarliestBacktrackTime at the time of the request"
 wait_backtrack_status exp "$(jp BacktrackIdentifier <<<"$out")" COMPLETED
 wait_cluster_status exp available
 # a time inside the window is still fine

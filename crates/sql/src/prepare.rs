@@ -357,13 +357,8 @@ pub(crate) fn fill_insert(ins: &mut Insert, def: &TableDef, seq: u64) -> Result<
         return Err(SqlError::not_supported("INSERT without VALUES"));
     };
     let SetExpr::Values(values) = source.body.as_mut() else {
-        if let Some(a) = auto {
-            if !ins.columns.iter().any(|c| c.value == names[a]) {
-                return Err(SqlError::not_supported(
-                    "INSERT ... SELECT that leaves AUTO_INCREMENT values to generate",
-                ));
-            }
-        }
+        // INSERT ... SELECT: into an AUTO_INCREMENT table it arrives as VALUES (the session
+        // runs the SELECT first); otherwise the engine runs it.
         return Ok(filled);
     };
     if ins.columns.is_empty() {

@@ -903,6 +903,7 @@ impl Session {
                 let def = storage
                     .table_def(&db, &t)?
                     .ok_or_else(|| SqlError::no_such_table(&db, &t))?;
+                self.materialize_insert_source(storage, ins, &def)?;
                 let seq_key = keys::seq(&db, &t);
                 let seq = storage.counter(&seq_key).map_err(|e| from_glue(&e, &ctx))?;
                 filled = prepare::fill_insert(ins, &def, seq)?;
@@ -1073,6 +1074,53 @@ impl Session {
             Payload::Delete(n) => Done::Ok(ok(n as u64), None),
             _ => Done::Ok(ok(0), None),
         })
+    }
+
+    /// INSERT ... SELECT into a table with an AUTO_INCREMENT column: runs the SELECT first and
+    /// inserts its rows as VALUES, so ids are generated and given ids move the counter.
+    fn materialize_insert_source(
+        &self,
+        storage: &mut Storage<'_>,
+        ins: &mut sqlparser::ast::Insert,
+        def: &TableDef,
+    ) -> Result<(), SqlError> {
+        if def.auto_increment().is_none() {
+            return Ok(());
+        }
+        let Some(source) = ins.source.as_mut() else {
+            return Ok(());
+        };
+        if matches!(source.body.as_ref(), SetExpr::Values(_)) {
+            return Ok(());
+        }
+        let query = Statement::Query(source.clone());
+        let Done::Rows(rs) = self.engine_statement(storage, query)? else {
+            return Err(SqlError::unknown("INSERT ... SELECT did not select"));
+        };
+        let rows: Vec<Vec<Expr>> = rs
+            .rows
+            .into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .map(|v| match v {
+                        None => Expr::Value(SqlValue::Null),
+                        Some(text) => rewrite::string(&text),
+                    })
+                    .collect()
+            })
+            .collect();
+        if rows.is_empty() {
+            // Nothing to insert: the SELECT as it stands inserts nothing either.
+            return Ok(());
+        }
+        *source.body = SetExpr::Values(sqlparser::ast::Values {
+            explicit_row: false,
+            rows,
+        });
+        source.order_by = None;
+        source.limit = None;
+        source.offset = None;
+        Ok(())
     }
 
     // ----- session statements -----

@@ -370,3 +370,42 @@ fn conditions_follow_sql_null_logic() {
         rows(&[&["2"], &["4"]])
     );
 }
+
+#[test]
+fn insert_select_and_create_table_as_select() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    c.exec("CREATE TABLE archive (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20), total DECIMAL(10,2))");
+    // Given ids move the counter; missing ones are generated.
+    let ok =
+        c.ok("INSERT INTO archive (id, name) SELECT id + 10, name FROM customers WHERE id = 2");
+    assert_eq!((ok.affected_rows, ok.last_insert_id), (1, 12));
+    let ok = c.ok(
+        "INSERT INTO archive (name, total) SELECT c.name, SUM(o.amount) FROM customers c
+         JOIN orders o ON o.customer_id = c.id GROUP BY c.name ORDER BY c.name",
+    );
+    assert_eq!((ok.affected_rows, ok.last_insert_id), (3, 13));
+    assert_eq!(
+        c.q("SELECT * FROM archive"),
+        rows(&[
+            &["12", "bob", "NULL"],
+            &["13", "ann", "30.50"],
+            &["14", "bob", "7.25"],
+            &["15", "cy", "2.00"]
+        ])
+    );
+    assert_eq!(
+        c.ok("INSERT INTO archive (name) SELECT name FROM customers WHERE id > 100")
+            .affected_rows,
+        0
+    );
+    c.ok(
+        "CREATE TABLE totals AS SELECT customer_id, COUNT(*) AS n FROM orders GROUP BY customer_id",
+    );
+    assert_eq!(
+        c.q("SELECT * FROM totals ORDER BY customer_id"),
+        rows(&[&["1", "2"], &["2", "1"], &["3", "1"]])
+    );
+    // Comma joins are one of gluesql's gaps: a clear error, not a wrong answer.
+    assert_eq!(c.err("SELECT COUNT(*) FROM customers, orders").code, 1235);
+}
