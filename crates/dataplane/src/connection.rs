@@ -227,7 +227,9 @@ fn kind(t: ColumnType) -> ColumnKind {
         ColumnType::Double => ColumnKind::Double,
         ColumnType::NewDecimal => ColumnKind::NewDecimal,
         ColumnType::VarString | ColumnType::String => ColumnKind::VarString,
-        ColumnType::Blob => ColumnKind::Blob,
+        // The engine keeps TEXT and BLOB alike, as text: send them as text in the connection's
+        // character set, so drivers return strings, as MySQL does for TEXT.
+        ColumnType::Blob => ColumnKind::Text,
         ColumnType::Date => ColumnKind::Date,
         ColumnType::Time => ColumnKind::Time,
         ColumnType::DateTime => ColumnKind::DateTime,

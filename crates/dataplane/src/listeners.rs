@@ -14,18 +14,28 @@ use tokio::task::JoinHandle;
 
 use crate::connection::{self, Shared};
 
-/// One open endpoint: its accept loop, and the signal that drops its connections.
+/// One open endpoint: its accept loop, the settings new connections get, and the signal that
+/// drops its connections.
 struct Listener {
-    spec: EndpointSpec,
+    spec: watch::Sender<Arc<EndpointSpec>>,
     accept: JoinHandle<()>,
     close: watch::Sender<bool>,
 }
 
 impl Listener {
-    fn shut(self) {
+    /// Drops every connection and closes the socket; returns once the address is free again.
+    async fn shut(self) {
         self.close.send_replace(true);
         self.accept.abort();
+        let _ = self.accept.await;
     }
+}
+
+/// Whether open connections must be dropped when an endpoint's settings change from `old` to
+/// `new`. A new master password is not a reason: open sessions survive it, as on AWS.
+fn drops_connections(old: &EndpointSpec, new: &EndpointSpec) -> bool {
+    (&old.region, &old.cluster_id, &old.role, old.read_only)
+        != (&new.region, &new.cluster_id, &new.role, new.read_only)
 }
 
 /// Serves every cluster's endpoints until the process ends. Spawn it once beside the control
@@ -45,7 +55,7 @@ pub async fn run(aurora: Aurora) {
                 return;
             }
         } else {
-            // An address could not be bound (still in use): try again shortly.
+            // An address could not be bound (in use by another program): try again shortly.
             tokio::select! {
                 r = changes.changed() => if r.is_err() { return },
                 _ = tokio::time::sleep(Duration::from_millis(500)) => {}
@@ -63,15 +73,23 @@ async fn reconcile(shared: &Arc<Shared>, listeners: &mut HashMap<SocketAddr, Lis
         .filter(|s| s.accepting)
         .map(|s| (s.addr, s))
         .collect();
-    let stale: Vec<SocketAddr> = listeners
-        .iter()
-        .filter(|(addr, l)| wanted.get(addr) != Some(&l.spec))
-        .map(|(addr, _)| *addr)
-        .collect();
+    let mut stale = Vec::new();
+    for (addr, listener) in listeners.iter() {
+        let current = listener.spec.borrow().clone();
+        match wanted.get(addr) {
+            Some(spec) if !drops_connections(&current, spec) => {
+                if *spec != *current {
+                    listener.spec.send_replace(Arc::new(spec.clone()));
+                }
+            }
+            _ => stale.push(*addr),
+        }
+    }
     for addr in stale {
-        if let Some(l) = listeners.remove(&addr) {
-            tracing::info!(%addr, cluster = l.spec.cluster_id, role = ?l.spec.role, "closing MySQL endpoint");
-            l.shut();
+        if let Some(listener) = listeners.remove(&addr) {
+            let spec = listener.spec.borrow().clone();
+            tracing::info!(%addr, cluster = spec.cluster_id, role = ?spec.role, "closing MySQL endpoint");
+            listener.shut().await;
         }
     }
     let mut complete = true;
@@ -83,8 +101,8 @@ async fn reconcile(shared: &Arc<Shared>, listeners: &mut HashMap<SocketAddr, Lis
             Ok(socket) => {
                 tracing::info!(%addr, cluster = spec.cluster_id, role = ?spec.role, "MySQL endpoint open");
                 let (close, closed) = watch::channel(false);
-                let accept =
-                    tokio::spawn(accept_loop(socket, spec.clone(), shared.clone(), closed));
+                let (spec, current) = watch::channel(Arc::new(spec));
+                let accept = tokio::spawn(accept_loop(socket, current, shared.clone(), closed));
                 listeners.insert(
                     addr,
                     Listener {
@@ -105,27 +123,27 @@ async fn reconcile(shared: &Arc<Shared>, listeners: &mut HashMap<SocketAddr, Lis
 
 async fn accept_loop(
     socket: TcpListener,
-    spec: EndpointSpec,
+    current: watch::Receiver<Arc<EndpointSpec>>,
     shared: Arc<Shared>,
     closed: watch::Receiver<bool>,
 ) {
-    let spec = Arc::new(spec);
     loop {
         let (stream, peer) = match socket.accept().await {
             Ok(s) => s,
             Err(e) => {
-                tracing::warn!(addr = %spec.addr, error = %e, "accept failed");
+                tracing::warn!(addr = %current.borrow().addr, error = %e, "accept failed");
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 continue;
             }
         };
         let _ = stream.set_nodelay(true);
         let connection_id = shared.connection_ids.fetch_add(1, Ordering::Relaxed);
+        let spec = current.borrow().clone();
         tokio::spawn(connection::serve(
             stream,
             peer,
             connection_id,
-            spec.clone(),
+            spec,
             shared.clone(),
             closed.clone(),
         ));
