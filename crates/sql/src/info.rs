@@ -9,6 +9,7 @@ use gluesql_core::ast::DataType;
 use gluesql_core::data::{Schema, Value};
 
 use crate::catalog::{ColumnMeta, DatabaseMeta, TableDef};
+use crate::outcome::ColumnType;
 use crate::storage::engine_column;
 
 /// One row of `information_schema.aurora_db_cluster`.
@@ -66,9 +67,16 @@ fn def(name: &str, columns: &[(&str, DataType, &str)]) -> TableDef {
         },
         columns: columns
             .iter()
-            .map(|(n, t, sql_type)| ColumnMeta {
-                sql_type: (*sql_type).to_owned(),
-                ..ColumnMeta::from_engine(n, t)
+            .map(|(n, t, sql_type)| {
+                let mut meta = ColumnMeta {
+                    sql_type: (*sql_type).to_owned(),
+                    ..ColumnMeta::from_engine(n, t)
+                };
+                // VARCHAR is text to clients; only `text` columns stay BLOB-typed.
+                if sql_type.starts_with("varchar") {
+                    meta.type_code = ColumnType::VarString.code();
+                }
+                meta
             })
             .collect(),
     }

@@ -10,15 +10,18 @@ use gluesql_core::data::{Key, Value};
 use sqlparser::ast::{
     AlterTableOperation, Assignment, AssignmentTarget, BinaryOperator, ColumnDef, ColumnOption,
     ColumnOptionDef, CreateTable, Expr, Ident, Insert, ObjectName, SetExpr, TableConstraint,
-    Value as SqlValue, Visit, Visitor,
+    UnaryOperator, Value as SqlValue, Visit, Visitor,
 };
 use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Token;
 
-use crate::catalog::{map_type, ColumnMeta, TableDef};
+use crate::catalog::{map_type, ColumnMeta, MappedType, TableDef};
 use crate::error::SqlError;
+use crate::outcome::ColumnType;
+use crate::render;
 use crate::rewrite::number;
+use crate::storage::round_decimal;
 
 /// MySQL column facts for a table being created or altered.
 #[derive(Debug, Default)]
@@ -56,6 +59,60 @@ fn numeric_default(e: Expr, numeric: bool) -> Expr {
     }
 }
 
+/// A DEFAULT as DESCRIBE and `information_schema.columns` show it: the value the column
+/// would hold, rendered by its type (`0.00` for a DECIMAL(10,2)'s `DEFAULT 0`, `1` for
+/// `TRUE`, `x` for `'x'`); `None` for `DEFAULT NULL`. Expressions are shown as written.
+fn default_text(e: &Expr, mapped: &MappedType, column: &str) -> Result<Option<String>, SqlError> {
+    let literal = match e {
+        Expr::Value(SqlValue::Null) => return Ok(None),
+        e if is_now(e) => return Ok(Some("CURRENT_TIMESTAMP".to_owned())),
+        Expr::Value(SqlValue::Boolean(b)) => return Ok(Some(u8::from(*b).to_string())),
+        Expr::Value(SqlValue::SingleQuotedString(s)) if !mapped.column_type.is_numeric() => {
+            return Ok(Some(s.clone()))
+        }
+        Expr::Value(SqlValue::SingleQuotedString(s)) => s.trim().to_owned(),
+        Expr::Value(SqlValue::Number(n, _)) => n.to_string(),
+        Expr::UnaryOp { op, expr } if matches!(**expr, Expr::Value(SqlValue::Number(..))) => {
+            match op {
+                UnaryOperator::Minus => format!("-{expr}"),
+                UnaryOperator::Plus => expr.to_string(),
+                _ => return Ok(Some(e.to_string())),
+            }
+        }
+        e => return Ok(Some(e.to_string())),
+    };
+    if !mapped.column_type.is_numeric() {
+        return Ok(Some(literal));
+    }
+    let invalid = || {
+        SqlError::new(
+            1067,
+            "42000",
+            format!("Invalid default value for '{column}'"),
+        )
+    };
+    let float = || literal.parse::<f64>().map_err(|_| invalid());
+    Ok(Some(match mapped.column_type {
+        ColumnType::NewDecimal => {
+            let cast = |s: &str| Value::Str(s.to_owned()).cast(&DataType::Decimal).ok();
+            // Exponents (`1E+3`) read as a float first.
+            let mut v = match cast(&literal) {
+                Some(v) => v,
+                None => cast(&float()?.to_string()).ok_or_else(invalid)?,
+            };
+            round_decimal(&mut v, mapped.scale.unwrap_or(0));
+            render::text(&v, 0).unwrap_or_default()
+        }
+        ColumnType::Float => (float()? as f32).to_string(),
+        ColumnType::Double => float()?.to_string(),
+        // Integer types: a fraction rounds half away from zero, as MySQL stores it.
+        _ => match literal.parse::<i128>() {
+            Ok(n) => n.to_string(),
+            Err(_) => format!("{}", float()?.round()),
+        },
+    }))
+}
+
 /// Maps one MySQL column definition onto the engine's, returning MySQL's description of it.
 fn column(def: &mut ColumnDef) -> Result<ColumnMeta, SqlError> {
     let mapped = map_type(&def.data_type)?;
@@ -70,7 +127,7 @@ fn column(def: &mut ColumnDef) -> Result<ColumnMeta, SqlError> {
         on_update_now: false,
         default_sql: None,
     };
-    def.data_type = mapped.engine;
+    def.data_type = mapped.engine.clone();
     def.collation = None;
     let mut options = Vec::new();
     for opt in std::mem::take(&mut def.options) {
@@ -86,12 +143,7 @@ fn column(def: &mut ColumnDef) -> Result<ColumnMeta, SqlError> {
                 },
             }),
             ColumnOption::Default(e) => {
-                meta.default_sql = Some(match &e {
-                    Expr::Value(SqlValue::SingleQuotedString(s)) => s.clone(),
-                    Expr::Value(SqlValue::Boolean(b)) => u8::from(*b).to_string(),
-                    e if is_now(e) => "CURRENT_TIMESTAMP".to_owned(),
-                    e => e.to_string(),
-                });
+                meta.default_sql = default_text(&e, &mapped, &meta.name)?;
                 let e = if is_now(&e) {
                     Expr::Function(now())
                 } else {

@@ -12,6 +12,12 @@
 //! conflicts refused), and only then sends the OK. Statements after it in the same query
 //! text wait in the session until [`Session::resume`], so they see the committed head:
 //! [`Session::run`] does the whole loop with a commit callback.
+//!
+//! **What is refused, what is ignored.** Stored programs, events and account management
+//! (`CREATE PROCEDURE/FUNCTION/TRIGGER/EVENT`, `GRANT`, `REVOKE`, `CREATE/ALTER/DROP USER`)
+//! are recognized by their leading words and refused with error 1235 naming them. `LOCK
+//! TABLES` and `UNLOCK TABLES`, which dumps and clients send around their writes, are
+//! accepted and do nothing: statements already run alone over their own view of the head.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -24,8 +30,8 @@ use gluesql_core::executor::{execute, Payload};
 use gluesql_core::store::Planner;
 use gluesql_core::translate::translate;
 use sqlparser::ast::{
-    Expr, ObjectName, ObjectType, OneOrManyWithParens, SelectItem, SetExpr, ShowCreateObject,
-    ShowStatementFilter, Statement, TableFactor, Use, Value as SqlValue,
+    AlterTableOperation, Expr, ObjectName, ObjectType, OneOrManyWithParens, SelectItem, SetExpr,
+    ShowCreateObject, ShowStatementFilter, Statement, TableFactor, Use, Value as SqlValue,
 };
 use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
@@ -37,7 +43,7 @@ use crate::error::{from_glue, ErrorContext, SqlError};
 use crate::info::{ClusterInfo, NoClusterInfo};
 use crate::keys;
 use crate::kv::{fingerprint, KvRead, TxnView, Writes};
-use crate::lex::{offset, split, strip_table_options, words, Pending};
+use crate::lex::{is_table_lock, offset, split, strip_table_options, unsupported, words, Pending};
 use crate::outcome::{Column, ColumnType, CommitRequest, OkPacket, Outcome, ResultSet};
 use crate::prepare;
 use crate::render;
@@ -453,6 +459,15 @@ impl Session {
     fn statement(&mut self, tokens: Pending, store: &dyn KvRead) -> Result<Outcome, SqlError> {
         let w = words(&tokens, 4);
         let w: Vec<&str> = w.iter().map(String::as_str).collect();
+        if let Some(what) = unsupported(&tokens) {
+            return Err(SqlError::not_supported(what));
+        }
+        if is_table_lock(&w) {
+            // Table locks guard nothing here: every statement already runs alone over its own
+            // view of the head, and a transaction's writes commit atomically. Dumps and
+            // clients send them around their writes, so they are accepted and do nothing.
+            return Ok(self.ok_now(ok(0)));
+        }
         match w.as_slice() {
             ["CREATE", "DATABASE" | "SCHEMA", ..] => return self.create_database(&tokens, store),
             ["SET", "GLOBAL" | "PERSIST" | "PERSIST_ONLY", ..] => {
@@ -482,6 +497,16 @@ impl Session {
             ["SHOW", "INDEX" | "INDEXES" | "KEYS", ..] => return self.show_index(&tokens, store),
             ["SHOW", "CREATE", "DATABASE" | "SCHEMA", ..] => {
                 return self.show_create_database(&tokens, store)
+            }
+            ["DROP", "INDEX", ..] => {
+                if let Some(table) = Self::index_table(&tokens) {
+                    if self.config.read_only {
+                        return Err(SqlError::read_only());
+                    }
+                    // Indexes only make reads faster: there is nothing to drop but the name.
+                    self.table_def(store, &table)?;
+                    return Ok(self.finish(ok(0), true));
+                }
             }
             _ => {}
         }
@@ -695,9 +720,8 @@ impl Session {
             }
             Statement::CreateIndex(ci) => {
                 self.table_def(store, &ci.table_name)?;
-                Ok(self.ok_now(ok(0)))
+                Ok(self.finish(ok(0), true))
             }
-            Statement::LockTables { .. } | Statement::UnlockTables => Ok(self.ok_now(ok(0))),
             stmt @ (Statement::Query(_)
             | Statement::Insert(_)
             | Statement::Update { .. }
@@ -896,7 +920,31 @@ impl Session {
                     prepare::AlterPlan::Nothing => return Ok(Done::Ok(ok(0), None)),
                     prepare::AlterPlan::Engine(p) => storage.pending_columns = p.columns,
                 }
+                for op in operations.iter_mut() {
+                    if let AlterTableOperation::RenameTable { table_name } = op {
+                        // Unqualified, the new name is in the current database (as MySQL).
+                        let (new_db, _) = self.resolve(table_name)?;
+                        if is_system_database(&new_db) {
+                            return Err(SqlError::access_denied(&self.config.user, &new_db));
+                        }
+                        if !database_exists(storage.kv_mut(), &new_db)? {
+                            return Err(SqlError::unknown_database(&new_db));
+                        }
+                        *table_name = rewrite::qualify(table_name)?;
+                    }
+                }
                 ctx.table = Some(t);
+            }
+            Statement::Drop { names, .. } => {
+                // The engine takes one-part names: `db.t` becomes the single name `db.t`,
+                // which the storage resolves (the rewrite does this for other statements).
+                for n in names.iter_mut() {
+                    let (db, _) = self.resolve(n)?;
+                    if is_system_database(&db) {
+                        return Err(SqlError::access_denied(&self.config.user, &db));
+                    }
+                    *n = rewrite::qualify(n)?;
+                }
             }
             Statement::Insert(ins) => {
                 let (db, t) = self.resolve(&ins.table_name)?;
@@ -1295,6 +1343,39 @@ impl Session {
             .skip(n)
             .map(|t| t.token.clone())
             .collect()
+    }
+
+    /// The table of `DROP INDEX name ON [db.]table [ALGORITHM=...] [LOCK=...]`.
+    fn index_table(tokens: &[TokenWithLocation]) -> Option<ObjectName> {
+        let rest = Self::rest(tokens, 3);
+        let on = |t: &Token| matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("ON"));
+        if !rest.first().is_some_and(on) {
+            return None;
+        }
+        let mut parts = vec![sqlparser::ast::Ident::new(Self::name_token(rest.get(1))?)];
+        let mut i = 2;
+        if rest.get(i) == Some(&Token::Period) {
+            parts.push(sqlparser::ast::Ident::new(Self::name_token(
+                rest.get(i + 1),
+            )?));
+            i += 2;
+        }
+        // Only ALGORITHM and LOCK options may follow.
+        while let Some(Token::Word(w)) = rest.get(i) {
+            let known = ["ALGORITHM", "LOCK"]
+                .iter()
+                .any(|o| w.value.eq_ignore_ascii_case(o));
+            if !known {
+                return None;
+            }
+            i += 1;
+            if rest.get(i) == Some(&Token::Eq) {
+                i += 1;
+            }
+            Self::name_token(rest.get(i))?;
+            i += 1;
+        }
+        (i == rest.len()).then_some(ObjectName(parts))
     }
 
     fn name_token(t: Option<&Token>) -> Option<String> {

@@ -310,11 +310,9 @@ impl<'a> Storage<'a> {
                         }
                     }
                 }
-                Value::Decimal(d) => {
+                Value::Decimal(_) => {
                     if let Some(scale) = meta.scale {
-                        let mut r = d.round_dp(scale);
-                        r.rescale(scale);
-                        *d = r;
+                        round_decimal(value, scale);
                     }
                 }
                 Value::Timestamp(t) => *t = round_datetime(*t, meta.fsp.unwrap_or(0)),
@@ -333,6 +331,27 @@ impl<'a> Storage<'a> {
         serde_json::from_slice(bytes)
             .map_err(|e| GlueError::StorageMsg(format!("corrupt row: {e}")))
     }
+}
+
+/// Rounds a DECIMAL value to `scale` digits after the point, half away from zero as MySQL
+/// does (`0.125` is `0.13`, `-2.5` is `-3`), and shows exactly that many digits.
+pub(crate) fn round_decimal(value: &mut Value, scale: u32) {
+    let Value::Decimal(d) = value else {
+        return;
+    };
+    if d.scale() > scale {
+        let half = format!("0.{}5", "0".repeat(scale as usize));
+        let nudged = match Value::Str(half).cast(&DataType::Decimal) {
+            Ok(Value::Decimal(half)) if d.is_sign_negative() => d.checked_sub(half),
+            Ok(Value::Decimal(half)) => d.checked_add(half),
+            _ => None,
+        };
+        *d = match nudged {
+            Some(n) => n.trunc_with_scale(scale),
+            None => d.round_dp(scale),
+        };
+    }
+    d.rescale(scale);
 }
 
 /// Rounds to `fsp` fractional digits, as MySQL stores DATETIME/TIMESTAMP.

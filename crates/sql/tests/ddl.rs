@@ -283,3 +283,165 @@ fn more_mysql_types_and_table_options() {
         rows(&[&["things"]])
     );
 }
+
+#[test]
+fn table_charset_and_collation_options_need_no_default() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    for sql in [
+        "CREATE TABLE opt1 (id INT PRIMARY KEY) CHARSET=utf8mb4",
+        "CREATE TABLE opt2 (id INT PRIMARY KEY) ENGINE=InnoDB CHARSET=utf8mb4",
+        "CREATE TABLE opt3 (id INT PRIMARY KEY) DEFAULT CHARACTER SET utf8mb4",
+        "CREATE TABLE opt4 (id INT PRIMARY KEY) CHARACTER SET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
+        "CREATE TABLE opt5 (id INT PRIMARY KEY) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+        "CREATE TABLE opt6 (id INT PRIMARY KEY) COLLATE=utf8mb4_bin",
+        "CREATE TABLE opt7 (id INT PRIMARY KEY) ENGINE=InnoDB, CHARSET=utf8mb4, COMMENT='x'",
+        "CREATE TABLE opt8 (id INT PRIMARY KEY) DEFAULT COLLATE utf8mb4_bin CHARSET utf8mb4",
+    ] {
+        c.ok(sql);
+    }
+    assert_eq!(c.q("SHOW TABLES").len(), 8);
+    c.ok("INSERT INTO opt1 VALUES (1)");
+    assert_eq!(c.val("SELECT id FROM opt1"), "1");
+    // A column named like an option is still a column.
+    c.ok("CREATE TABLE opt9 (charset VARCHAR(10), id INT PRIMARY KEY) CHARSET=utf8mb4");
+    assert_eq!(c.q("DESCRIBE opt9")[0][0], "charset");
+    assert_eq!(
+        c.err("CREATE TABLE bad (id INT PRIMARY KEY) CHARSET=").code,
+        1064
+    );
+}
+
+#[test]
+fn ddl_resolves_database_qualified_names() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    c.exec(
+        "CREATE DATABASE q; CREATE TABLE q.t (id INT PRIMARY KEY, c INT);
+         CREATE TABLE q.b (id INT PRIMARY KEY); CREATE TABLE a (id INT PRIMARY KEY);
+         CREATE TABLE opt3 (id INT PRIMARY KEY)",
+    );
+    c.ok("ALTER TABLE q.t ADD COLUMN d INT DEFAULT 7");
+    c.ok("INSERT INTO q.t (id, c) VALUES (1, 2)");
+    assert_eq!(c.q("SELECT id, c, d FROM q.t"), rows(&[&["1", "2", "7"]]));
+    c.ok("CREATE INDEX i ON q.t (c)");
+    c.ok("ALTER TABLE q.t ADD INDEX j (d)");
+    c.ok("ALTER TABLE q.t RENAME COLUMN d TO e");
+    assert_eq!(c.q("DESCRIBE q.t")[2][0], "e");
+    c.ok("ALTER TABLE q.t DROP COLUMN e");
+    assert_eq!(c.q("DESCRIBE q.t").len(), 2);
+    c.ok("DROP INDEX i ON q.t");
+    let e = c.err("ALTER TABLE q.nosuch ADD COLUMN x INT");
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (1146, "Table 'q.nosuch' doesn't exist")
+    );
+    let e = c.err("CREATE INDEX i ON q.nosuch (c)");
+    assert_eq!(e.code, 1146);
+
+    c.ok("DROP TABLE shop.opt3");
+    c.ok("DROP TABLE q.t");
+    assert_eq!(c.err("SELECT * FROM q.t").code, 1146);
+    c.ok("DROP TABLE IF EXISTS q.nosuch");
+    let e = c.err("DROP TABLE q.nosuch");
+    assert_eq!(
+        (e.code, e.sqlstate.as_str(), e.message.as_str()),
+        (1051, "42S02", "Unknown table 'q.nosuch'")
+    );
+    c.ok("DROP TABLE a, q.b");
+    assert!(c.q("SHOW TABLES").is_empty());
+    assert!(c.q("SHOW TABLES FROM q").is_empty());
+    assert!(kv
+        .snapshot()
+        .keys()
+        .all(|k| !k.starts_with(b"db/q/schema/") && !k.starts_with(b"db/shop/schema/")));
+    // RENAME TO names a table as everywhere else: unqualified, in the current database.
+    c.ok("CREATE TABLE q.r (id INT PRIMARY KEY)");
+    c.ok("INSERT INTO q.r VALUES (1)");
+    c.ok("ALTER TABLE q.r RENAME TO q.r2");
+    assert_eq!(c.q("SHOW TABLES FROM q"), rows(&[&["r2"]]));
+    c.ok("ALTER TABLE q.r2 RENAME TO r3");
+    assert!(c.q("SHOW TABLES FROM q").is_empty());
+    assert_eq!(c.val("SELECT id FROM shop.r3"), "1");
+    c.ok("ALTER TABLE r3 RENAME TO q.r4");
+    assert_eq!(c.val("SELECT id FROM q.r4"), "1");
+    assert_eq!(c.err("ALTER TABLE q.r4 RENAME TO nodb.r5").code, 1049);
+    assert_eq!(c.err("ALTER TABLE q.r4 RENAME TO mysql.r5").code, 1044);
+    assert_eq!(c.val("SELECT id FROM q.r4"), "1");
+    assert_eq!(c.err("DROP INDEX i ON r4").code, 1146);
+    c.ok("USE q");
+    c.ok("DROP INDEX i ON r4");
+    c.ok("DROP INDEX `i` ON `q`.`r4` ALGORITHM=INPLACE LOCK=NONE");
+    assert_eq!(c.err("DROP TABLE nodb.t").code, 1051);
+    assert_eq!(c.err("DROP TABLE mysql.user").code, 1044);
+}
+
+#[test]
+fn defaults_are_described_as_their_column_types_show_them() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    c.ok("CREATE TABLE d (
+           id INT PRIMARY KEY,
+           price DECIMAL(10,2) NOT NULL DEFAULT 0.00,
+           p2 DECIMAL(10,2) DEFAULT 0,
+           p3 DECIMAL(6,3) DEFAULT '1.5',
+           p4 DECIMAL(5,0) DEFAULT 2.6,
+           p5 DECIMAL(10,2) DEFAULT -3.1,
+           r DOUBLE DEFAULT 1.5,
+           r2 DOUBLE DEFAULT 2,
+           n INT DEFAULT '1',
+           v VARCHAR(5) DEFAULT 'x',
+           at DATETIME DEFAULT CURRENT_TIMESTAMP,
+           ok BOOLEAN DEFAULT TRUE,
+           z VARCHAR(5) DEFAULT NULL
+         )");
+    let described: Vec<(String, String)> = c
+        .q("DESCRIBE d")
+        .into_iter()
+        .map(|r| (r[0].clone(), r[4].clone()))
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("id", "NULL"),
+        ("price", "0.00"),
+        ("p2", "0.00"),
+        ("p3", "1.500"),
+        ("p4", "3"),
+        ("p5", "-3.10"),
+        ("r", "1.5"),
+        ("r2", "2"),
+        ("n", "1"),
+        ("v", "x"),
+        ("at", "CURRENT_TIMESTAMP"),
+        ("ok", "1"),
+        ("z", "NULL"),
+    ]
+    .iter()
+    .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+    .collect();
+    assert_eq!(described, expected);
+    assert_eq!(c.q("SHOW COLUMNS FROM d LIKE 'price'")[0][4], "0.00");
+    c.ok("ALTER TABLE d ADD COLUMN p6 DECIMAL(8,2) DEFAULT 5");
+    assert_eq!(c.q("SHOW COLUMNS FROM d LIKE 'p6'")[0][4], "5.00");
+    assert_eq!(
+        c.val("SELECT column_default FROM information_schema.columns WHERE column_name = 'price'"),
+        "0.00"
+    );
+    let create = c.q("SHOW CREATE TABLE d").remove(0).remove(1);
+    assert!(
+        create.contains("`price` decimal(10,2) NOT NULL DEFAULT '0.00'"),
+        "{create}"
+    );
+    // The defaults fill rows as before.
+    c.ok("INSERT INTO d (id) VALUES (1)");
+    assert_eq!(
+        c.q("SELECT price, p2, p3, p4, p5, r, r2, n, v, ok, p6 FROM d"),
+        rows(&[&["0.00", "0.00", "1.500", "3", "-3.10", "1.5", "2", "1", "x", "1", "5.00"]])
+    );
+    // Values and defaults round half away from zero, as MySQL's DECIMAL does.
+    c.ok("INSERT INTO d (id, price, p4) VALUES (2, 0.125, 2.5)");
+    c.ok("INSERT INTO d (id, price, p4) VALUES (3, -0.125, -2.5)");
+    assert_eq!(
+        c.q("SELECT price, p4 FROM d WHERE id > 1 ORDER BY id"),
+        rows(&[&["0.13", "3"], &["-0.13", "-3"]])
+    );
+}

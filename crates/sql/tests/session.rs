@@ -331,3 +331,118 @@ fn sessions_can_move_between_threads() {
     send::<sql::Session>();
     send::<sql::CommitRequest>();
 }
+
+#[test]
+fn unsupported_statements_name_what_is_unsupported() {
+    let kv = MemKv::new();
+    let mut c = Conn::new(&kv);
+    c.exec("CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY)");
+    for (sql, what) in [
+        ("CREATE PROCEDURE p() BEGIN SELECT 1; END", "CREATE PROCEDURE"),
+        (
+            "CREATE DEFINER=`admin`@`%` PROCEDURE p() BEGIN SELECT 1; END",
+            "CREATE PROCEDURE",
+        ),
+        ("CREATE FUNCTION f() RETURNS INT RETURN 1", "CREATE FUNCTION"),
+        (
+            "CREATE DEFINER = 'admin'@'%' FUNCTION f() RETURNS INT DETERMINISTIC RETURN 1",
+            "CREATE FUNCTION",
+        ),
+        (
+            "CREATE AGGREGATE FUNCTION f RETURNS STRING SONAME 'x.so'",
+            "CREATE FUNCTION",
+        ),
+        (
+            "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.id = NEW.id + 1",
+            "CREATE TRIGGER",
+        ),
+        (
+            "/*!50003 CREATE*/ /*!50017 DEFINER=`admin`@`%`*/ /*!50003 TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN END */",
+            "CREATE TRIGGER",
+        ),
+        (
+            "CREATE EVENT e ON SCHEDULE EVERY 1 HOUR DO DELETE FROM t",
+            "CREATE EVENT",
+        ),
+        ("GRANT SELECT ON d.* TO 'someone'@'%'", "GRANT"),
+        ("GRANT ALL PRIVILEGES ON *.* TO someone", "GRANT"),
+        ("REVOKE SELECT ON d.* FROM 'someone'@'%'", "REVOKE"),
+        ("CREATE USER 'someone'@'%' IDENTIFIED BY 'pw'", "CREATE USER"),
+        ("CREATE USER IF NOT EXISTS someone", "CREATE USER"),
+        ("DROP USER 'someone'@'%'", "DROP USER"),
+        ("ALTER USER 'someone'@'%' IDENTIFIED BY 'pw2'", "ALTER USER"),
+    ] {
+        let e = c.err(sql);
+        assert_eq!(
+            (e.code, e.sqlstate.as_str(), e.message.clone()),
+            (
+                1235,
+                "42000",
+                format!("This version of MySQL doesn't yet support '{what}'")
+            ),
+            "{sql}"
+        );
+        // The session goes on.
+        assert_eq!(c.val("SELECT COUNT(*) FROM t"), "0", "after {sql}");
+    }
+    // What a procedure body left after its `;` never runs.
+    let out = c.run("CREATE PROCEDURE p() BEGIN INSERT INTO t VALUES (1); END; SELECT 2");
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert_eq!(c.val("SELECT COUNT(*) FROM t"), "0");
+    // A table or column named like these keywords is no statement of theirs.
+    c.ok("CREATE TABLE user (id INT PRIMARY KEY, `grant` INT)");
+    c.ok("DROP TABLE user");
+    // LOCK TABLES / UNLOCK TABLES, as dumps and clients send them: accepted, no effect.
+    for sql in [
+        "LOCK TABLES t WRITE",
+        "LOCK TABLES `t` READ LOCAL, t AS t2 WRITE",
+        "LOCK TABLE t READ",
+        "UNLOCK TABLES",
+        "UNLOCK TABLE",
+    ] {
+        c.ok(sql);
+    }
+    c.ok("INSERT INTO t VALUES (1)");
+    assert_eq!(c.val("SELECT COUNT(*) FROM t"), "1");
+    // Account-like text in strings is data.
+    assert_eq!(c.val("SELECT '`a`@`%`'"), "`a`@`%`");
+}
+
+#[test]
+fn information_schema_text_columns_are_varchar() {
+    let kv = MemKv::new();
+    let info = Arc::new(|| {
+        vec![AuroraDbCluster {
+            db_cluster_identifier: "my-cluster".to_owned(),
+            backtrack_window: 0,
+            earliest_backtrack_time: None,
+            status: "available".to_owned(),
+        }]
+    });
+    let mut c = Conn::with(&kv, config("admin@%").with_cluster_info(info));
+    let Outcome::Rows(rs) = c.one(
+        "SELECT db_cluster_identifier, status, backtrack_window, earliest_backtrack_time \
+         FROM information_schema.aurora_db_cluster",
+    ) else {
+        panic!()
+    };
+    let types: Vec<ColumnType> = rs.columns.iter().map(|c| c.column_type).collect();
+    assert_eq!(
+        types,
+        vec![
+            ColumnType::VarString,
+            ColumnType::VarString,
+            ColumnType::LongLong,
+            ColumnType::DateTime
+        ]
+    );
+    let Outcome::Rows(rs) =
+        c.one("SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME FROM information_schema.schemata")
+    else {
+        panic!()
+    };
+    assert!(rs
+        .columns
+        .iter()
+        .all(|c| c.column_type == ColumnType::VarString));
+}
