@@ -11,132 +11,29 @@ Run: ``.venv/bin/python -m pytest -q tests-e2e/test_backtrack_boto3.py``
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import re
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-REWIND_BIN = Path(os.environ.get("REWIND_BIN", REPO_ROOT / "target" / "release" / "rewind"))
+from rewind_server import http, rds_client, session_server
+
 REGION = "us-east-1"
 FAST_WAIT = {"Delay": 1, "MaxAttempts": 20}
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _http(method: str, url: str, body: bytes | None = None, ctype: str | None = None) -> tuple[int, bytes]:
-    req = urllib.request.Request(url, data=body, method=method)
-    if ctype:
-        req.add_header("Content-Type", ctype)
-    try:
-        with urllib.request.urlopen(req, timeout=5) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-
-
-class Server:
-    def __init__(self, proc: subprocess.Popen, endpoint: str, log: Path):
-        self.proc = proc
-        self.endpoint = endpoint
-        self.log = log
-
-    def log_tail(self, n: int = 30) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
-        except OSError:
-            return "(no log)"
-
-    def now(self) -> dt.datetime:
-        """Rewind's current time."""
-        status, body = _http("GET", self.endpoint + "/_rewind/clock")
-        assert status == 200, f"GET /_rewind/clock -> {status} {body!r}"
-        return dt.datetime.fromisoformat(json.loads(body)["now"].replace("Z", "+00:00"))
-
-    def post_json(self, path: str, obj) -> tuple[int, bytes]:
-        return _http("POST", self.endpoint + path, json.dumps(obj).encode(), "application/json")
-
-
 @pytest.fixture(scope="session")
 def server():
-    if not REWIND_BIN.is_file():
-        pytest.fail(f"server binary not found: {REWIND_BIN} (run cargo build --release)", pytrace=False)
-    tmp = Path(tempfile.mkdtemp(prefix="rewind-pytest-backtrack-"))
-    record_root = os.environ.get("REWIND_E2E_RECORD_ROOT")
-    record_dir = Path(record_root) / "pytest-backtrack" if record_root else tmp / "records"
-    record_dir.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REWIND_")}
-    env["REWIND_RECORD_DIR"] = str(record_dir)
-    log = tmp / "server.log"
-    port = _free_port()
-    endpoint = f"http://127.0.0.1:{port}"
-    with open(log, "wb") as logf:
-        proc = subprocess.Popen(
-            [str(REWIND_BIN), "--listen", f"127.0.0.1:{port}", "--data-dir", str(tmp / "data"), "--pace", "fast"],
-            stdout=logf,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    srv = Server(proc, endpoint, log)
-    pid_dir = os.environ.get("REWIND_E2E_PID_DIR")
-    if pid_dir:
-        Path(pid_dir).mkdir(parents=True, exist_ok=True)
-        (Path(pid_dir) / str(proc.pid)).write_text(str(proc.pid))
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited with {proc.returncode} during startup:\n{srv.log_tail()}", pytrace=False)
-            try:
-                if _http("GET", endpoint + "/_rewind/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server not healthy within 10s:\n{srv.log_tail()}", pytrace=False)
-            time.sleep(0.1)
-        yield srv
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        if pid_dir:
-            (Path(pid_dir) / str(proc.pid)).unlink(missing_ok=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+    yield from session_server("fast", "pytest-backtrack")
 
 
 @pytest.fixture
 def rds(server):
-    status, body = _http("POST", server.endpoint + "/_rewind/reset")
+    status, body = http("POST", server.endpoint + "/_rewind/reset")
     assert status == 200, f"POST /_rewind/reset -> {status} {body!r}"
-    return boto3.client(
-        "rds",
-        endpoint_url=server.endpoint,
-        region_name=REGION,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=30),
-    )
+    return rds_client(server.endpoint)
 
 
 def error_of(excinfo) -> tuple[str, str, int]:

@@ -10,23 +10,13 @@ Run: ``.venv/bin/python -m pytest -q tests-e2e`` (scripts/test does this).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError, WaiterError
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-REWIND_BIN = Path(os.environ.get("REWIND_BIN", REPO_ROOT / "target" / "release" / "rewind"))
+from rewind_server import http, rds_client, session_server
+
 ACCOUNT = "000000000000"
 REGION = "us-east-1"
 FAST_WAIT = {"Delay": 1, "MaxAttempts": 20}
@@ -36,103 +26,16 @@ ID_RULES = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _http(method: str, url: str, body: bytes | None = None, ctype: str | None = None) -> tuple[int, bytes]:
-    req = urllib.request.Request(url, data=body, method=method)
-    if ctype:
-        req.add_header("Content-Type", ctype)
-    try:
-        with urllib.request.urlopen(req, timeout=5) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-
-
-class Server:
-    def __init__(self, proc: subprocess.Popen, endpoint: str, log: Path):
-        self.proc = proc
-        self.endpoint = endpoint
-        self.log = log
-
-    def log_tail(self, n: int = 30) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
-        except OSError:
-            return "(no log)"
-
-
 @pytest.fixture(scope="session")
 def server():
-    if not REWIND_BIN.is_file():
-        pytest.fail(f"server binary not found: {REWIND_BIN} (run cargo build --release)", pytrace=False)
-    tmp = Path(tempfile.mkdtemp(prefix="rewind-pytest-"))
-    record_root = os.environ.get("REWIND_E2E_RECORD_ROOT")
-    record_dir = Path(record_root) / "pytest" if record_root else tmp / "records"
-    record_dir.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REWIND_")}
-    env["REWIND_RECORD_DIR"] = str(record_dir)
-    log = tmp / "server.log"
-    port = _free_port()
-    endpoint = f"http://127.0.0.1:{port}"
-    with open(log, "wb") as logf:
-        proc = subprocess.Popen(
-            [str(REWIND_BIN), "--listen", f"127.0.0.1:{port}", "--data-dir", str(tmp / "data"), "--pace", "fast"],
-            stdout=logf,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    srv = Server(proc, endpoint, log)
-    pid_dir = os.environ.get("REWIND_E2E_PID_DIR")
-    if pid_dir:
-        Path(pid_dir).mkdir(parents=True, exist_ok=True)
-        (Path(pid_dir) / str(proc.pid)).write_text(str(proc.pid))
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited with {proc.returncode} during startup:\n{srv.log_tail()}", pytrace=False)
-            try:
-                if _http("GET", endpoint + "/_rewind/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server not healthy within 10s:\n{srv.log_tail()}", pytrace=False)
-            time.sleep(0.1)
-        yield srv
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        if pid_dir:
-            (Path(pid_dir) / str(proc.pid)).unlink(missing_ok=True)
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _client(endpoint: str, region: str = REGION):
-    return boto3.client(
-        "rds",
-        endpoint_url=endpoint,
-        region_name=region,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=30),
-    )
+    yield from session_server("fast", "pytest")
 
 
 @pytest.fixture
 def rds(server):
-    status, body = _http("POST", server.endpoint + "/_rewind/reset")
+    status, body = http("POST", server.endpoint + "/_rewind/reset")
     assert status == 200, f"POST /_rewind/reset -> {status} {body!r}"
-    return _client(server.endpoint)
+    return rds_client(server.endpoint)
 
 
 def create_cluster(rds, ident: str, **kw):
@@ -577,7 +480,7 @@ def test_creation_event(rds):
 
 
 def test_regions_are_isolated(server, rds):
-    eu = _client(server.endpoint, "eu-west-1")
+    eu = rds_client(server.endpoint, "eu-west-1")
     c = create_cluster(eu, "euro")
     assert c["DBClusterArn"] == f"arn:aws:rds:eu-west-1:{ACCOUNT}:cluster:euro"
     assert rds.describe_db_clusters()["DBClusters"] == []
@@ -589,7 +492,7 @@ def test_regions_are_isolated(server, rds):
 def test_reset_wipes_state(server, rds):
     create_cluster(rds, "gone")
     assert len(rds.describe_db_clusters()["DBClusters"]) == 1
-    status, _ = _http("POST", server.endpoint + "/moto-api/reset")
+    status, _ = http("POST", server.endpoint + "/moto-api/reset")
     assert status == 200
     assert rds.describe_db_clusters()["DBClusters"] == []
 

@@ -15,26 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import json
-import os
 import re
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
-import boto3
 import pymysql
 import pytest
-from botocore.config import Config
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-REWIND_BIN = Path(os.environ.get("REWIND_BIN", REPO_ROOT / "target" / "release" / "rewind"))
-REGION = "us-east-1"
+from rewind_server import Server, free_mysql_port, session_server
+
 PASSWORD = "secret123"
 ENGINE_VERSION = "8.0.mysql_aurora.3.05.2"
 MIB = 1024 * 1024
@@ -48,169 +36,14 @@ ER_OPTION_PREVENTS_STATEMENT = 1290
 ER_ACCESS_DENIED_ERROR = 1045
 
 
-def _free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-
-
-def free_mysql_port() -> int:
-    """A port free on every address (bound on 0.0.0.0), for a cluster's MySQL endpoints."""
-    for _ in range(20):
-        port = _free_port("0.0.0.0")
-        if port != 3306:
-            return port
-    raise AssertionError("no free port")
-
-
-def _http(method: str, url: str, body: bytes | None = None, ctype: str | None = None) -> tuple[int, bytes]:
-    req = urllib.request.Request(url, data=body, method=method)
-    if ctype:
-        req.add_header("Content-Type", ctype)
-    try:
-        with urllib.request.urlopen(req, timeout=5) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-
-
-# ---------------------------------------------------------------------------------------------
-# Servers
-# ---------------------------------------------------------------------------------------------
-
-
-class Server:
-    """One rewind process; restartable on the same data dir."""
-
-    def __init__(self, tmp: Path, pace: str, record_name: str):
-        self.tmp = tmp
-        self.pace = pace
-        self.data_dir = tmp / "data"
-        record_root = os.environ.get("REWIND_E2E_RECORD_ROOT")
-        self.record_base = Path(record_root) / record_name if record_root else tmp / "records"
-        self.starts = 0
-        self.proc: subprocess.Popen | None = None
-        self.endpoint = ""
-        self.log = tmp / "server.log"
-        self.pid_dir = os.environ.get("REWIND_E2E_PID_DIR")
-
-    def start(self) -> None:
-        assert self.proc is None, "already running"
-        self.starts += 1
-        record_dir = self.record_base if self.starts == 1 else Path(f"{self.record_base}-{self.starts}")
-        record_dir.mkdir(parents=True, exist_ok=True)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("REWIND_")}
-        env["REWIND_RECORD_DIR"] = str(record_dir)
-        port = _free_port()
-        self.endpoint = f"http://127.0.0.1:{port}"
-        self.log = self.tmp / f"server-{self.starts}.log"
-        with open(self.log, "wb") as logf:
-            self.proc = subprocess.Popen(
-                [
-                    str(REWIND_BIN),
-                    "--listen",
-                    f"127.0.0.1:{port}",
-                    "--data-dir",
-                    str(self.data_dir),
-                    "--pace",
-                    self.pace,
-                ],
-                stdout=logf,
-                stderr=subprocess.STDOUT,
-                env=env,
-            )
-        if self.pid_dir:
-            Path(self.pid_dir).mkdir(parents=True, exist_ok=True)
-            (Path(self.pid_dir) / str(self.proc.pid)).write_text(str(self.proc.pid))
-        deadline = time.monotonic() + 10
-        while True:
-            if self.proc.poll() is not None:
-                pytest.fail(f"server exited with {self.proc.returncode} during startup:\n{self.log_tail()}", pytrace=False)
-            try:
-                if _http("GET", self.endpoint + "/_rewind/health")[0] == 200:
-                    return
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server not healthy within 10s:\n{self.log_tail()}", pytrace=False)
-            time.sleep(0.1)
-
-    def _forget(self) -> None:
-        if self.pid_dir and self.proc is not None:
-            (Path(self.pid_dir) / str(self.proc.pid)).unlink(missing_ok=True)
-        self.proc = None
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
-        self._forget()
-
-    def kill9(self) -> None:
-        assert self.proc is not None
-        self.proc.kill()
-        self.proc.wait(timeout=5)
-        self._forget()
-
-    def log_tail(self, n: int = 30) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
-        except OSError:
-            return "(no log)"
-
-    def now(self) -> dt.datetime:
-        """Rewind's current time."""
-        status, body = _http("GET", self.endpoint + "/_rewind/clock")
-        assert status == 200, f"GET /_rewind/clock -> {status} {body!r}"
-        return dt.datetime.fromisoformat(json.loads(body)["now"].replace("Z", "+00:00"))
-
-    def advance(self, seconds: int) -> None:
-        status, body = _http(
-            "POST", self.endpoint + "/_rewind/clock", json.dumps({"advance_seconds": seconds}).encode(), "application/json"
-        )
-        assert status == 200, f"POST /_rewind/clock -> {status} {body!r}"
-
-    def reset(self) -> None:
-        status, body = _http("POST", self.endpoint + "/_rewind/reset")
-        assert status == 200, f"POST /_rewind/reset -> {status} {body!r}"
-
-    def rds(self):
-        return boto3.client(
-            "rds",
-            endpoint_url=self.endpoint,
-            region_name=REGION,
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-            config=Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=30),
-        )
-
-
-def _session_server(pace: str, name: str):
-    if not REWIND_BIN.is_file():
-        pytest.fail(f"server binary not found: {REWIND_BIN} (run cargo build --release)", pytrace=False)
-    tmp = Path(tempfile.mkdtemp(prefix=f"rewind-pytest-{name}-"))
-    srv = Server(tmp, pace, name)
-    try:
-        srv.start()
-        yield srv
-    finally:
-        srv.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def fast_server():
-    yield from _session_server("fast", "pytest-dataplane")
+    yield from session_server("fast", "pytest-dataplane")
 
 
 @pytest.fixture(scope="session")
 def slow_server():
-    yield from _session_server("realistic", "pytest-dataplane-realistic")
+    yield from session_server("realistic", "pytest-dataplane-realistic")
 
 
 @pytest.fixture
@@ -228,16 +61,7 @@ def slow(slow_server):
 @pytest.fixture
 def own_server():
     """A fast server of this test's own, for kill -9."""
-    if not REWIND_BIN.is_file():
-        pytest.fail(f"server binary not found: {REWIND_BIN}", pytrace=False)
-    tmp = Path(tempfile.mkdtemp(prefix="rewind-pytest-dataplane-kill-"))
-    srv = Server(tmp, "fast", "pytest-dataplane-kill")
-    try:
-        srv.start()
-        yield srv
-    finally:
-        srv.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+    yield from session_server("fast", "pytest-dataplane-kill")
 
 
 # ---------------------------------------------------------------------------------------------
