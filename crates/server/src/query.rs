@@ -6,7 +6,7 @@
 use std::sync::atomic::Ordering;
 
 use aurora::{Aurora, Paging};
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -21,16 +21,20 @@ const DEFAULT_REGION: &str = "us-east-1";
 /// The region of a request: the third part of the SigV4 credential scope
 /// (`Credential=AKID/20240101/us-east-1/rds/aws4_request`), from the header or a presigned query.
 fn region_of(headers: &HeaderMap, params: &Params) -> String {
-    let from_header = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split("Credential=").nth(1));
-    let scope = from_header.or_else(|| params.get("X-Amz-Credential"));
+    let scope = credential_scope(headers).or_else(|| params.get("X-Amz-Credential"));
     scope
         .and_then(|s| s.split('/').nth(2))
         .filter(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
         .unwrap_or(DEFAULT_REGION)
         .to_owned()
+}
+
+/// The credential scope of the `Authorization` header, if any.
+fn credential_scope(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split("Credential=").nth(1))
 }
 
 /// `POST /` (and `GET /` with a query string): one Query-API call.
@@ -41,36 +45,48 @@ pub async fn handle(
     body: Bytes,
 ) -> Response {
     let request_id = state.aurora.env().ids.uuid();
+    // Describe answers are pure functions of the request, the state version and the second, so
+    // a repeated request is looked up before anything is parsed. The version is read before an
+    // answer is computed, so a change made meanwhile is never hidden.
+    let raw_key = format!(
+        "{}\n{}\n{}",
+        credential_scope(&headers).unwrap_or("-"),
+        String::from_utf8_lossy(&body),
+        query.as_deref().unwrap_or("")
+    );
+    let (version, second) = (
+        state.aurora.version(),
+        state.aurora.env().clock.now().timestamp(),
+    );
+    let hit = state.answers.lock().ok().and_then(|answers| {
+        answers
+            .get(&raw_key)
+            .filter(|a| a.version == version && a.second == second)
+            .map(|a| (a.action.clone(), a.before_id.clone(), a.after_id.clone()))
+    });
+    if let Some((action, before, after)) = hit {
+        if state.record_dir.is_some() {
+            let xml = format!(
+                "{}{request_id}{}",
+                String::from_utf8_lossy(&before),
+                String::from_utf8_lossy(&after)
+            );
+            record(&state, &action, StatusCode::OK, &xml);
+        }
+        let body = Body::new(Spliced::new([
+            before,
+            Bytes::from(request_id.clone()),
+            after,
+        ]));
+        return respond(StatusCode::OK, &request_id, body, action);
+    }
+
     let mut params = Params::from_form(&body);
     if let Some(q) = &query {
         params.extend_from_form(q.as_bytes());
     }
     let action = params.get("Action").unwrap_or("").to_owned();
     let region = region_of(&headers, &params);
-    // Describe answers are pure functions of the request, the state version and the second;
-    // the version is read before the answer is computed, so a change during it is never hidden.
-    let cache_key = CACHED_ACTIONS.contains(&action.as_str()).then(|| {
-        let version = state.aurora.version();
-        let second = state.aurora.env().clock.now().timestamp();
-        let key = format!(
-            "{region}\n{}\n{}",
-            String::from_utf8_lossy(&body),
-            query.as_deref().unwrap_or("")
-        );
-        (key, version, second)
-    });
-    if let Some((key, version, second)) = &cache_key {
-        let hit = state.answers.lock().ok().and_then(|answers| {
-            answers
-                .get(key)
-                .filter(|a| a.version == *version && a.second == *second)
-                .map(|a| format!("{}{request_id}{}", a.before_id, a.after_id))
-        });
-        if let Some(xml) = hit {
-            record(&state, &action, StatusCode::OK, &xml);
-            return respond(StatusCode::OK, &request_id, xml, action);
-        }
-    }
     let outcome = run(&state.aurora, &region, &action, &params);
     let (status, xml) = match outcome {
         Ok(result) => (
@@ -82,7 +98,7 @@ pub async fn handle(
             e.to_xml(&request_id),
         ),
     };
-    if let (Some((key, version, second)), true) = (cache_key, status.is_success()) {
+    if status.is_success() && CACHED_ACTIONS.contains(&action.as_str()) {
         if let (Some(at), Ok(mut answers)) = (xml.rfind(request_id.as_str()), state.answers.lock())
         {
             if answers.len() >= MAX_CACHED_ANSWERS {
@@ -91,14 +107,15 @@ pub async fn handle(
             let answer = CachedAnswer {
                 version,
                 second,
-                before_id: xml[..at].to_owned(),
-                after_id: xml[at + request_id.len()..].to_owned(),
+                action: action.clone(),
+                before_id: Bytes::copy_from_slice(&xml.as_bytes()[..at]),
+                after_id: Bytes::copy_from_slice(&xml.as_bytes()[at + request_id.len()..]),
             };
-            answers.insert(key, answer);
+            answers.insert(raw_key, answer);
         }
     }
     record(&state, &action, status, &xml);
-    respond(status, &request_id, xml, action)
+    respond(status, &request_id, Body::from(xml), action)
 }
 
 /// The actions whose answers are cached: the ones waiters and dashboards poll.
@@ -107,12 +124,53 @@ const CACHED_ACTIONS: &[&str] = &["DescribeDBClusters", "DescribeDBInstances"];
 /// Distinct requests remembered at most; beyond it the cache starts afresh.
 const MAX_CACHED_ANSWERS: usize = 256;
 
-/// A rendered answer, split around its request id.
+/// A rendered answer, split around its request id (shared, so a hit copies nothing).
 pub(crate) struct CachedAnswer {
     version: u64,
     second: i64,
-    before_id: String,
-    after_id: String,
+    action: String,
+    before_id: Bytes,
+    after_id: Bytes,
+}
+
+/// A response body made of a few shared buffers, sent as they are with an exact length.
+struct Spliced {
+    parts: std::collections::VecDeque<Bytes>,
+    len: u64,
+}
+
+impl Spliced {
+    fn new<const N: usize>(parts: [Bytes; N]) -> Self {
+        let len = parts.iter().map(|p| p.len() as u64).sum();
+        Spliced {
+            parts: parts.into_iter().filter(|p| !p.is_empty()).collect(),
+            len,
+        }
+    }
+}
+
+impl http_body::Body for Spliced {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        let next = self.parts.pop_front();
+        if let Some(part) = &next {
+            self.len -= part.len() as u64;
+        }
+        std::task::Poll::Ready(next.map(|p| Ok(http_body::Frame::data(p))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.len)
+    }
 }
 
 /// Any other path: an AWS-shaped error, never an HTML page.
@@ -125,13 +183,13 @@ pub async fn unknown_route(State(state): State<AppState>) -> Response {
     respond(
         StatusCode::BAD_REQUEST,
         &request_id,
-        e.to_xml(&request_id),
+        Body::from(e.to_xml(&request_id)),
         "-".to_owned(),
     )
 }
 
-fn respond(status: StatusCode, request_id: &str, xml: String, action: String) -> Response {
-    let mut response = (status, xml).into_response();
+fn respond(status: StatusCode, request_id: &str, body: Body, action: String) -> Response {
+    let mut response = (status, body).into_response();
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
     if let Ok(id) = HeaderValue::from_str(request_id) {
