@@ -177,7 +177,7 @@ struct Meta {
 type Overlay = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
 /// How many keys the overlay holds before a checkpoint writes them into the head tree.
-const DEFAULT_CHECKPOINT_AFTER: usize = 65_536;
+const DEFAULT_CHECKPOINT_AFTER: usize = 8_192;
 
 /// Bytes of recent groups kept decoded in memory, so a backtrack to the recent past reads no
 /// log from the store (whose speed depends on how much data shares its cache).
