@@ -386,9 +386,7 @@ pub struct InstanceView {
     pub address: String,
     /// The port (the cluster's).
     pub port: u16,
-    /// Whether it holds the writer role.
-    pub is_writer: bool,
-    /// The cluster's parameter group, shown in the instance's membership.
+    /// The cluster's master user name, which DescribeDBInstances repeats.
     pub master_username: Option<String>,
 }
 

@@ -278,6 +278,11 @@ fn key(region: &str, id: &str) -> Key {
     (region.to_owned(), id.to_ascii_lowercase())
 }
 
+/// The keys of one region's records: regions partition every map of the state.
+fn in_region(region: &str) -> std::ops::Range<Key> {
+    key(region, "")..(format!("{region}\0"), String::new())
+}
+
 fn paginate<T>(items: Vec<T>, key_of: impl Fn(&T) -> String, paging: &Paging) -> Result<Page<T>> {
     let max = validate::max_records(paging.max_records)?;
     let mut rest: Vec<T> = match paging.marker.as_deref().filter(|m| !m.is_empty()) {
@@ -645,8 +650,7 @@ impl Aurora {
             }
             Ok(state
                 .clusters
-                .range(key(region, "")..)
-                .take_while(|(k, _)| k.0 == region)
+                .range(in_region(region))
                 .map(|(_, c)| c)
                 .filter(|c| wanted.as_ref().is_none_or(|w| *w == c.id))
                 .filter(|c| {
@@ -1140,8 +1144,7 @@ impl Aurora {
             }
             Ok(state
                 .instances
-                .range(key(region, "")..)
-                .take_while(|(k, _)| k.0 == region)
+                .range(in_region(region))
                 .map(|(_, i)| i)
                 .filter(|i| wanted.as_ref().is_none_or(|w| *w == i.id))
                 .filter(|i| {
@@ -1282,8 +1285,7 @@ impl Aurora {
                     all.extend(
                         state
                             .groups
-                            .range(key(region, "")..)
-                            .take_while(|(k, _)| k.0 == region)
+                            .range(in_region(region))
                             .filter_map(|(k, _)| tx_view(&k.1)),
                     );
                     all.sort_by(|a, b| a.name.cmp(&b.name));
@@ -2516,7 +2518,6 @@ fn view_instance(inner: &Inner, state: &State, i: &Instance) -> InstanceView {
         address: endpoints::instance_address(cluster.map_or(0, |c| c.endpoint_index), i.slot)
             .to_string(),
         port: cluster.map_or(catalog::default_port(&i.engine), |c| c.port),
-        is_writer: cluster.is_some_and(|c| c.writer.as_deref() == Some(i.id.as_str())),
         master_username: cluster.and_then(|c| c.master_username.clone()),
         instance: i.clone(),
     }
