@@ -16,7 +16,6 @@ import argparse
 import http.client
 import json
 import os
-import platform
 import re
 import shutil
 import signal
@@ -27,6 +26,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import BenchError, Procs, free_port, loadavg, logger, machine, tail
 
 HERE = Path(__file__).resolve().parent
 WRK_LUA = HERE / "wrk.lua"
@@ -49,62 +50,10 @@ TARGET_VS_MOTO = 100.0
 TARGET_RSS_MB = 20.0
 
 
-class BenchError(Exception):
-    """A measurement that could not be made."""
-
-
-def log(msg: str) -> None:
-    print(f"bench: {msg}", file=sys.stderr, flush=True)
+log = logger("bench")
 
 
 # ---------------------------------------------------------------- processes
-
-
-class Procs:
-    """Every child started, so they can all be ended (by id) whatever happens."""
-
-    def __init__(self, work: Path):
-        self.pidfile = work / "pids"
-        self.procs: list[subprocess.Popen] = []
-
-    def start(self, argv, **kw) -> subprocess.Popen:
-        p = subprocess.Popen(argv, **kw)
-        self.procs.append(p)
-        with open(self.pidfile, "a") as f:
-            f.write(f"{p.pid}\n")
-        return p
-
-    @staticmethod
-    def stop(p: subprocess.Popen, timeout: float = 5.0) -> None:
-        if p.poll() is not None:
-            return
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(5)
-
-    def stop_all(self) -> None:
-        for p in reversed(self.procs):
-            try:
-                self.stop(p)
-            except Exception:  # noqa: BLE001 - best effort at exit
-                pass
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def tail(path: Path, n: int = 15) -> str:
-    try:
-        lines = path.read_text(errors="replace").splitlines()
-    except OSError:
-        return "(no output)"
-    return "\n".join("    " + line for line in lines[-n:]) or "    (no output)"
 
 
 def proc_status(pid: int) -> dict[str, int]:
@@ -316,23 +265,11 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-def machine_line() -> str:
-    cpu = "?"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores ({cpu}), Linux {platform.release()}"
-
-
 def report(r: dict) -> str:
     L = []
     L.append("# Rewind benchmark")
     L.append("")
-    L.append(f"Run {time.strftime('%Y-%m-%d %H:%M:%S %Z')} by `scripts/bench` on {machine_line()}.")
+    L.append(f"Run {time.strftime('%Y-%m-%d %H:%M:%S %Z')} by `scripts/bench` on {machine()}.")
     if r.get("binary_note"):
         L.append(f"Binary: {r['binary_note']}.")
     L.append(
@@ -355,7 +292,7 @@ def report(r: dict) -> str:
 
     L.append("## Startup (spawn to first `GET /_rewind/health` 200)")
     L.append("")
-    L.append(f"| mode | median ms | min ms | max ms | runs | target | |")
+    L.append("| mode | median ms | min ms | max ms | runs | target | |")
     L.append("|---|---:|---:|---:|---:|---|---|")
     for key, label in (("startup_mem", "`--in-memory`"), ("startup_disk", "`--data-dir` (fresh dir, sled)")):
         t = r[key]
@@ -441,11 +378,6 @@ def report(r: dict) -> str:
 
 
 # ---------------------------------------------------------------- main
-
-
-def loadavg() -> float:
-    with open("/proc/loadavg") as f:
-        return float(f.read().split()[0])
 
 
 def tool_version(argv: list[str], pattern: str) -> str:

@@ -30,7 +30,6 @@ import os
 import platform
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pymysql
+
+from common import BenchError, Procs, free_port, loadavg, logger, machine, tail
 
 USER, PASSWORD = "admin", "secret123"
 CLUSTER, WRITER = "bench-dp", "bench-dp-writer"
@@ -72,78 +73,10 @@ TARGET_SELECT_RATIO = 0.5
 TARGET_BACKTRACK_S = 5.0
 
 
-class BenchError(Exception):
-    """A measurement that could not be made."""
-
-
-def log(msg: str) -> None:
-    print(f"bench-dataplane: {msg}", file=sys.stderr, flush=True)
+log = logger("bench-dataplane")
 
 
 # ---------------------------------------------------------------- processes
-
-
-class Procs:
-    """Every child started, so they can all be ended (by id) whatever happens."""
-
-    def __init__(self, work: Path):
-        self.pidfile = work / "pids"
-        self.procs: list[subprocess.Popen] = []
-
-    def start(self, argv, **kw) -> subprocess.Popen:
-        p = subprocess.Popen(argv, **kw)
-        self.procs.append(p)
-        with open(self.pidfile, "a") as f:
-            f.write(f"{p.pid}\n")
-        return p
-
-    def run(self, argv, timeout: float, **kw) -> tuple[int, str, str]:
-        """Runs a short command to its end (bounded); returns (status, stdout, stderr)."""
-        p = self.start(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, **kw)
-        try:
-            out, err = p.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.communicate(timeout=5)
-            raise BenchError(f"{' '.join(map(str, argv[:4]))} ... took longer than {timeout:.0f} s")
-        return p.returncode, out, err
-
-    @staticmethod
-    def stop(p: subprocess.Popen, timeout: float = 15.0) -> None:
-        if p.poll() is not None:
-            return
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(5)
-
-    def stop_all(self) -> None:
-        for p in reversed(self.procs):
-            try:
-                self.stop(p)
-            except Exception:  # noqa: BLE001 - best effort at exit
-                pass
-
-
-def free_port(avoid: set[int] = frozenset()) -> int:
-    """A TCP port free on every local address (Rewind's endpoints bind 127.1.x.y)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            s.bind(("0.0.0.0", 0))
-            port = s.getsockname()[1]
-        if port not in avoid:
-            return port
-    raise BenchError("no free port found")
-
-
-def tail(path: Path, n: int = 15) -> str:
-    try:
-        lines = path.read_text(errors="replace").splitlines()
-    except OSError:
-        return "    (no output)"
-    return "\n".join("    " + line for line in lines[-n:]) or "    (no output)"
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -841,11 +774,6 @@ def report(r: dict) -> str:
 # ---------------------------------------------------------------- main
 
 
-def loadavg() -> float:
-    with open("/proc/loadavg") as f:
-        return float(f.read().split()[0])
-
-
 def fs_of(path: Path) -> str:
     try:
         out = subprocess.run(["df", "--output=fstype,source", str(path)], capture_output=True, text=True, timeout=10)
@@ -853,23 +781,6 @@ def fs_of(path: Path) -> str:
         return " on ".join(lines[1].split()) if len(lines) > 1 and lines[1].strip() else "?"
     except (OSError, subprocess.TimeoutExpired):
         return "?"
-
-
-def machine() -> str:
-    model = "?"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    distro = ""
-    try:
-        distro = "Debian " + Path("/etc/debian_version").read_text().strip() + ", "
-    except OSError:
-        pass
-    return f"{distro}Linux {platform.release()}, {os.cpu_count()} cores ({model})"
 
 
 def run(args) -> None:
