@@ -1,0 +1,186 @@
+//! Time: the emulator's controls (reset, clock) and the driver that settles transitions.
+
+use super::*;
+
+impl Aurora {
+    /// Wipes every resource and event (the `/_rewind/reset` endpoint).
+    pub fn reset(&self) -> Result<()> {
+        let mut state = self.lock();
+        self.inner.store.clear_all()?;
+        *state = State::default();
+        self.inner
+            .volumes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        self.bump();
+        drop(state);
+        self.persist_clock()?;
+        self.inner.wake.notify_one();
+        Ok(())
+    }
+
+    /// Moves the clock forward (the `/_rewind/clock` endpoint); due transitions fire at once.
+    pub fn advance_clock(&self, by: Duration) -> Result<DateTime<Utc>> {
+        self.inner.env.clock.advance(by);
+        self.bump();
+        self.persist_clock()?;
+        self.inner.wake.notify_one();
+        Ok(self.inner.env.clock.now())
+    }
+
+    pub(super) fn persist_clock(&self) -> Result<()> {
+        let mut batch = Batch::default();
+        batch.put(CLOCK_KEY, self.inner.env.clock.offset_ms().to_string());
+        Ok(self.inner.store.apply(TREE, batch)?)
+    }
+
+    /// Drives transitions in time forever: settles everything due, applies due backtracks to
+    /// their volumes, then sleeps until the next due time or until a mutation wakes it. Spawn it
+    /// once per service.
+    pub async fn run_driver(self) {
+        loop {
+            let next = match self.settle_due() {
+                Ok((next, jobs)) if !jobs.is_empty() => {
+                    for job in jobs {
+                        self.apply_backtrack(job).await;
+                    }
+                    let _ = next;
+                    continue;
+                }
+                Ok((next, _)) => next,
+                Err(e) => {
+                    tracing::error!(error = %e, "settling due transitions failed; retrying");
+                    Some(self.inner.env.clock.now() + TimeDelta::seconds(1))
+                }
+            };
+            match next {
+                Some(at) => {
+                    let deadline = self.inner.env.clock.deadline(at);
+                    tokio::select! {
+                        _ = tokio::time::sleep_until(deadline) => {}
+                        _ = self.inner.wake.notified() => {}
+                    }
+                }
+                None => self.inner.wake.notified().await,
+            }
+        }
+    }
+
+    /// Settles every transition due by now. Returns the next due time and the backtracks whose
+    /// volume work is due (run by the caller outside the state lock).
+    pub(super) fn settle_due(&self) -> Result<(Option<DateTime<Utc>>, Vec<BacktrackJob>)> {
+        let mut state = self.lock();
+        let now = self.inner.env.clock.now();
+        let mut tx = Tx {
+            state: &mut state,
+            touched: Touched::default(),
+            now,
+            inner: &self.inner,
+        };
+        tx.settle();
+        let volume_due = tx.settle_retention()?;
+        tx.prune_events();
+        let jobs = tx.backtrack_jobs()?;
+        let batch = tx.batch()?;
+        if !batch.is_empty() {
+            self.inner.store.apply(TREE, batch)?;
+        }
+        let next = state
+            .clusters
+            .values()
+            .filter_map(|c| c.due)
+            .chain(state.instances.values().filter_map(|i| i.due))
+            .chain(state.backtracks.values().filter_map(|b| b.due))
+            .chain(volume_due)
+            .min();
+        drop(state);
+        self.bump();
+        Ok((next, jobs))
+    }
+
+    /// Runs one backtrack's volume work off the async workers, then records the outcome.
+    pub(super) async fn apply_backtrack(&self, job: BacktrackJob) {
+        let outcome = if job.fail {
+            Err("the fault injected through /_rewind/faults".to_owned())
+        } else {
+            let (volume, id, target, now) = (
+                job.volume.clone(),
+                job.key.1.clone(),
+                job.target,
+                self.inner.env.clock.now(),
+            );
+            match tokio::task::spawn_blocking(move || volume.backtrack_to(&id, target, now)).await {
+                Ok(Ok(landing)) => Ok(landing),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(e) => Err(format!("the backtrack task stopped: {e}")),
+            }
+        };
+        if let Err(e) = self.finish_backtrack(&job.key, outcome) {
+            tracing::error!(error = %e, backtrack = job.key.1, "recording the backtrack outcome failed; will retry");
+        }
+    }
+
+    pub(super) fn finish_backtrack(
+        &self,
+        k: &Key,
+        outcome: std::result::Result<volume::Landing, String>,
+    ) -> Result<()> {
+        self.mutate(|tx| {
+            let Some(bt) = tx.state.backtracks.get(k).cloned() else {
+                return Ok(());
+            };
+            if bt.status != BacktrackStatus::Applying {
+                return Ok(());
+            }
+            let ck = key(&bt.region, &bt.cluster_id);
+            let arn = tx.arn("cluster", &bt.region, &bt.cluster_id);
+            let mut done = bt.clone();
+            done.due = None;
+            let message = match outcome {
+                Ok(landing) => {
+                    let at = landing.time().unwrap_or(bt.target);
+                    done.status = BacktrackStatus::Completed;
+                    done.landed_at = Some(at);
+                    format!(
+                        "Backtrack {} completed: the cluster is at {} ({} change records undone).",
+                        bt.id,
+                        rds_time(at),
+                        landing.undone
+                    )
+                }
+                Err(reason) => {
+                    done.status = BacktrackStatus::Failed;
+                    done.failure = Some(reason.clone());
+                    format!(
+                        "Backtrack {} failed: {reason}. The data is as it was before the request.",
+                        bt.id
+                    )
+                }
+            };
+            tx.state.backtracks.insert(k.clone(), done);
+            tx.touched.backtracks.insert(k.clone());
+            if let Some(c) = tx.cluster_mut(&ck) {
+                c.status = ClusterStatus::Available;
+                c.fail_next_backtrack = false;
+            }
+            let members: Vec<Key> = tx
+                .members_of(&bt.region, &bt.cluster_id)
+                .filter(|i| i.status == InstanceStatus::Backtracking)
+                .map(|i| key(&i.region, &i.id))
+                .collect();
+            for ik in members {
+                tx.instance_mut(&ik).expect("member exists").status = InstanceStatus::Available;
+            }
+            tx.event(
+                &bt.region,
+                &bt.cluster_id,
+                SourceType::DbCluster,
+                arn,
+                "backtrack",
+                message,
+            );
+            Ok(())
+        })
+    }
+}
