@@ -5,7 +5,7 @@
 //!
 //! So that only the data size differs between N=10^4 and N=10^6, both run the same change set:
 //! K single-row updates cycling over the same D = min(K, 10^4) rows, spread evenly over the key
-//! space. Each case runs 5 rounds (write K changes, backtrack to just before them) and reports
+//! space. Each case runs 11 rounds (write K changes, backtrack to just before them) and reports
 //! the median, to damp the fsync jitter of this machine's disk.
 //!
 //! Run with `cargo bench -p volume --bench backtrack`; `BENCH_QUICK=1` uses smaller sizes.
@@ -23,7 +23,7 @@ const LOAD_BATCH: u64 = 50_000;
 const CHANGE_BATCH: u64 = 1_000;
 /// Distinct rows the changes touch, at most.
 const DISTINCT: u64 = 10_000;
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 11;
 /// Pause after loading, so background work of the store does not land in the timings.
 const SETTLE_SECONDS: u64 = 5;
 

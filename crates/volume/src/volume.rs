@@ -14,9 +14,11 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
+use std::ops::Bound;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
+use bytes::Bytes;
 use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use store::{Batch, Store};
@@ -173,8 +175,9 @@ struct Meta {
     last_backtrack: Option<(String, Landing)>,
 }
 
-/// Keys changed since the checkpoint: key -> head value (`None`: deleted at the head).
-type Overlay = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+/// Keys changed since the checkpoint: key -> head value (`None`: deleted at the head), both
+/// zero-copy slices of the groups that wrote them.
+type Overlay = BTreeMap<Bytes, Option<Bytes>>;
 
 /// How many keys the overlay holds before a checkpoint writes them into the head tree.
 const DEFAULT_CHECKPOINT_AFTER: usize = 8_192;
@@ -238,15 +241,7 @@ impl Recent {
 }
 
 fn approx_size(g: &Group) -> usize {
-    64 + g
-        .changes
-        .iter()
-        .map(|c| {
-            64 + c.key.len()
-                + c.before.as_ref().map_or(0, Vec::len)
-                + c.after.as_ref().map_or(0, Vec::len)
-        })
-        .sum::<usize>()
+    64 + g.bytes().len()
 }
 
 /// A storage volume in one tree of a store.
@@ -266,7 +261,7 @@ struct Pending {
     next: Meta,
     batch: Batch,
     /// Overlay entries the write sets, in order.
-    delta: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+    delta: Vec<(Bytes, Option<Bytes>)>,
     /// True when the batch checkpoints the whole overlay (and `delta`) into the head tree.
     checkpointed: bool,
     /// The groups the write appends, for the cache of the log's tail.
@@ -311,11 +306,9 @@ impl Volume {
             &codec::log_key(u64::MAX),
             usize::MAX,
         )? {
-            let group = Group::decode(&v)
+            let group = Group::decode(v)
                 .ok_or_else(|| Error::Corrupt(format!("undecodable log group {k:?}")))?;
-            for c in group.changes {
-                overlay.insert(c.key, c.after);
-            }
+            overlay.extend(group.head_values());
         }
         Ok(Volume {
             store,
@@ -359,7 +352,7 @@ impl Volume {
     /// The head value of `key`.
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
         if let Some(v) = self.overlay().get(key) {
-            return Ok(v.clone());
+            return Ok(v.as_ref().map(|v| v.to_vec()));
         }
         Ok(self.store.get(&self.tree, &codec::data_key(key))?)
     }
@@ -374,12 +367,12 @@ impl Volume {
             .map(|(k, v)| (k[1..].to_vec(), v))
             .collect();
         for (k, v) in overlay
-            .range(prefix.to_vec()..)
+            .range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded))
             .take_while(|(k, _)| k.starts_with(prefix))
         {
             match v {
-                Some(v) => out.insert(k.clone(), v.clone()),
-                None => out.remove(k),
+                Some(v) => out.insert(k.to_vec(), v.to_vec()),
+                None => out.remove(k.as_ref()),
             };
         }
         Ok(out.into_iter().collect())
@@ -434,7 +427,7 @@ impl Volume {
         merged.extend(pending.delta.iter().cloned());
         for (k, v) in merged {
             match v {
-                Some(v) => pending.batch.put(codec::data_key(&k), v),
+                Some(v) => pending.batch.put(codec::data_key(&k), v.to_vec()),
                 None => pending.batch.delete(codec::data_key(&k)),
             }
         }
@@ -454,23 +447,18 @@ impl Volume {
     /// Appends one group (to the log, with its commit in the time index) to `pending`.
     fn append_group(
         pending: &mut Pending,
-        changes: Vec<Change>,
+        changes: &[Change<'_>],
         time_ms: i64,
         backtrack: bool,
     ) -> CommitPoint {
         let next = &mut pending.next;
-        pending
-            .delta
-            .extend(changes.iter().map(|c| (c.key.clone(), c.after.clone())));
-        let group = Group {
-            time_ms,
-            first_lsn: next.next_lsn,
-            backtrack,
-            changes,
-        };
+        let group = Group::new(time_ms, next.next_lsn, backtrack, changes);
         let lsn = group.commit_lsn();
-        let count = group.changes.len() as u32;
-        pending.batch.put(codec::log_key(lsn), group.encode());
+        let count = group.len();
+        pending
+            .batch
+            .put(codec::log_key(lsn), group.bytes().to_vec());
+        pending.delta.extend(group.head_values());
         pending.appended.push(Arc::new(group));
         // The index value is the group's change count, so folding needs no read of the log.
         pending
@@ -494,22 +482,30 @@ impl Volume {
             return Ok(None);
         }
         let mut meta = self.lock();
-        let mut changes = Vec::with_capacity(txn.writes.len());
+        let mut owned = Vec::with_capacity(txn.writes.len());
         for (key, after) in txn.writes {
             let before = self.get(&key)?;
             if before != after {
-                changes.push(Change { key, before, after });
+                owned.push((key, before, after));
             }
         }
-        if changes.is_empty() {
+        if owned.is_empty() {
             return Ok(None);
         }
+        let changes: Vec<Change<'_>> = owned
+            .iter()
+            .map(|(key, before, after)| Change {
+                key,
+                before: before.as_deref(),
+                after: after.as_deref(),
+            })
+            .collect();
         let mut pending = Pending::from(&*meta);
         let time_ms = pending
             .next
             .last_commit_ms
             .map_or(ms(at), |last| last.max(ms(at)));
-        let point = Self::append_group(&mut pending, changes, time_ms, false);
+        let point = Self::append_group(&mut pending, &changes, time_ms, false);
         self.plan_fold(&mut pending, time_ms)?;
         self.maybe_checkpoint(&mut pending);
         self.finish(&mut meta, pending)?;
@@ -557,8 +553,8 @@ impl Volume {
             changed_keys: 0,
         };
         if landing_lsn < meta.head_lsn {
-            // Walk back from the head: the first record seen per key holds the head value (its
-            // after-image), the last one seen holds the target value (its before-image).
+            // Walk forward from the target: the first record seen per key holds the target value
+            // (its before-image), the last one seen holds the head value (its after-image).
             let cached = self.recent().covering(landing_lsn, meta.head_lsn);
             let groups = match cached {
                 Some(groups) => groups,
@@ -566,31 +562,30 @@ impl Volume {
             };
             // Borrowed from the groups: only the net changes are copied, once each.
             let mut net: HashMap<&[u8], HeadAndTarget<'_>> = HashMap::new();
-            for group in groups.iter().rev() {
-                for change in group.changes.iter().rev() {
+            for group in &groups {
+                for change in group.changes() {
                     landing.undone += 1;
-                    let before = change.before.as_deref();
-                    net.entry(change.key.as_slice())
-                        .and_modify(|e| e.1 = before)
-                        .or_insert((change.after.as_deref(), before));
+                    net.entry(change.key)
+                        .and_modify(|e| e.0 = change.after)
+                        .or_insert((change.after, change.before));
                 }
             }
-            let mut changes: Vec<Change> = net
+            let mut changes: Vec<Change<'_>> = net
                 .into_iter()
                 .filter(|(_, (head, target))| head != target)
                 .map(|(key, (head, target))| Change {
-                    key: key.to_vec(),
-                    before: head.map(<[u8]>::to_vec),
-                    after: target.map(<[u8]>::to_vec),
+                    key,
+                    before: head,
+                    after: target,
                 })
                 .collect();
-            changes.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+            changes.sort_unstable_by(|a, b| a.key.cmp(b.key));
             landing.changed_keys = changes.len() as u64;
             let time_ms = pending
                 .next
                 .last_commit_ms
                 .map_or(ms(at), |last| last.max(ms(at)));
-            Self::append_group(&mut pending, changes, time_ms, true);
+            Self::append_group(&mut pending, &changes, time_ms, true);
             // No checkpoint here: a backtrack costs what it undoes; the next commit checkpoints.
             self.plan_fold(&mut pending, time_ms)?;
         }
@@ -610,7 +605,7 @@ impl Volume {
             )?
             .into_iter()
             .map(|(k, v)| {
-                Group::decode(&v)
+                Group::decode(v)
                     .map(Arc::new)
                     .ok_or_else(|| Error::Corrupt(format!("undecodable log group {k:?}")))
             })
