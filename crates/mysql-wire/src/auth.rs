@@ -1,13 +1,16 @@
 //! mysql_native_password: the scramble a server sends and the check of a client's answer.
 //!
-//! The client answers `SHA1(password) XOR SHA1(scramble ++ SHA1(SHA1(password)))`; an empty
-//! answer means an empty password. The server here knows the plain password (the caller owns
-//! credentials), so it recomputes the expected answer and compares in constant time.
+//! The client answers `SHA1(password) XOR SHA1(scramble ++ SHA1(SHA1(password)))`, computed by
+//! mysql_common's `scramble_native`; an empty answer means an empty password. The server here
+//! knows the plain password (the caller owns credentials), so it recomputes the expected answer
+//! and compares in constant time. The scramble itself comes from the caller's random bytes:
+//! nothing here (or in mysql_common, as used) draws randomness.
 
-use sha1::{Digest, Sha1};
+use mysql_common::auth::plugins::mysql_native_password::scramble_native;
 
 /// Folds 20 random bytes into a scramble every client accepts: 7-bit, no NUL (the second half
 /// travels NUL-terminated in the handshake) and no `$`, as MySQL's own `generate_user_salt` does.
+/// mysql_common only generates nonces from OS randomness, which this crate must not read.
 pub(crate) fn normalize_scramble(random: [u8; 20]) -> [u8; 20] {
     random.map(|b| match b & 0x7f {
         0 => 1,
@@ -18,20 +21,13 @@ pub(crate) fn normalize_scramble(random: [u8; 20]) -> [u8; 20] {
 
 /// The answer a client sends for `password` under mysql_native_password with this `scramble`:
 /// `SHA1(password) XOR SHA1(scramble ++ SHA1(SHA1(password)))`, or nothing for an empty password.
+/// Public so that test clients can log in without a second implementation.
 pub fn native_password_response(scramble: &[u8], password: &str) -> Vec<u8> {
-    if password.is_empty() {
-        return Vec::new();
-    }
-    let stage1 = Sha1::digest(password.as_bytes());
-    let stage2 = Sha1::digest(stage1);
-    let mut h = Sha1::new();
-    h.update(scramble);
-    h.update(stage2);
-    let mix = h.finalize();
-    stage1.iter().zip(mix.iter()).map(|(a, b)| a ^ b).collect()
+    scramble_native(scramble, password.as_bytes()).map_or_else(Vec::new, Vec::from)
 }
 
 /// Whether `response` (the client's auth data) proves knowledge of `password` for this scramble.
+/// The comparison takes the same time wherever the first wrong byte is.
 pub fn verify_native_password(scramble: &[u8; 20], password: &str, response: &[u8]) -> bool {
     let expected = native_password_response(scramble, password);
     expected.len() == response.len()

@@ -1,154 +1,33 @@
-//! Payload encoders and decoders for the few packets this crate speaks, with no I/O.
+//! Payloads of the packets this crate speaks, with no I/O (framing lives in `packet.rs`).
 //!
-//! Everything here works on one logical packet payload (framing lives in `packet.rs`). Decoders
-//! read through [`Reader`], whose every method returns `None` instead of indexing past the end, so
-//! a hostile payload can only make a decoder fail, never panic. Encoders append to a `Vec<u8>`.
+//! mysql_common encodes the greeting, the auth switch, ERR packets and column definitions and
+//! decodes the client's handshake response (every read bounds-checked: a hostile payload makes
+//! it fail, never panic). It has no encoder for OK and EOF packets or text rows (its `OkPacket`
+//! only parses, its `Value` serializes the binary protocol), so those three are written here on
+//! its length-encoding helpers.
+
+use mysql_common::collations::CollationId;
+use mysql_common::constants::{CapabilityFlags, ColumnFlags, ColumnType, StatusFlags};
+use mysql_common::io::{BufMutExt, ParseBuf};
+use mysql_common::packets::{
+    self, AuthPlugin, AuthSwitchRequest, ErrPacket, HandshakePacket, HandshakeResponse,
+    ServerError, SqlState,
+};
+use mysql_common::proto::MySerialize;
 
 use crate::{Column, ColumnKind, ErrorPacket};
 
-/// Capability flags (`CLIENT_*`), named as in MySQL's `include/mysql_com.h`.
-pub(crate) mod caps {
-    pub const LONG_PASSWORD: u32 = 0x0000_0001;
-    pub const LONG_FLAG: u32 = 0x0000_0004;
-    pub const CONNECT_WITH_DB: u32 = 0x0000_0008;
-    pub const PROTOCOL_41: u32 = 0x0000_0200;
-    pub const INTERACTIVE: u32 = 0x0000_0400;
-    pub const SSL: u32 = 0x0000_0800;
-    pub const TRANSACTIONS: u32 = 0x0000_2000;
-    pub const SECURE_CONNECTION: u32 = 0x0000_8000;
-    pub const MULTI_STATEMENTS: u32 = 0x0001_0000;
-    pub const MULTI_RESULTS: u32 = 0x0002_0000;
-    pub const PLUGIN_AUTH: u32 = 0x0008_0000;
-    pub const CONNECT_ATTRS: u32 = 0x0010_0000;
-    pub const PLUGIN_AUTH_LENENC_CLIENT_DATA: u32 = 0x0020_0000;
-    pub const DEPRECATE_EOF: u32 = 0x0100_0000;
-}
-
-/// Server status flags (`SERVER_*`) sent in OK and EOF packets.
-pub(crate) mod status {
-    pub const AUTOCOMMIT: u16 = 0x0002;
-    pub const MORE_RESULTS_EXISTS: u16 = 0x0008;
-}
-
-/// Command bytes (`COM_*`) of the packets a client may send after the handshake.
-pub(crate) mod command {
-    pub const QUIT: u8 = 0x01;
-    pub const INIT_DB: u8 = 0x02;
-    pub const QUERY: u8 = 0x03;
-    pub const FIELD_LIST: u8 = 0x04;
-    pub const PING: u8 = 0x0e;
-    pub const STMT_PREPARE: u8 = 0x16;
-    pub const STMT_EXECUTE: u8 = 0x17;
-    pub const STMT_SEND_LONG_DATA: u8 = 0x18;
-    pub const STMT_CLOSE: u8 = 0x19;
-    pub const STMT_RESET: u8 = 0x1a;
-    pub const SET_OPTION: u8 = 0x1b;
-    pub const STMT_FETCH: u8 = 0x1c;
-}
-
 /// The one authentication plugin this server speaks.
-pub(crate) const NATIVE_PASSWORD: &str = "mysql_native_password";
+const NATIVE_PASSWORD: &[u8] = b"mysql_native_password";
 
-/// Collation id announced in the handshake and used for text columns: `utf8mb4_general_ci`,
+/// Collation announced in the handshake and used for text columns: `utf8mb4_general_ci`,
 /// known to every client since MySQL 5.5 (MySQL 8's own default, 255, is unknown to some).
-pub(crate) const UTF8MB4_GENERAL_CI: u8 = 45;
-/// Collation id of binary data (numbers, dates, blobs).
-const BINARY: u16 = 63;
+const TEXT_COLLATION: CollationId = CollationId::UTF8MB4_GENERAL_CI;
 
-/// A bounds-checked cursor over a payload.
-pub(crate) struct Reader<'a> {
-    buf: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    pub(crate) fn new(buf: &'a [u8]) -> Self {
-        Reader { buf }
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.buf.is_empty()
-    }
-
-    pub(crate) fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
-        if n > self.buf.len() {
-            return None;
-        }
-        let (head, tail) = self.buf.split_at(n);
-        self.buf = tail;
-        Some(head)
-    }
-
-    pub(crate) fn u8(&mut self) -> Option<u8> {
-        self.bytes(1).map(|b| b[0])
-    }
-
-    pub(crate) fn u32(&mut self) -> Option<u32> {
-        let b = self.bytes(4)?;
-        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    /// Bytes up to a NUL, which is consumed; `None` when there is no NUL.
-    pub(crate) fn nul_terminated(&mut self) -> Option<&'a [u8]> {
-        let end = self.buf.iter().position(|&b| b == 0)?;
-        let s = self.bytes(end)?;
-        self.bytes(1)?;
-        Some(s)
-    }
-
-    /// Bytes up to a NUL, or to the end when the NUL is missing (lenient, for trailing fields).
-    pub(crate) fn nul_terminated_or_rest(&mut self) -> &'a [u8] {
-        match self.nul_terminated() {
-            Some(s) => s,
-            None => self.rest(),
-        }
-    }
-
-    pub(crate) fn rest(&mut self) -> &'a [u8] {
-        std::mem::take(&mut self.buf)
-    }
-
-    /// A length-encoded integer; `None` on the NULL marker (0xfb), 0xff or a short buffer.
-    pub(crate) fn lenenc_int(&mut self) -> Option<u64> {
-        let first = self.u8()?;
-        let width = match first {
-            0..=0xfa => return Some(u64::from(first)),
-            0xfc => 2,
-            0xfd => 3,
-            0xfe => 8,
-            _ => return None,
-        };
-        let b = self.bytes(width)?;
-        Some(
-            b.iter()
-                .rev()
-                .fold(0u64, |acc, &x| (acc << 8) | u64::from(x)),
-        )
-    }
-
-    pub(crate) fn lenenc_bytes(&mut self) -> Option<&'a [u8]> {
-        let n = usize::try_from(self.lenenc_int()?).ok()?;
-        self.bytes(n)
-    }
-}
-
-pub(crate) fn put_lenenc_int(out: &mut Vec<u8>, v: u64) {
-    if v < 0xfb {
-        out.push(v as u8);
-    } else if v <= 0xffff {
-        out.push(0xfc);
-        out.extend_from_slice(&(v as u16).to_le_bytes());
-    } else if v <= 0xff_ffff {
-        out.push(0xfd);
-        out.extend_from_slice(&(v as u32).to_le_bytes()[..3]);
-    } else {
-        out.push(0xfe);
-        out.extend_from_slice(&v.to_le_bytes());
-    }
-}
-
-pub(crate) fn put_lenenc_bytes(out: &mut Vec<u8>, b: &[u8]) {
-    put_lenenc_int(out, b.len() as u64);
-    out.extend_from_slice(b);
+fn serialize(packet: &impl MySerialize) -> Vec<u8> {
+    let mut out = Vec::new();
+    packet.serialize(&mut out);
+    out
 }
 
 /// Protocol::HandshakeV10, the server's greeting.
@@ -156,229 +35,163 @@ pub(crate) fn handshake_v10(
     server_version: &str,
     connection_id: u32,
     scramble: &[u8; 20],
-    capabilities: u32,
+    capabilities: CapabilityFlags,
 ) -> Vec<u8> {
-    let mut out = Vec::with_capacity(128);
-    out.push(10);
-    // A NUL inside the version would end it early on the client side.
-    out.extend(server_version.bytes().filter(|&b| b != 0));
-    out.push(0);
-    out.extend_from_slice(&connection_id.to_le_bytes());
-    out.extend_from_slice(&scramble[..8]);
-    out.push(0);
-    out.extend_from_slice(&(capabilities as u16).to_le_bytes());
-    out.push(UTF8MB4_GENERAL_CI);
-    out.extend_from_slice(&status::AUTOCOMMIT.to_le_bytes());
-    out.extend_from_slice(&((capabilities >> 16) as u16).to_le_bytes());
-    out.push(21); // length of the whole auth-plugin-data, with its trailing NUL
-    out.extend_from_slice(&[0; 10]);
-    out.extend_from_slice(&scramble[8..]);
-    out.push(0);
-    out.extend_from_slice(NATIVE_PASSWORD.as_bytes());
-    out.push(0);
-    out
-}
-
-/// Protocol::HandshakeResponse41 as far as this server needs it.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct HandshakeResponse {
-    /// The flags exactly as the client sent them.
-    pub capabilities: u32,
-    pub user: Vec<u8>,
-    pub auth_response: Vec<u8>,
-    pub database: Option<Vec<u8>>,
-    pub auth_plugin: Option<Vec<u8>>,
-}
-
-/// Length of an SSLRequest: the first 32 bytes of a HandshakeResponse41, nothing after.
-pub(crate) const SSL_REQUEST_LEN: usize = 32;
-
-/// Decodes a HandshakeResponse41. Optional fields are read according to `negotiated`, the
-/// client's flags intersected with the server's; a missing trailing plugin name (old clients)
-/// is tolerated. `None` means the packet is malformed.
-pub(crate) fn decode_handshake_response(
-    payload: &[u8],
-    negotiated: u32,
-) -> Option<HandshakeResponse> {
-    let mut r = Reader::new(payload);
-    let capabilities = r.u32()?;
-    let _max_packet = r.u32()?;
-    let _charset = r.u8()?;
-    r.bytes(23)?;
-    let user = r.nul_terminated()?.to_vec();
-    let auth_response = if negotiated & caps::PLUGIN_AUTH_LENENC_CLIENT_DATA != 0 {
-        r.lenenc_bytes()?
-    } else if negotiated & caps::SECURE_CONNECTION != 0 {
-        let n = usize::from(r.u8()?);
-        r.bytes(n)?
-    } else {
-        r.nul_terminated()?
-    }
-    .to_vec();
-    let mut database = None;
-    if negotiated & caps::CONNECT_WITH_DB != 0 && !r.is_empty() {
-        database = Some(r.nul_terminated_or_rest().to_vec()).filter(|d| !d.is_empty());
-    }
-    let mut auth_plugin = None;
-    if negotiated & caps::PLUGIN_AUTH != 0 && !r.is_empty() {
-        auth_plugin = Some(r.nul_terminated_or_rest().to_vec());
-    }
-    // Connection attributes (CONNECT_ATTRS) may follow; nothing here uses them.
-    Some(HandshakeResponse {
+    let (head, tail) = scramble.split_at(8);
+    // The second part travels NUL-terminated, as MySQL sends it (auth-plugin-data length 21).
+    let tail = [tail, &[0]].concat();
+    serialize(&HandshakePacket::new(
+        10,
+        server_version.as_bytes(),
+        connection_id,
+        head.try_into().expect("8 bytes"),
+        Some(tail),
         capabilities,
-        user,
-        auth_response,
-        database,
-        auth_plugin,
-    })
+        TEXT_COLLATION as u8,
+        StatusFlags::SERVER_STATUS_AUTOCOMMIT,
+        Some(NATIVE_PASSWORD),
+    ))
+}
+
+/// Decodes a HandshakeResponse41; `None` means the packet is malformed.
+///
+/// mysql_common reads the optional fields by the client's own flags. The server must read them by
+/// the flags both sides have, which is the same thing as long as every flag that shapes this
+/// packet is one the server offers; the assertion below keeps it so.
+pub(crate) fn decode_handshake_response(payload: &[u8]) -> Option<HandshakeResponse<'_>> {
+    const SHAPING: u32 = CapabilityFlags::CLIENT_SECURE_CONNECTION.bits()
+        | CapabilityFlags::CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA.bits()
+        | CapabilityFlags::CLIENT_CONNECT_WITH_DB.bits()
+        | CapabilityFlags::CLIENT_PLUGIN_AUTH.bits()
+        | CapabilityFlags::CLIENT_CONNECT_ATTRS.bits();
+    const _: () = assert!(crate::SERVER_CAPABILITIES & SHAPING == SHAPING);
+    ParseBuf(payload).parse(()).ok()
+}
+
+/// Whether the client started with a plugin other than mysql_native_password and so must be
+/// switched. A missing plugin name (old clients) means mysql_native_password.
+pub(crate) fn wants_plugin_switch(response: &HandshakeResponse<'_>) -> bool {
+    response
+        .auth_plugin()
+        .is_some_and(|p| !p.as_bytes().is_empty() && *p != AuthPlugin::MysqlNativePassword)
 }
 
 /// Protocol::AuthSwitchRequest to mysql_native_password with the connection's scramble.
 pub(crate) fn auth_switch_request(scramble: &[u8; 20]) -> Vec<u8> {
-    let mut out = vec![0xfe];
-    out.extend_from_slice(NATIVE_PASSWORD.as_bytes());
-    out.push(0);
-    out.extend_from_slice(scramble);
-    out.push(0);
-    out
+    serialize(&AuthSwitchRequest::new(
+        NATIVE_PASSWORD,
+        [&scramble[..], &[0]].concat(),
+    ))
 }
 
 /// OK_Packet (header 0x00), or with `header = 0xfe` the OK that ends a result set when
 /// CLIENT_DEPRECATE_EOF is negotiated. A non-empty `info` is length-encoded, as MySQL servers
 /// send it and as libmysqlclient and libmariadb read it whatever the flags (the protocol
 /// documentation's "string<EOF>" without CLIENT_SESSION_TRACK makes the mariadb client report
-/// "Received malformed packet").
+/// "Received malformed packet"). Hand-written: mysql_common only parses OK packets.
 pub(crate) fn ok_packet(
     header: u8,
     affected_rows: u64,
     last_insert_id: u64,
-    status: u16,
+    status: StatusFlags,
     info: &str,
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(11 + info.len());
     out.push(header);
-    put_lenenc_int(&mut out, affected_rows);
-    put_lenenc_int(&mut out, last_insert_id);
-    out.extend_from_slice(&status.to_le_bytes());
+    out.put_lenenc_int(affected_rows);
+    out.put_lenenc_int(last_insert_id);
+    out.extend_from_slice(&status.bits().to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes()); // warnings
     if !info.is_empty() {
-        put_lenenc_bytes(&mut out, info.as_bytes());
+        out.put_lenenc_str(info.as_bytes());
     }
     out
 }
 
-/// EOF_Packet (protocol 4.1 form).
-pub(crate) fn eof_packet(status: u16) -> Vec<u8> {
+/// EOF_Packet (protocol 4.1 form). Hand-written: mysql_common only parses it.
+pub(crate) fn eof_packet(status: StatusFlags) -> Vec<u8> {
     let mut out = vec![0xfe];
     out.extend_from_slice(&0u16.to_le_bytes()); // warnings
-    out.extend_from_slice(&status.to_le_bytes());
+    out.extend_from_slice(&status.bits().to_le_bytes());
     out
 }
 
 /// ERR_Packet (protocol 4.1 form, with the SQL state). The state is forced to five ASCII bytes.
 pub(crate) fn err_packet(e: &ErrorPacket) -> Vec<u8> {
-    let mut out = Vec::with_capacity(9 + e.message.len());
-    out.push(0xff);
-    out.extend_from_slice(&e.code.to_le_bytes());
-    out.push(b'#');
-    let mut state: Vec<u8> = e
-        .sql_state
-        .bytes()
-        .filter(u8::is_ascii_alphanumeric)
-        .collect();
-    state.resize(5, b'0');
-    out.extend_from_slice(&state);
-    out.extend_from_slice(e.message.as_bytes());
-    out
-}
-
-/// How a [`ColumnKind`] looks on the wire: type code, collation, display length, flags, decimals.
-struct WireType {
-    type_code: u8,
-    collation: u16,
-    length: u32,
-    flags: u16,
-    decimals: u8,
-}
-
-const NUM_FLAG: u16 = 0x8000;
-const BINARY_FLAG: u16 = 0x0080;
-const BLOB_FLAG: u16 = 0x0010;
-/// `decimals` of floating-point columns: "not a fixed number of decimals".
-const NOT_FIXED_DEC: u8 = 31;
-
-fn wire_type(kind: ColumnKind) -> WireType {
-    use ColumnKind as K;
-    let num = |type_code, length, decimals| WireType {
-        type_code,
-        collation: BINARY,
-        length,
-        flags: NUM_FLAG | BINARY_FLAG,
-        decimals,
-    };
-    let binary = |type_code, length, flags| WireType {
-        type_code,
-        collation: BINARY,
-        length,
-        flags: BINARY_FLAG | flags,
-        decimals: 0,
-    };
-    let text = |type_code, length, flags| WireType {
-        type_code,
-        collation: u16::from(UTF8MB4_GENERAL_CI),
-        length,
-        flags,
-        decimals: 0,
-    };
-    match kind {
-        K::Tiny => num(0x01, 4, 0),
-        K::Short => num(0x02, 6, 0),
-        K::Long => num(0x03, 11, 0),
-        K::LongLong => num(0x08, 20, 0),
-        K::Float => num(0x04, 12, NOT_FIXED_DEC),
-        K::Double => num(0x05, 22, NOT_FIXED_DEC),
-        K::NewDecimal => num(0xf6, 67, 0),
-        K::Year => num(0x0d, 4, 0),
-        K::Date => binary(0x0a, 10, 0),
-        K::Time => binary(0x0b, 10, 0),
-        K::DateTime => binary(0x0c, 19, 0),
-        K::Timestamp => binary(0x07, 19, 0),
-        K::Blob => binary(0xfc, 65_535, BLOB_FLAG),
-        K::VarString => text(0xfd, 1_020, 0),
-        K::Text => text(0xfc, 262_140, BLOB_FLAG),
-        K::Json => text(0xf5, u32::MAX, BLOB_FLAG),
-        K::Null => binary(0x06, 0, 0),
+    let mut state = [b'0'; 5];
+    let alnum = e.sql_state.bytes().filter(u8::is_ascii_alphanumeric);
+    for (s, b) in state.iter_mut().zip(alnum) {
+        *s = b;
     }
+    let error = ServerError::new(e.code, Some(SqlState::new(state)), e.message.as_bytes());
+    serialize(&ErrPacket::Error(error))
 }
 
-/// Protocol::ColumnDefinition41 of a result-set column.
+/// Protocol::ColumnDefinition41 of a result-set column, with the type code, collation, display
+/// length, flags and decimals MySQL 8 sends for its kind.
 pub(crate) fn column_definition(column: &Column) -> Vec<u8> {
-    let t = wire_type(column.kind);
-    let mut out = Vec::with_capacity(32 + 2 * column.name.len());
-    put_lenenc_bytes(&mut out, b"def"); // catalog
-    put_lenenc_bytes(&mut out, b""); // schema
-    put_lenenc_bytes(&mut out, b""); // table
-    put_lenenc_bytes(&mut out, b""); // org_table
-    put_lenenc_bytes(&mut out, column.name.as_bytes());
-    put_lenenc_bytes(&mut out, column.name.as_bytes()); // org_name
-    put_lenenc_int(&mut out, 0x0c); // length of the fixed-length fields below
-    out.extend_from_slice(&t.collation.to_le_bytes());
-    out.extend_from_slice(&t.length.to_le_bytes());
-    out.push(t.type_code);
-    out.extend_from_slice(&t.flags.to_le_bytes());
-    out.push(t.decimals);
-    out.extend_from_slice(&[0, 0]);
+    use ColumnKind as K;
+    use ColumnType as T;
+    let binary = CollationId::BINARY as u16;
+    let text = TEXT_COLLATION as u16;
+    let (num, bin, blob) = (
+        ColumnFlags::NUM_FLAG | ColumnFlags::BINARY_FLAG,
+        ColumnFlags::BINARY_FLAG,
+        ColumnFlags::BLOB_FLAG,
+    );
+    // "Not a fixed number of decimals", for floating-point columns.
+    let not_fixed = 31;
+    let (column_type, collation, length, flags, decimals) = match column.kind {
+        K::Tiny => (T::MYSQL_TYPE_TINY, binary, 4, num, 0),
+        K::Short => (T::MYSQL_TYPE_SHORT, binary, 6, num, 0),
+        K::Long => (T::MYSQL_TYPE_LONG, binary, 11, num, 0),
+        K::LongLong => (T::MYSQL_TYPE_LONGLONG, binary, 20, num, 0),
+        K::Float => (T::MYSQL_TYPE_FLOAT, binary, 12, num, not_fixed),
+        K::Double => (T::MYSQL_TYPE_DOUBLE, binary, 22, num, not_fixed),
+        K::NewDecimal => (T::MYSQL_TYPE_NEWDECIMAL, binary, 67, num, 0),
+        K::Year => (T::MYSQL_TYPE_YEAR, binary, 4, num, 0),
+        K::Date => (T::MYSQL_TYPE_DATE, binary, 10, bin, 0),
+        K::Time => (T::MYSQL_TYPE_TIME, binary, 10, bin, 0),
+        K::DateTime => (T::MYSQL_TYPE_DATETIME, binary, 19, bin, 0),
+        K::Timestamp => (T::MYSQL_TYPE_TIMESTAMP, binary, 19, bin, 0),
+        K::Blob => (T::MYSQL_TYPE_BLOB, binary, 65_535, bin | blob, 0),
+        K::VarString => (
+            T::MYSQL_TYPE_VAR_STRING,
+            text,
+            1_020,
+            ColumnFlags::empty(),
+            0,
+        ),
+        K::Text => (T::MYSQL_TYPE_BLOB, text, 262_140, blob, 0),
+        K::Json => (T::MYSQL_TYPE_JSON, text, u32::MAX, blob, 0),
+        K::Null => (T::MYSQL_TYPE_NULL, binary, 0, bin, 0),
+    };
+    let mut out = serialize(
+        &packets::Column::new(column_type)
+            .with_name(column.name.as_bytes())
+            .with_org_name(column.name.as_bytes())
+            .with_character_set(collation)
+            .with_column_length(length)
+            .with_flags(flags)
+            .with_decimals(decimals),
+    );
+    // mysql_common 0.38.2 serializes column_length before character_set (its own deserializer,
+    // like the protocol, reads the collation first); swap them back. The fixed-length tail is
+    // 0x0c, length (4), collation (2), type, flags (2), decimals, filler (2).
+    let n = out.len();
+    out[n - 12..n - 6].rotate_left(4);
     out
 }
 
 /// ProtocolText::ResultsetRow: each value length-encoded, NULL as 0xfb. The row is padded with
-/// NULLs or cut to `width` values so the client never misreads the result set.
+/// NULLs or cut to `width` values so the client never misreads the result set. Hand-written:
+/// mysql_common has no text-row encoder.
 pub(crate) fn text_row(row: &[Option<String>], width: usize) -> Vec<u8> {
     let size: usize = row.iter().flatten().map(|v| v.len() + 9).sum();
     let mut out = Vec::with_capacity(size + width);
     for i in 0..width {
         match row.get(i) {
-            Some(Some(v)) => put_lenenc_bytes(&mut out, v.as_bytes()),
+            Some(Some(v)) => out.put_lenenc_str(v.as_bytes()),
             _ => out.push(0xfb),
         }
     }
@@ -402,32 +215,36 @@ mod tests {
             0x100_0000,
             u64::MAX,
         ] {
-            let mut out = Vec::new();
-            put_lenenc_int(&mut out, v);
-            let mut r = Reader::new(&out);
-            assert_eq!(r.lenenc_int(), Some(v));
-            assert!(r.is_empty());
+            let p = ok_packet(0, v, v, StatusFlags::empty(), "");
+            let mut r = ParseBuf(&p[1..]);
+            assert_eq!(r.checked_eat_lenenc_int(), Some(v));
+            assert_eq!(r.checked_eat_lenenc_int(), Some(v));
+            assert_eq!(r.len(), 4);
         }
     }
 
     #[test]
     fn handshake_carries_the_scramble_in_two_parts() {
         let scramble: [u8; 20] = *b"abcdefghijklmnopqrst";
-        let p = handshake_v10("8.0.28", 7, &scramble, 0x0008_a20d);
-        let mut r = Reader::new(&p);
-        assert_eq!(r.u8(), Some(10));
-        assert_eq!(r.nul_terminated(), Some(&b"8.0.28"[..]));
-        assert_eq!(r.u32(), Some(7));
-        assert_eq!(r.bytes(8), Some(&b"abcdefgh"[..]));
+        let caps = CapabilityFlags::from_bits_retain(0x0008_a20d);
+        let p = handshake_v10("8.0.28", 7, &scramble, caps);
+        let mut r = ParseBuf(&p);
+        assert_eq!(r.checked_eat_u8(), Some(10));
+        assert_eq!(r.checked_eat(7), Some(&b"8.0.28\0"[..]));
+        assert_eq!(r.checked_eat_u32_le(), Some(7));
+        assert_eq!(r.checked_eat(8), Some(&b"abcdefgh"[..]));
         assert_eq!(
-            r.bytes(1 + 2 + 1 + 2 + 2),
+            r.checked_eat(1 + 2 + 1 + 2 + 2),
             Some(&[0, 0x0d, 0xa2, 45, 2, 0, 0x08, 0][..])
         );
-        assert_eq!(r.u8(), Some(21));
-        r.bytes(10);
-        assert_eq!(r.nul_terminated(), Some(&b"ijklmnopqrst"[..]));
-        assert_eq!(r.nul_terminated(), Some(NATIVE_PASSWORD.as_bytes()));
-        assert!(r.is_empty());
+        assert_eq!(r.checked_eat_u8(), Some(21));
+        assert_eq!(r.checked_eat(10), Some(&[0; 10][..]));
+        assert_eq!(r.checked_eat(13), Some(&b"ijklmnopqrst\0"[..]));
+        assert_eq!(r.eat_all(), b"mysql_native_password\0");
+        // mysql_common's own reader agrees.
+        let h: HandshakePacket<'_> = ParseBuf(&p).parse(()).expect("parses");
+        assert_eq!(h.nonce(), scramble);
+        assert_eq!(h.capabilities(), caps);
     }
 
     fn response(caps: u32, tail: &[u8]) -> Vec<u8> {
@@ -441,44 +258,56 @@ mod tests {
 
     #[test]
     fn handshake_response_with_db_and_plugin() {
-        let c = caps::PROTOCOL_41
-            | caps::SECURE_CONNECTION
-            | caps::CONNECT_WITH_DB
-            | caps::PLUGIN_AUTH
-            | caps::PLUGIN_AUTH_LENENC_CLIENT_DATA;
+        use CapabilityFlags as F;
+        let c = (F::CLIENT_PROTOCOL_41
+            | F::CLIENT_SECURE_CONNECTION
+            | F::CLIENT_CONNECT_WITH_DB
+            | F::CLIENT_PLUGIN_AUTH
+            | F::CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA)
+            .bits();
         let p = response(c, b"admin\0\x03abcmydb\0mysql_native_password\0");
-        let r = decode_handshake_response(&p, c).expect("valid");
-        assert_eq!(r.user, b"admin");
-        assert_eq!(r.auth_response, b"abc");
-        assert_eq!(r.database.as_deref(), Some(&b"mydb"[..]));
-        assert_eq!(r.auth_plugin.as_deref(), Some(NATIVE_PASSWORD.as_bytes()));
+        let r = decode_handshake_response(&p).expect("valid");
+        assert_eq!(r.user(), b"admin");
+        assert_eq!(r.scramble_buf(), b"abc");
+        assert_eq!(r.db_name(), Some(&b"mydb"[..]));
+        assert_eq!(r.auth_plugin(), Some(&AuthPlugin::MysqlNativePassword));
+        assert!(!wants_plugin_switch(&r));
+        let p = response(c, b"admin\0\x03abcmydb\0caching_sha2_password\0");
+        assert!(wants_plugin_switch(
+            &decode_handshake_response(&p).expect("valid")
+        ));
     }
 
     #[test]
     fn handshake_response_without_plugin_name_is_tolerated() {
-        let c = caps::PROTOCOL_41 | caps::SECURE_CONNECTION | caps::PLUGIN_AUTH;
-        let r = decode_handshake_response(&response(c, b"u\0\x00"), c).expect("valid");
-        assert_eq!(r.user, b"u");
-        assert!(r.auth_response.is_empty());
-        assert_eq!(r.auth_plugin, None);
+        use CapabilityFlags as F;
+        let c =
+            (F::CLIENT_PROTOCOL_41 | F::CLIENT_SECURE_CONNECTION | F::CLIENT_PLUGIN_AUTH).bits();
+        let p = response(c, b"u\0\x00");
+        let r = decode_handshake_response(&p).expect("valid");
+        assert_eq!(r.user(), b"u");
+        assert!(r.scramble_buf().is_empty());
+        assert!(!wants_plugin_switch(&r));
     }
 
     #[test]
     fn truncated_handshake_response_is_malformed() {
-        let c = caps::PROTOCOL_41 | caps::SECURE_CONNECTION;
-        assert_eq!(decode_handshake_response(&response(c, b"admin"), c), None);
+        use CapabilityFlags as F;
+        let c = (F::CLIENT_PROTOCOL_41 | F::CLIENT_SECURE_CONNECTION).bits();
+        assert_eq!(decode_handshake_response(&response(c, b"admin")), None);
         assert_eq!(
-            decode_handshake_response(&response(c, b"admin\0\x14ab"), c),
+            decode_handshake_response(&response(c, b"admin\0\x14ab")),
             None
         );
-        assert_eq!(decode_handshake_response(&[1, 2, 3], c), None);
+        assert_eq!(decode_handshake_response(&[1, 2, 3]), None);
     }
 
     #[test]
     fn ok_packet_info_is_length_encoded() {
-        assert_eq!(ok_packet(0, 1, 42, 2, ""), [0, 1, 42, 2, 0, 0, 0]);
+        let autocommit = StatusFlags::SERVER_STATUS_AUTOCOMMIT;
+        assert_eq!(ok_packet(0, 1, 42, autocommit, ""), [0, 1, 42, 2, 0, 0, 0]);
         assert_eq!(
-            ok_packet(0xfe, 2, 0, 2, "ab"),
+            ok_packet(0xfe, 2, 0, autocommit, "ab"),
             [0xfe, 2, 0, 2, 0, 0, 0, 2, b'a', b'b']
         );
     }
@@ -489,6 +318,25 @@ mod tests {
         assert_eq!(&err_packet(&e)[3..9], b"#28000");
         let e = ErrorPacket::new(1045, "HY000extra", "no");
         assert_eq!(&err_packet(&e)[3..9], b"#HY000");
+        assert_eq!(err_packet(&e), b"\xff\x15\x04#HY000no");
+    }
+
+    #[test]
+    fn column_definition_reads_back_with_mysql_commons_parser() {
+        // Fails if a future mysql_common fixes its field order: then drop the swap above.
+        let p = column_definition(&Column::new("n", ColumnKind::Text));
+        let c: packets::Column = ParseBuf(&p).parse(()).expect("parses");
+        assert_eq!(c.name_ref(), b"n");
+        assert_eq!(c.org_name_ref(), b"n");
+        assert_eq!(c.character_set(), 45);
+        assert_eq!(c.column_length(), 262_140);
+        assert_eq!(c.column_type(), ColumnType::MYSQL_TYPE_BLOB);
+        assert_eq!(c.flags(), ColumnFlags::BLOB_FLAG);
+        assert_eq!(&p[..4], b"\x03def");
+        assert_eq!(
+            &p[p.len() - 13..p.len() - 6],
+            b"\x0c\x2d\x00\xfc\xff\x03\x00"
+        );
     }
 
     #[test]
@@ -500,15 +348,16 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
 
-        /// Any bytes, under any negotiated flags, decode or fail without panicking.
+        /// Any bytes, under any client flags, decode or fail without panicking.
         #[test]
         fn handshake_response_decoder_never_panics(
             payload in proptest::collection::vec(any::<u8>(), 0..96),
-            negotiated in any::<u32>(),
+            caps in any::<u32>(),
         ) {
-            let _ = decode_handshake_response(&payload, negotiated);
-            let mut r = Reader::new(&payload);
-            while r.lenenc_bytes().is_some() {}
+            let _ = decode_handshake_response(&payload);
+            let _ = decode_handshake_response(&response(caps, &payload));
+            let mut r = ParseBuf(&payload);
+            while r.checked_eat_lenenc_str().is_some() {}
         }
     }
 }

@@ -70,14 +70,18 @@
 //! (MySQL 8's `caching_sha2_password`, MariaDB's `client_ed25519`) is sent an AuthSwitchRequest
 //! to mysql_native_password with the same scramble, and the [`Session`] sees its second answer.
 //!
-//! # Why hand-written packets
+//! # What comes from mysql_common
 //!
-//! The dozen packets a server sends and the two it parses before the command phase are short and
-//! fixed by the protocol, so they are encoded in `codec.rs` (under 400 lines, every read
-//! bounds-checked) on top of `tokio` and the `sha1` crate. `mysql_common` was considered: it is
-//! client-oriented (it can encode a handshake, an ERR packet and column definitions, but has no
-//! encoder for OK packets or text rows) and brings some thirty crates with it (regex, flate2 with
-//! zlib, num-bigint, serde_json, ...), a poor trade for the few structs this crate would borrow.
+//! Packet layouts are left to `mysql_common`, a maintained implementation of the protocol,
+//! rather than kept here: framing (its chunk decoder and splitter, with the 16 MiB continuation
+//! rule and the size check made before any payload is read), the greeting, the decoding of the
+//! client's handshake response (bounds-checked), the auth switch, ERR packets, column
+//! definitions, length-encoded integers and strings, the mysql_native_password hash and the
+//! protocol constants. It is written for clients, so a server needs a little more, which is
+//! ours: encoders for OK and EOF packets and text rows (it only parses those), the sequence
+//! counter both directions share, the folding of the caller's random bytes into a scramble and
+//! a constant-time password check. Its column-definition encoder swaps two fields, which
+//! `codec.rs` puts back. Nothing in it that draws randomness is called.
 //!
 //! # Robustness
 //!

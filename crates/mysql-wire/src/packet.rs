@@ -1,20 +1,26 @@
 //! Packet framing: a 3-byte length and a 1-byte sequence id before each payload.
 //!
-//! A payload of 16 MiB - 1 bytes or more travels as a run of full 0xffffff-byte packets closed by
-//! a shorter one (possibly empty); [`PacketStream::read_packet`] reassembles such runs and
-//! [`PacketStream::write_packet`] splits the same way. The sequence id starts at 0 with each
-//! command and is shared by both directions, so one counter lives here: a reply continues from
-//! the id after the last packet read.
-//!
-//! Reading never trusts the declared length: the total is checked against the configured limit
-//! before any payload is read, and payloads are read as they arrive instead of preallocated.
+//! The bytes are mysql_common's: [`ChunkDecoder`] appends each physical packet to the payload,
+//! tells a full 0xffffff-byte one (a continuation follows) from the last, and checks the declared
+//! length against the limit before any payload is read; [`packet_to_chunks`] splits a payload
+//! the same way, ending with an empty packet when needed. Its all-in-one `PacketCodec` is not
+//! used: it reports a wrong sequence id without the id it got (an error reply must follow the
+//! client's numbering) and applies the client's size limit to replies too. So this file keeps
+//! the one sequence counter both directions share (a reply continues from the id after the last
+//! packet read; it starts at 0 with each command) and the buffers around the socket.
 
 use std::io;
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufStream};
+use bytes::BytesMut;
+use mysql_common::proto::codec::error::PacketCodecError;
+use mysql_common::proto::codec::{packet_to_chunks, ChunkDecoder, ChunkInfo};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-/// Largest payload of one physical packet; a packet this long announces a continuation.
-pub(crate) const MAX_CHUNK: usize = 0xff_ffff;
+/// How much to ask the socket for at a time; payloads are read as they arrive, never
+/// preallocated from a declared length.
+const READ_SIZE: usize = 64 * 1024;
+/// Buffered output is written out once it reaches this size, so a large reply is not held twice.
+const WRITE_SIZE: usize = 64 * 1024;
 
 /// Why a packet could not be read.
 #[derive(Debug)]
@@ -37,7 +43,12 @@ impl From<io::Error> for ReadError {
 
 /// One client connection seen as packets. Writes are buffered until [`PacketStream::flush`].
 pub(crate) struct PacketStream<IO> {
-    io: BufStream<IO>,
+    io: IO,
+    /// Bytes read from the socket and not yet decoded (the rest of a packet, or pipelined ones).
+    rbuf: BytesMut,
+    /// Encoded packets not yet written.
+    wbuf: BytesMut,
+    decoder: ChunkDecoder,
     /// The sequence id of the next packet, read or written.
     seq: u8,
     /// Largest reassembled payload accepted from the client (`max_allowed_packet`).
@@ -47,7 +58,10 @@ pub(crate) struct PacketStream<IO> {
 impl<IO: AsyncRead + AsyncWrite + Unpin> PacketStream<IO> {
     pub(crate) fn new(io: IO, max_payload: usize) -> Self {
         PacketStream {
-            io: BufStream::new(io),
+            io,
+            rbuf: BytesMut::new(),
+            wbuf: BytesMut::new(),
+            decoder: ChunkDecoder::default(),
             seq: 0,
             max_payload,
         }
@@ -61,73 +75,55 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> PacketStream<IO> {
     /// Reads one logical packet, reassembling continuation packets.
     pub(crate) async fn read_packet(&mut self) -> Result<Vec<u8>, ReadError> {
         let mut payload = Vec::new();
-        let mut first = true;
         loop {
-            let (len, seq) = self.read_header(first).await?;
-            first = false;
-            if seq != self.seq {
-                let expected = self.seq;
-                // An error reply then follows the client's numbering, so the client can read it.
-                self.seq = seq.wrapping_add(1);
-                return Err(ReadError::OutOfOrder { expected, got: seq });
-            }
-            self.seq = self.seq.wrapping_add(1);
-            if payload.len().saturating_add(len) > self.max_payload {
-                return Err(ReadError::TooLarge);
-            }
-            let read = (&mut self.io)
-                .take(len as u64)
-                .read_to_end(&mut payload)
-                .await?;
-            if read < len {
-                return Err(io::Error::from(io::ErrorKind::UnexpectedEof).into());
-            }
-            if len < MAX_CHUNK {
-                return Ok(payload);
-            }
-        }
-    }
-
-    /// Reads a 4-byte header; an end of stream before its first byte is [`ReadError::Closed`]
-    /// when `first` (between commands), an error otherwise.
-    async fn read_header(&mut self, first: bool) -> Result<(usize, u8), ReadError> {
-        let mut h = [0u8; 4];
-        let mut filled = 0;
-        while filled < h.len() {
-            let n = self.io.read(&mut h[filled..]).await?;
-            if n == 0 {
-                if filled == 0 && first {
-                    return Err(ReadError::Closed);
+            let decoded = self
+                .decoder
+                .decode(&mut self.rbuf, &mut payload, self.max_payload);
+            match decoded {
+                Ok(Some(chunk)) => {
+                    let (ChunkInfo::Middle(seq) | ChunkInfo::Last(seq)) = chunk;
+                    if seq != self.seq {
+                        let expected = self.seq;
+                        // An error reply then follows the client's numbering, so it can read it.
+                        self.seq = seq.wrapping_add(1);
+                        return Err(ReadError::OutOfOrder { expected, got: seq });
+                    }
+                    self.seq = self.seq.wrapping_add(1);
+                    if let ChunkInfo::Last(_) = chunk {
+                        return Ok(payload);
+                    }
                 }
-                return Err(io::Error::from(io::ErrorKind::UnexpectedEof).into());
+                Ok(None) => {
+                    self.rbuf.reserve(READ_SIZE);
+                    if self.io.read_buf(&mut self.rbuf).await? == 0 {
+                        // Between packets (nothing buffered, nothing joined) this is a clean close.
+                        if self.rbuf.is_empty() && payload.is_empty() {
+                            return Err(ReadError::Closed);
+                        }
+                        return Err(io::Error::from(io::ErrorKind::UnexpectedEof).into());
+                    }
+                }
+                Err(PacketCodecError::PacketTooLarge) => return Err(ReadError::TooLarge),
+                // The plain decoder has no other error; map any future one to a broken stream.
+                Err(e) => return Err(io::Error::new(io::ErrorKind::InvalidData, e).into()),
             }
-            filled += n;
         }
-        let len = usize::from(h[0]) | usize::from(h[1]) << 8 | usize::from(h[2]) << 16;
-        Ok((len, h[3]))
     }
 
     /// Writes one logical packet, split into 0xffffff-byte chunks; a payload whose length is a
     /// multiple of 0xffffff (including zero) ends with an empty packet, as the protocol requires.
-    pub(crate) async fn write_packet(&mut self, payload: &[u8]) -> io::Result<()> {
-        let mut rest = payload;
-        loop {
-            let n = rest.len().min(MAX_CHUNK);
-            let (chunk, tail) = rest.split_at(n);
-            let len = (n as u32).to_le_bytes();
-            self.io
-                .write_all(&[len[0], len[1], len[2], self.seq])
-                .await?;
-            self.io.write_all(chunk).await?;
-            self.seq = self.seq.wrapping_add(1);
-            rest = tail;
-            if n < MAX_CHUNK {
-                return Ok(());
-            }
+    pub(crate) async fn write_packet(&mut self, mut payload: &[u8]) -> io::Result<()> {
+        self.seq = packet_to_chunks(self.seq, &mut payload, &mut self.wbuf);
+        if self.wbuf.len() >= WRITE_SIZE {
+            self.io.write_all(&self.wbuf).await?;
+            self.wbuf.clear();
         }
+        Ok(())
     }
 
     pub(crate) async fn flush(&mut self) -> io::Result<()> {
+        self.io.write_all(&self.wbuf).await?;
+        self.wbuf.clear();
         self.io.flush().await
     }
 }
@@ -135,6 +131,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> PacketStream<IO> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mysql_common::constants::MAX_PAYLOAD_LEN as MAX_CHUNK;
     use proptest::prelude::*;
 
     fn frame(payload: &[u8], seq: u8) -> Vec<u8> {

@@ -7,30 +7,54 @@
 use std::future::Future;
 use std::io;
 
+use mysql_common::constants::{CapabilityFlags as Caps, Command, StatusFlags};
+use mysql_common::io::{BufMutExt, ParseBuf};
+use mysql_common::packets::SslRequest;
+use mysql_common::proto::MyDeserialize;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tracing::{debug, warn};
 
 use crate::auth::normalize_scramble;
-use crate::codec::{self, caps, command, status};
+use crate::codec;
 use crate::packet::{PacketStream, ReadError};
 use crate::{ConnectionParams, ErrorPacket, Login, Reply, ServerConfig, Session};
 
-/// Capability flags the server offers. Each reply is shaped by these intersected with the
-/// client's flags, never by these alone.
-pub const SERVER_CAPABILITIES: u32 = caps::LONG_PASSWORD
-    | caps::LONG_FLAG
-    | caps::CONNECT_WITH_DB
-    | caps::PROTOCOL_41
-    | caps::INTERACTIVE
-    | caps::TRANSACTIONS
-    | caps::SECURE_CONNECTION
-    | caps::MULTI_STATEMENTS
-    | caps::MULTI_RESULTS
-    | caps::PLUGIN_AUTH
-    | caps::CONNECT_ATTRS
-    | caps::PLUGIN_AUTH_LENENC_CLIENT_DATA
-    | caps::DEPRECATE_EOF;
+/// Capability flags the server offers (mysql_common's `CapabilityFlags` bits). Each reply is
+/// shaped by these intersected with the client's flags, never by these alone.
+pub const SERVER_CAPABILITIES: u32 = OFFERED.bits();
+
+/// [`SERVER_CAPABILITIES`] as flags.
+const OFFERED: Caps = Caps::CLIENT_LONG_PASSWORD
+    .union(Caps::CLIENT_LONG_FLAG)
+    .union(Caps::CLIENT_CONNECT_WITH_DB)
+    .union(Caps::CLIENT_PROTOCOL_41)
+    .union(Caps::CLIENT_INTERACTIVE)
+    .union(Caps::CLIENT_TRANSACTIONS)
+    .union(Caps::CLIENT_SECURE_CONNECTION)
+    .union(Caps::CLIENT_MULTI_STATEMENTS)
+    .union(Caps::CLIENT_MULTI_RESULTS)
+    .union(Caps::CLIENT_PLUGIN_AUTH)
+    .union(Caps::CLIENT_CONNECT_ATTRS)
+    .union(Caps::CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA)
+    .union(Caps::CLIENT_DEPRECATE_EOF);
+
+/// Status of every reply: autocommit on, as far as the client is told.
+const AUTOCOMMIT: StatusFlags = StatusFlags::SERVER_STATUS_AUTOCOMMIT;
+
+// Command bytes as match patterns (mysql_common's `Command` has no conversion from `u8`).
+const QUIT: u8 = Command::COM_QUIT as u8;
+const INIT_DB: u8 = Command::COM_INIT_DB as u8;
+const QUERY: u8 = Command::COM_QUERY as u8;
+const FIELD_LIST: u8 = Command::COM_FIELD_LIST as u8;
+const PING: u8 = Command::COM_PING as u8;
+const STMT_PREPARE: u8 = Command::COM_STMT_PREPARE as u8;
+const STMT_EXECUTE: u8 = Command::COM_STMT_EXECUTE as u8;
+const STMT_SEND_LONG_DATA: u8 = Command::COM_STMT_SEND_LONG_DATA as u8;
+const STMT_CLOSE: u8 = Command::COM_STMT_CLOSE as u8;
+const STMT_RESET: u8 = Command::COM_STMT_RESET as u8;
+const SET_OPTION: u8 = Command::COM_SET_OPTION as u8;
+const STMT_FETCH: u8 = Command::COM_STMT_FETCH as u8;
 
 /// Serves one accepted connection until the client quits or disconnects, the handshake fails,
 /// a packet is malformed, or `shutdown` completes (which closes the socket promptly, even in the
@@ -75,7 +99,7 @@ where
     let id = params.connection_id;
     let conn = Connection {
         io: PacketStream::new(io, config.max_packet_size),
-        caps: 0,
+        caps: Caps::empty(),
         session,
     };
     let result = tokio::select! {
@@ -117,7 +141,7 @@ type Result<T> = std::result::Result<T, Fail>;
 struct Connection<IO, S> {
     io: PacketStream<IO>,
     /// Flags in force: the client's intersected with [`SERVER_CAPABILITIES`].
-    caps: u32,
+    caps: Caps,
     session: S,
 }
 
@@ -156,7 +180,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
                 self.send_error(&unknown_command()).await?;
                 continue;
             };
-            if cmd == command::QUIT {
+            if cmd == QUIT {
                 return Ok(());
             }
             self.dispatch(cmd, body).await?;
@@ -176,7 +200,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
             &config.server_version,
             params.connection_id,
             &scramble,
-            SERVER_CAPABILITIES,
+            OFFERED,
         );
         self.io.write_packet(&greeting).await?;
         self.io.flush().await?;
@@ -185,8 +209,9 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
             Packet::Payload(p) => p,
             Packet::Closed => return Ok(false),
         };
-        let client_caps = codec::Reader::new(&payload).u32().unwrap_or(0);
-        if client_caps & caps::PROTOCOL_41 == 0 {
+        let client_caps = ParseBuf(&payload).checked_eat_u32_le().unwrap_or(0);
+        let client_caps = Caps::from_bits_retain(client_caps);
+        if !client_caps.contains(Caps::CLIENT_PROTOCOL_41) {
             let e = ErrorPacket::new(
                 1251,
                 "08004",
@@ -195,7 +220,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
             self.send_error(&e).await?;
             return Ok(false);
         }
-        if client_caps & caps::SSL != 0 && payload.len() == codec::SSL_REQUEST_LEN {
+        if client_caps.contains(Caps::CLIENT_SSL) && Some(payload.len()) == SslRequest::SIZE {
             // Only a client that ignores the missing CLIENT_SSL gets here; TLS would follow.
             let e = ErrorPacket::new(
                 2026,
@@ -205,22 +230,20 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
             self.send_error(&e).await?;
             return Ok(false);
         }
-        self.caps = client_caps & SERVER_CAPABILITIES;
+        self.caps = client_caps & OFFERED;
         debug!(
             connection = params.connection_id,
-            "client capabilities {client_caps:#010x}, negotiated {:#010x}", self.caps
+            "client capabilities {:#010x}, negotiated {:#010x}",
+            client_caps.bits(),
+            self.caps.bits()
         );
-        let Some(response) = codec::decode_handshake_response(&payload, self.caps) else {
+        let Some(response) = codec::decode_handshake_response(&payload) else {
             self.send_error(&bad_handshake()).await?;
             return Err(Fail::Protocol("malformed handshake response".into()));
         };
 
-        let mut auth_response = response.auth_response;
-        let wants_other_plugin = response
-            .auth_plugin
-            .as_deref()
-            .is_some_and(|p| p != codec::NATIVE_PASSWORD.as_bytes());
-        if self.caps & caps::PLUGIN_AUTH != 0 && wants_other_plugin {
+        let mut auth_response = response.scramble_buf().to_vec();
+        if self.caps.contains(Caps::CLIENT_PLUGIN_AUTH) && codec::wants_plugin_switch(&response) {
             self.io
                 .write_packet(&codec::auth_switch_request(&scramble))
                 .await?;
@@ -231,25 +254,26 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
             };
         }
 
+        let database = response.db_name().filter(|d| !d.is_empty());
         let (Ok(user), Ok(database)) = (
-            String::from_utf8(response.user),
-            response.database.map(String::from_utf8).transpose(),
+            std::str::from_utf8(response.user()),
+            database.map(std::str::from_utf8).transpose(),
         ) else {
             self.send_error(&bad_handshake()).await?;
             return Ok(false);
         };
         let login = Login {
-            user: &user,
-            database: database.as_deref(),
+            user,
+            database,
             scramble: &scramble,
             auth_response: &auth_response,
             host,
             connection_id: params.connection_id,
-            multi_statements: self.caps & caps::MULTI_STATEMENTS != 0,
+            multi_statements: self.caps.contains(Caps::CLIENT_MULTI_STATEMENTS),
         };
         match self.session.authenticate(&login).await {
             Ok(()) => {
-                self.send_ok(0, 0, status::AUTOCOMMIT, "").await?;
+                self.send_ok(0, 0, AUTOCOMMIT, "").await?;
                 Ok(true)
             }
             Err(e) => {
@@ -262,7 +286,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
 
     async fn dispatch(&mut self, cmd: u8, body: &[u8]) -> Result<()> {
         match cmd {
-            command::QUERY => {
+            QUERY => {
                 let replies = match std::str::from_utf8(body) {
                     Ok(sql) => self.session.query(sql).await,
                     Err(_) => vec![Reply::Error(ErrorPacket::new(
@@ -273,19 +297,19 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
                 };
                 self.send_replies(replies).await
             }
-            command::INIT_DB => {
+            INIT_DB => {
                 let reply = match std::str::from_utf8(body) {
                     Ok(db) => self.session.init_db(db).await,
                     Err(_) => Reply::Error(ErrorPacket::new(1049, "42000", "Unknown database")),
                 };
                 self.send_replies(vec![reply]).await
             }
-            command::PING => self.send_ok(0, 0, status::AUTOCOMMIT, "").await,
+            PING => self.send_ok(0, 0, AUTOCOMMIT, "").await,
             // The column list of a table; none is known here, so an empty list.
-            command::FIELD_LIST => self.send_end_of_rows(status::AUTOCOMMIT).await,
+            FIELD_LIST => self.send_end_of_rows(AUTOCOMMIT).await,
             // Answered with an EOF packet on success, per the protocol.
-            command::SET_OPTION => self.send_end_of_rows(status::AUTOCOMMIT).await,
-            command::STMT_PREPARE => {
+            SET_OPTION => self.send_end_of_rows(AUTOCOMMIT).await,
+            STMT_PREPARE => {
                 let e = ErrorPacket::new(
                     1295,
                     "HY000",
@@ -293,11 +317,11 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
                 );
                 self.send_error(&e).await
             }
-            command::STMT_EXECUTE | command::STMT_RESET | command::STMT_FETCH => {
-                let id = codec::Reader::new(body).u32().unwrap_or(0);
+            STMT_EXECUTE | STMT_RESET | STMT_FETCH => {
+                let id = ParseBuf(body).checked_eat_u32_le().unwrap_or(0);
                 let name = match cmd {
-                    command::STMT_EXECUTE => "mysqld_stmt_execute",
-                    command::STMT_RESET => "mysqld_stmt_reset",
+                    STMT_EXECUTE => "mysqld_stmt_execute",
+                    STMT_RESET => "mysqld_stmt_reset",
                     _ => "mysqld_stmt_fetch",
                 };
                 let e = ErrorPacket::new(
@@ -308,7 +332,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
                 self.send_error(&e).await
             }
             // The client expects no reply to these; answering would desynchronize it.
-            command::STMT_CLOSE | command::STMT_SEND_LONG_DATA => Ok(()),
+            STMT_CLOSE | STMT_SEND_LONG_DATA => Ok(()),
             _ => self.send_error(&unknown_command()).await,
         }
     }
@@ -318,7 +342,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
         if replies.is_empty() {
             replies.push(Reply::ok());
         }
-        if self.caps & caps::MULTI_RESULTS == 0 && replies.len() > 1 {
+        if !self.caps.contains(Caps::CLIENT_MULTI_RESULTS) && replies.len() > 1 {
             debug!(
                 "client lacks multi-results: sending only the first of {} replies",
                 replies.len()
@@ -328,9 +352,9 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
         let last = replies.len() - 1;
         for (i, reply) in replies.into_iter().enumerate() {
             let status = if i < last {
-                status::AUTOCOMMIT | status::MORE_RESULTS_EXISTS
+                AUTOCOMMIT | StatusFlags::SERVER_MORE_RESULTS_EXISTS
             } else {
-                status::AUTOCOMMIT
+                AUTOCOMMIT
             };
             match reply {
                 Reply::Ok {
@@ -351,14 +375,14 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
                 }
                 Reply::ResultSet { columns, rows } => {
                     let mut count = Vec::new();
-                    codec::put_lenenc_int(&mut count, columns.len() as u64);
+                    count.put_lenenc_int(columns.len() as u64);
                     self.io.write_packet(&count).await?;
                     for column in &columns {
                         self.io
                             .write_packet(&codec::column_definition(column))
                             .await?;
                     }
-                    if self.caps & caps::DEPRECATE_EOF == 0 {
+                    if !self.caps.contains(Caps::CLIENT_DEPRECATE_EOF) {
                         self.io.write_packet(&codec::eof_packet(status)).await?;
                     }
                     for row in &rows {
@@ -381,8 +405,8 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
 
     /// The end of a row list: an EOF packet, or with CLIENT_DEPRECATE_EOF an OK packet with the
     /// 0xfe header.
-    async fn write_end_of_rows(&mut self, status: u16) -> io::Result<()> {
-        if self.caps & caps::DEPRECATE_EOF != 0 {
+    async fn write_end_of_rows(&mut self, status: StatusFlags) -> io::Result<()> {
+        if self.caps.contains(Caps::CLIENT_DEPRECATE_EOF) {
             self.io
                 .write_packet(&codec::ok_packet(0xfe, 0, 0, status, ""))
                 .await
@@ -391,7 +415,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
         }
     }
 
-    async fn send_end_of_rows(&mut self, status: u16) -> Result<()> {
+    async fn send_end_of_rows(&mut self, status: StatusFlags) -> Result<()> {
         self.write_end_of_rows(status).await?;
         self.io.flush().await?;
         Ok(())
@@ -401,7 +425,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
         &mut self,
         affected: u64,
         last_id: u64,
-        status: u16,
+        status: StatusFlags,
         info: &str,
     ) -> Result<()> {
         self.io
