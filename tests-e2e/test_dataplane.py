@@ -675,6 +675,39 @@ def test_transactions_and_autocommit_per_connection(server):
     assert one(r, "SELECT COUNT(*) FROM bank.acct WHERE id = 6") == 1
 
 
+def test_status_flags_follow_the_session(server):
+    """Drivers read autocommit and "in transaction" from every OK packet's status flags.
+
+    PyMySQL's `conn.autocommit(True)` sends `SET AUTOCOMMIT = 1` only when the flags say it is
+    off; flags stuck on "autocommit" made it send nothing, and the writes after it were lost
+    when the connection closed (SQLAlchemy's AUTOCOMMIT isolation level and Django do this).
+    """
+    in_trans = pymysql.constants.SERVER_STATUS.SERVER_STATUS_IN_TRANS
+    c = make_cluster(server, "flags")
+    setup = connect(c.writer, c.port)
+    run(setup, "CREATE DATABASE app")
+    run(setup, "CREATE TABLE app.notes (id INT PRIMARY KEY, body VARCHAR(20))")
+
+    conn = connect(c.writer, c.port, autocommit=False)  # PyMySQL sends SET AUTOCOMMIT = 0
+    assert conn.get_autocommit() is False
+    assert not conn.server_status & in_trans
+    run(conn, "INSERT INTO app.notes VALUES (1, 'in a transaction')")
+    assert conn.server_status & in_trans
+    conn.commit()
+    assert not conn.server_status & in_trans
+    run(conn, "BEGIN")
+    assert conn.server_status & in_trans
+    conn.rollback()
+
+    conn.autocommit(True)  # must reach the server: the flags said autocommit was off
+    assert conn.get_autocommit() is True
+    assert one(conn, "SELECT @@autocommit") == 1
+    run(conn, "INSERT INTO app.notes VALUES (2, 'autocommitted')")
+    assert not conn.server_status & in_trans
+    conn.close()
+    assert rows(setup, "SELECT id FROM app.notes ORDER BY id") == [(1,), (2,)]
+
+
 def test_information_schema_aurora_db_cluster(server):
     c = make_cluster(server, "my-cluster", instances=1, window=86400)
     conn = connect(c.writer, c.port)

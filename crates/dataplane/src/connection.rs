@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex};
 
 use aurora::endpoints::EndpointSpec;
 use aurora::{Aurora, Paging, Transaction, Volume};
-use mysql_wire::{Column, ColumnKind, ConnectionParams, ErrorPacket, Login, Reply, ServerConfig};
+use mysql_wire::{
+    Column, ColumnKind, ConnectionParams, ErrorPacket, Login, Reply, ServerConfig, SessionStatus,
+};
 use sql::{AuroraDbCluster, ColumnType, CommitRequest, KvError, KvRead, Outcome, SqlError};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
@@ -289,5 +291,14 @@ impl mysql_wire::Session for Connection {
         tokio::task::block_in_place(|| self.run(&text))
             .pop()
             .unwrap_or_else(Reply::ok)
+    }
+
+    fn status(&self) -> SessionStatus {
+        self.sql
+            .as_ref()
+            .map_or_else(SessionStatus::default, |s| SessionStatus {
+                autocommit: s.autocommit(),
+                in_transaction: s.in_transaction(),
+            })
     }
 }

@@ -203,6 +203,32 @@ pub trait Session: Send {
     /// Runs a COM_INIT_DB (what the `mysql` client sends for `use db`): make `database`
     /// current, or return error 1049 `Unknown database 'x'`.
     fn init_db(&mut self, database: &str) -> impl Future<Output = Reply> + Send;
+
+    /// The connection's state as the status flags of every OK and EOF packet tell it. Drivers
+    /// act on it: PyMySQL sends `SET AUTOCOMMIT = 1` only when the flags say autocommit is off,
+    /// so flags that do not follow `SET autocommit` and BEGIN/COMMIT lose its writes. The
+    /// default suits a session without transactions.
+    fn status(&self) -> SessionStatus {
+        SessionStatus::default()
+    }
+}
+
+/// What a [`Session`] reports of its transaction state after each command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionStatus {
+    /// `@@autocommit`.
+    pub autocommit: bool,
+    /// A transaction is open (BEGIN, or a statement with autocommit off, not yet ended).
+    pub in_transaction: bool,
+}
+
+impl Default for SessionStatus {
+    fn default() -> Self {
+        SessionStatus {
+            autocommit: true,
+            in_transaction: false,
+        }
+    }
 }
 
 /// The result of one statement.

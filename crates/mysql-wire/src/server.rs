@@ -18,7 +18,7 @@ use tracing::{debug, warn};
 use crate::auth::normalize_scramble;
 use crate::codec;
 use crate::packet::{PacketStream, ReadError};
-use crate::{ConnectionParams, ErrorPacket, Login, Reply, ServerConfig, Session};
+use crate::{ConnectionParams, ErrorPacket, Login, Reply, ServerConfig, Session, SessionStatus};
 
 /// Capability flags the server offers (mysql_common's `CapabilityFlags` bits). Each reply is
 /// shaped by these intersected with the client's flags, never by these alone.
@@ -39,8 +39,13 @@ const OFFERED: Caps = Caps::CLIENT_LONG_PASSWORD
     .union(Caps::CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA)
     .union(Caps::CLIENT_DEPRECATE_EOF);
 
-/// Status of every reply: autocommit on, as far as the client is told.
-const AUTOCOMMIT: StatusFlags = StatusFlags::SERVER_STATUS_AUTOCOMMIT;
+/// The status flags that tell the client the session's transaction state.
+fn status_flags(status: SessionStatus) -> StatusFlags {
+    let mut flags = StatusFlags::empty();
+    flags.set(StatusFlags::SERVER_STATUS_AUTOCOMMIT, status.autocommit);
+    flags.set(StatusFlags::SERVER_STATUS_IN_TRANS, status.in_transaction);
+    flags
+}
 
 // Command bytes as match patterns (mysql_common's `Command` has no conversion from `u8`).
 const QUIT: u8 = Command::COM_QUIT as u8;
@@ -273,7 +278,8 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
         };
         match self.session.authenticate(&login).await {
             Ok(()) => {
-                self.send_ok(0, 0, AUTOCOMMIT, "").await?;
+                let status = status_flags(self.session.status());
+                self.send_ok(0, 0, status, "").await?;
                 Ok(true)
             }
             Err(e) => {
@@ -304,11 +310,20 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
                 };
                 self.send_replies(vec![reply]).await
             }
-            PING => self.send_ok(0, 0, AUTOCOMMIT, "").await,
+            PING => {
+                self.send_ok(0, 0, status_flags(self.session.status()), "")
+                    .await
+            }
             // The column list of a table; none is known here, so an empty list.
-            FIELD_LIST => self.send_end_of_rows(AUTOCOMMIT).await,
+            FIELD_LIST => {
+                self.send_end_of_rows(status_flags(self.session.status()))
+                    .await
+            }
             // Answered with an EOF packet on success, per the protocol.
-            SET_OPTION => self.send_end_of_rows(AUTOCOMMIT).await,
+            SET_OPTION => {
+                self.send_end_of_rows(status_flags(self.session.status()))
+                    .await
+            }
             STMT_PREPARE => {
                 let e = ErrorPacket::new(
                     1295,
@@ -350,11 +365,13 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
             replies.truncate(1);
         }
         let last = replies.len() - 1;
+        // The state after the whole command; every reply of a multi-statement query carries it.
+        let session = status_flags(self.session.status());
         for (i, reply) in replies.into_iter().enumerate() {
             let status = if i < last {
-                AUTOCOMMIT | StatusFlags::SERVER_MORE_RESULTS_EXISTS
+                session | StatusFlags::SERVER_MORE_RESULTS_EXISTS
             } else {
-                AUTOCOMMIT
+                session
             };
             match reply {
                 Reply::Ok {
