@@ -1,9 +1,10 @@
 //! A small MySQL wire-protocol server on tokio.
 //!
 //! This crate owns the bytes between a MySQL client and whatever answers its queries: the
-//! handshake, mysql_native_password authentication, packet framing and the text-protocol
-//! commands a client needs to connect, query and switch databases. Statements are handed to a
-//! [`Session`] as strings and its [`Reply`]s are encoded back. It knows nothing of SQL engines,
+//! handshake, mysql_native_password authentication, packet framing, the text-protocol
+//! commands a client needs to connect, query and switch databases, and server-side prepared
+//! statements. Statements are handed to a [`Session`] as strings and its [`Reply`]s are encoded
+//! back. It knows nothing of SQL engines,
 //! storage, Aurora or HTTP, and must never import them.
 //!
 //! One call, [`serve_connection`], runs one accepted TCP connection to its end; the caller owns
@@ -62,13 +63,31 @@
 //! a client that asks for `CLIENT_DEPRECATE_EOF` gets result sets ended by an OK packet.
 //! Not offered: `CLIENT_SSL` (clients that merely prefer TLS fall back to plain TCP; an
 //! SSLRequest is refused), `CLIENT_COMPRESS`, `CLIENT_LOCAL_FILES`, `CLIENT_SESSION_TRACK` and
-//! `CLIENT_QUERY_ATTRIBUTES` (both change packet formats), and anything about prepared
-//! statements. `CLIENT_LONG_PASSWORD` is offered for MariaDB clients' sake: without it they take
+//! `CLIENT_QUERY_ATTRIBUTES` (both change packet formats). `CLIENT_LONG_PASSWORD` is offered for MariaDB clients' sake: without it they take
 //! the server for a MariaDB server and read extended capability bits from the filler.
 //!
 //! Authentication is mysql_native_password only. A client that starts with another plugin
 //! (MySQL 8's `caching_sha2_password`, MariaDB's `client_ed25519`) is sent an AuthSwitchRequest
 //! to mysql_native_password with the same scramble, and the [`Session`] sees its second answer.
+//!
+//! # Prepared statements
+//!
+//! COM_STMT_PREPARE, COM_STMT_EXECUTE, COM_STMT_SEND_LONG_DATA, COM_STMT_RESET and
+//! COM_STMT_CLOSE are emulated the way client-side drivers emulate them, so the [`Session`]
+//! still only sees SQL text: a prepare counts the `?` placeholders (outside strings, quoted
+//! identifiers and comments) and stores the text under a per-connection id; an execute decodes
+//! the binary parameters and interpolates them as SQL literals (`NULL`, numbers as they are,
+//! strings quoted and backslash-escaped, non-UTF-8 bytes as `X'..'`, dates and times quoted)
+//! before calling [`Session::query`]. Result sets of an execute go in the binary protocol, each
+//! text value converted by its [`ColumnKind`]; a column with a value that does not parse for its
+//! kind (an unsigned BIGINT above `i64::MAX`) is sent as VAR_STRING instead, so the client gets
+//! the text. The prepare answer announces no columns, since they are only known once the
+//! statement runs; each execute sends its own, which mysql2, mysql-connector-python and Go's
+//! driver read. Bounds and errors follow MySQL: 16382 statements per connection (its default
+//! `max_prepared_stmt_count`, error 1461), error 1243 for an unknown statement id, 1210 for an
+//! execute that does not fit its statement. Not supported: cursors (the execute's cursor flag
+//! is ignored and rows are sent at once; COM_STMT_FETCH gets error 1421), array binding
+//! (iteration counts above one) and `/*! ... */` comments holding placeholders.
 //!
 //! # What comes from mysql_common
 //!
@@ -76,9 +95,12 @@
 //! rather than kept here: framing (its chunk decoder and splitter, with the 16 MiB continuation
 //! rule and the size check made before any payload is read), the greeting, the decoding of the
 //! client's handshake response (bounds-checked), the auth switch, ERR packets, column
-//! definitions, length-encoded integers and strings, the mysql_native_password hash and the
-//! protocol constants. It is written for clients, so a server needs a little more, which is
-//! ours: encoders for OK and EOF packets and text rows (it only parses those), the sequence
+//! definitions, length-encoded integers and strings, the mysql_native_password hash, the
+//! protocol constants, and for prepared statements the decoding of binary parameter values,
+//! NULL bitmaps and the binary form of floats, dates and times. It is written for clients, so a
+//! server needs a little more, which is ours: encoders for OK and EOF packets, text rows and
+//! COM_STMT_PREPARE_OK (it only parses those), the reading of COM_STMT_EXECUTE's header (it only
+//! writes it), the placeholder scanner, the fixed-width integers of binary rows, the sequence
 //! counter both directions share, the folding of the caller's random bytes into a scramble and
 //! a constant-time password check. Its column-definition encoder swaps two fields, which
 //! `codec.rs` puts back. Nothing in it that draws randomness is called.
@@ -88,13 +110,14 @@
 //! No input panics: a malformed or out-of-order packet, an oversized packet (over
 //! [`ServerConfig::max_packet_size`]) or a bad handshake ends that connection with an error
 //! logged through `tracing`, after an ERR packet where the protocol allows one. A bad *command*
-//! (unknown command byte, COM_STMT_PREPARE, a query that is not UTF-8) gets an ERR packet and the
-//! connection stays usable.
+//! (unknown command byte, a malformed or unknown-statement COM_STMT_EXECUTE, a query that is not
+//! UTF-8) gets an ERR packet and the connection stays usable.
 
 mod auth;
 mod codec;
 mod packet;
 mod server;
+mod stmt;
 
 use std::future::Future;
 use std::time::Duration;

@@ -18,7 +18,11 @@ use tracing::{debug, warn};
 use crate::auth::normalize_scramble;
 use crate::codec;
 use crate::packet::{PacketStream, ReadError};
-use crate::{ConnectionParams, ErrorPacket, Login, Reply, ServerConfig, Session, SessionStatus};
+use crate::stmt::{self, Statements};
+use crate::{
+    Column, ColumnKind, ConnectionParams, ErrorPacket, Login, Reply, ServerConfig, Session,
+    SessionStatus,
+};
 
 /// Capability flags the server offers (mysql_common's `CapabilityFlags` bits). Each reply is
 /// shaped by these intersected with the client's flags, never by these alone.
@@ -106,6 +110,7 @@ where
         io: PacketStream::new(io, config.max_packet_size),
         caps: Caps::empty(),
         session,
+        statements: Statements::new(config.max_packet_size),
     };
     let result = tokio::select! {
         r = conn.run(config, params, &host) => r,
@@ -148,6 +153,8 @@ struct Connection<IO, S> {
     /// Flags in force: the client's intersected with [`SERVER_CAPABILITIES`].
     caps: Caps,
     session: S,
+    /// This connection's prepared statements.
+    statements: Statements,
 }
 
 /// What reading one packet produced, once framing errors have been answered.
@@ -324,36 +331,85 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
                 self.send_end_of_rows(status_flags(self.session.status()))
                     .await
             }
-            STMT_PREPARE => {
-                let e = ErrorPacket::new(
-                    1295,
-                    "HY000",
-                    "This command is not supported in the prepared statement protocol yet",
-                );
-                self.send_error(&e).await
-            }
-            STMT_EXECUTE | STMT_RESET | STMT_FETCH => {
-                let id = ParseBuf(body).checked_eat_u32_le().unwrap_or(0);
-                let name = match cmd {
-                    STMT_EXECUTE => "mysqld_stmt_execute",
-                    STMT_RESET => "mysqld_stmt_reset",
-                    _ => "mysqld_stmt_fetch",
+            STMT_PREPARE => self.prepare(body).await,
+            STMT_EXECUTE => {
+                let replies = match self.statements.execute(body) {
+                    Ok(sql) => self.session.query(&sql).await,
+                    Err(e) => vec![Reply::Error(e)],
                 };
+                self.send_replies_as(replies, true).await
+            }
+            STMT_RESET => match self.statements.reset(body) {
+                Ok(()) => {
+                    self.send_ok(0, 0, status_flags(self.session.status()), "")
+                        .await
+                }
+                Err(e) => self.send_error(&e).await,
+            },
+            // Rows are always sent with the execute, so no cursor is ever open.
+            STMT_FETCH => {
+                let id = ParseBuf(body).checked_eat_u32_le().unwrap_or(0);
                 let e = ErrorPacket::new(
-                    1243,
+                    1421,
                     "HY000",
-                    format!("Unknown prepared statement handler ({id}) given to {name}"),
+                    format!(
+                        "The statement ({id}) has no open cursor: cursors (COM_STMT_FETCH) are not supported"
+                    ),
                 );
                 self.send_error(&e).await
             }
             // The client expects no reply to these; answering would desynchronize it.
-            STMT_CLOSE | STMT_SEND_LONG_DATA => Ok(()),
+            STMT_CLOSE => {
+                self.statements.close(body);
+                Ok(())
+            }
+            STMT_SEND_LONG_DATA => {
+                self.statements.send_long_data(body);
+                Ok(())
+            }
             _ => self.send_error(&unknown_command()).await,
         }
     }
 
-    /// Sends the replies of one command, flagging all but the last with "more results".
-    async fn send_replies(&mut self, mut replies: Vec<Reply>) -> Result<()> {
+    /// COM_STMT_PREPARE: stores the text and answers with its id, its parameter count, one
+    /// parameter definition per `?` and no columns (they are only known once it runs; each
+    /// execute sends its own).
+    async fn prepare(&mut self, body: &[u8]) -> Result<()> {
+        let Ok(sql) = std::str::from_utf8(body) else {
+            let e = ErrorPacket::new(1300, "HY000", "Invalid utf8mb4 character string in query");
+            return self.send_error(&e).await;
+        };
+        let (id, params) = match self.statements.prepare(sql) {
+            Ok(prepared) => prepared,
+            Err(e) => return self.send_error(&e).await,
+        };
+        // `prepare` refuses more than u16::MAX placeholders.
+        let count = u16::try_from(params).unwrap_or(u16::MAX);
+        self.io
+            .write_packet(&stmt::prepare_ok(id, 0, count))
+            .await?;
+        if params > 0 {
+            let param = codec::column_definition(&Column::new("?", ColumnKind::VarString));
+            for _ in 0..params {
+                self.io.write_packet(&param).await?;
+            }
+            if !self.caps.contains(Caps::CLIENT_DEPRECATE_EOF) {
+                let status = status_flags(self.session.status());
+                self.io.write_packet(&codec::eof_packet(status)).await?;
+            }
+        }
+        self.io.flush().await?;
+        Ok(())
+    }
+
+    /// Sends the replies of one text-protocol command.
+    async fn send_replies(&mut self, replies: Vec<Reply>) -> Result<()> {
+        self.send_replies_as(replies, false).await
+    }
+
+    /// Sends the replies of one command, flagging all but the last with "more results"; result
+    /// sets go in the binary protocol when `binary` (the answer to COM_STMT_EXECUTE).
+    async fn send_replies_as(&mut self, mut replies: Vec<Reply>, binary: bool) -> Result<()> {
         if replies.is_empty() {
             replies.push(Reply::ok());
         }
@@ -391,6 +447,11 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
                     self.io.write_packet(&p).await?;
                 }
                 Reply::ResultSet { columns, rows } => {
+                    let columns = if binary {
+                        stmt::binary_columns(&columns, &rows)
+                    } else {
+                        columns
+                    };
                     let mut count = Vec::new();
                     count.put_lenenc_int(columns.len() as u64);
                     self.io.write_packet(&count).await?;
@@ -403,9 +464,12 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
                         self.io.write_packet(&codec::eof_packet(status)).await?;
                     }
                     for row in &rows {
-                        self.io
-                            .write_packet(&codec::text_row(row, columns.len()))
-                            .await?;
+                        let row = if binary {
+                            stmt::binary_row(&columns, row)
+                        } else {
+                            codec::text_row(row, columns.len())
+                        };
+                        self.io.write_packet(&row).await?;
                     }
                     self.write_end_of_rows(status).await?;
                 }

@@ -100,7 +100,7 @@ impl Default for Options<'_> {
     }
 }
 
-fn lenenc(b: &mut &[u8]) -> Option<u64> {
+pub fn lenenc(b: &mut &[u8]) -> Option<u64> {
     let (&first, rest) = b.split_first()?;
     *b = rest;
     let width = match first {
@@ -118,14 +118,14 @@ fn lenenc(b: &mut &[u8]) -> Option<u64> {
     Some(v)
 }
 
-fn lenenc_bytes(b: &mut &[u8]) -> Option<Vec<u8>> {
+pub fn lenenc_bytes(b: &mut &[u8]) -> Option<Vec<u8>> {
     let n = lenenc(b)? as usize;
     let v = b.get(..n)?.to_vec();
     *b = &b[n..];
     Some(v)
 }
 
-fn put_lenenc(out: &mut Vec<u8>, v: u64) {
+pub fn put_lenenc(out: &mut Vec<u8>, v: u64) {
     match v {
         0..=250 => out.push(v as u8),
         251..=0xffff => {
@@ -139,7 +139,7 @@ fn put_lenenc(out: &mut Vec<u8>, v: u64) {
     }
 }
 
-fn parse_ok(p: &[u8]) -> Response {
+pub fn parse_ok(p: &[u8]) -> Response {
     let mut b = &p[1..];
     let affected = lenenc(&mut b).expect("affected rows");
     let last_id = lenenc(&mut b).expect("last insert id");
@@ -160,7 +160,7 @@ fn parse_ok(p: &[u8]) -> Response {
     }
 }
 
-fn parse_err(p: &[u8]) -> Response {
+pub fn parse_err(p: &[u8]) -> Response {
     assert_eq!(p[3], b'#', "ERR packet without SQL state marker: {p:?}");
     Response::Err {
         code: u16::from_le_bytes([p[1], p[2]]),

@@ -102,6 +102,58 @@ impl ToySession {
                     None,
                 ]],
             },
+            // One column of every kind, then a row of NULLs.
+            ["select", "kinds"] => {
+                use ColumnKind as K;
+                let kinds = [
+                    ("tiny", K::Tiny, "-128"),
+                    ("short", K::Short, "-2"),
+                    ("long", K::Long, "70000"),
+                    ("longlong", K::LongLong, "-9000000000"),
+                    ("float", K::Float, "1.5"),
+                    ("double", K::Double, "-0.25"),
+                    ("decimal", K::NewDecimal, "12.50"),
+                    ("year", K::Year, "2024"),
+                    ("date", K::Date, "2024-02-29"),
+                    ("time", K::Time, "-26:03:04.5"),
+                    ("datetime", K::DateTime, "2024-01-02 03:04:05.000006"),
+                    ("timestamp", K::Timestamp, "2024-01-02 03:04:05"),
+                    ("varstring", K::VarString, "héllo"),
+                    ("text", K::Text, "long text"),
+                    ("blob", K::Blob, "raw"),
+                    ("json", K::Json, "{\"a\": 1}"),
+                    ("null", K::Null, ""),
+                ];
+                Reply::ResultSet {
+                    columns: kinds.iter().map(|(n, k, _)| Column::new(*n, *k)).collect(),
+                    rows: vec![
+                        kinds
+                            .iter()
+                            .map(|(_, k, v)| (*k != K::Null).then(|| v.to_string()))
+                            .collect(),
+                        vec![None; kinds.len()],
+                    ],
+                }
+            }
+            ["select", "bad", "kinds"] => Reply::ResultSet {
+                columns: vec![
+                    Column::new("n", ColumnKind::LongLong),
+                    Column::new("day", ColumnKind::Date),
+                    Column::new("ok", ColumnKind::Long),
+                ],
+                rows: vec![
+                    vec![
+                        Some("1".into()),
+                        Some("2024-01-01".into()),
+                        Some("3".into()),
+                    ],
+                    vec![
+                        Some("18446744073709551615".into()),
+                        Some("yesterday".into()),
+                        None,
+                    ],
+                ],
+            },
             ["select", "rows", n] => {
                 let n: usize = n.parse().unwrap_or(0);
                 Reply::ResultSet {
