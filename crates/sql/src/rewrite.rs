@@ -16,12 +16,14 @@ use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    BinaryOperator, DataType as SqlType, Expr, Function, FunctionArg, FunctionArgExpr,
-    FunctionArguments, Ident, ObjectName, Query, Select, SelectItem, SetExpr, Statement,
-    TableAlias, TableFactor, TimezoneInfo, UnaryOperator, Value as SqlValue, VisitMut, VisitorMut,
+    BinaryOperator, CastKind, DataType as SqlType, ExactNumberInfo, Expr, Function, FunctionArg,
+    FunctionArgExpr, FunctionArguments, Ident, ObjectName, Query, Select, SelectItem, SetExpr,
+    Statement, TableAlias, TableFactor, TimezoneInfo, UnaryOperator, Value as SqlValue, VisitMut,
+    VisitorMut,
 };
 
 use crate::error::SqlError;
+use crate::outcome::ColumnType;
 
 /// A session value folded into a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,9 +93,29 @@ pub(crate) trait Env {
 pub(crate) struct Columns {
     exact: HashSet<String>,
     folded: HashMap<String, Option<String>>,
-    /// Columns numeric in every table that has them (`None`: numeric somewhere, not
+    /// Columns numeric in every table that has them (`false`: numeric somewhere, not
     /// everywhere).
     numeric: HashMap<String, bool>,
+    /// Columns DECIMAL in every table that has them.
+    decimal: HashMap<String, bool>,
+}
+
+/// Records that column `name` is (or is not) of some kind; it counts as such only if it is in
+/// every table.
+fn record(kinds: &mut HashMap<String, bool>, name: &str, is: bool) {
+    kinds
+        .entry(name.to_owned())
+        .and_modify(|k| *k &= is)
+        .or_insert(is);
+}
+
+/// The column an expression names, if it is a plain column reference.
+fn column_name(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Identifier(i) => Some(&i.value),
+        Expr::CompoundIdentifier(p) => p.last().map(|i| i.value.as_str()),
+        _ => None,
+    }
 }
 
 impl Columns {
@@ -114,24 +136,20 @@ impl Columns {
         }
     }
 
-    /// Records whether column `name` holds numbers.
-    pub fn set_numeric(&mut self, name: &str, numeric: bool) {
-        self.numeric
-            .entry(name.to_owned())
-            .and_modify(|n| *n &= numeric)
-            .or_insert(numeric);
+    /// Records the type of column `name`: numeric columns take quoted numbers, and DECIMAL
+    /// ones need number literals cast before an equality test (the engine never finds a
+    /// DECIMAL equal to a bare number, while `<` and `>` work).
+    pub fn set_type(&mut self, name: &str, ty: ColumnType) {
+        record(&mut self.numeric, name, ty.is_numeric());
+        record(&mut self.decimal, name, ty == ColumnType::NewDecimal);
     }
 
     fn is_numeric(&self, e: &Expr) -> bool {
-        let name = match e {
-            Expr::Identifier(i) => &i.value,
-            Expr::CompoundIdentifier(p) => match p.last() {
-                Some(i) => &i.value,
-                None => return false,
-            },
-            _ => return false,
-        };
-        self.numeric.get(name).copied().unwrap_or(false)
+        column_name(e).is_some_and(|n| self.numeric.get(n).copied().unwrap_or(false))
+    }
+
+    fn is_decimal(&self, e: &Expr) -> bool {
+        column_name(e).is_some_and(|n| self.decimal.get(n).copied().unwrap_or(false))
     }
 
     /// The declared spelling of `name`, if it differs only by case.
@@ -478,13 +496,22 @@ impl VisitorMut for Rewriter<'_> {
             Expr::BinaryOp { left, op, right } if is_comparison(op) => {
                 if self.columns.is_numeric(left) {
                     unquote_number(right);
+                    if self.columns.is_decimal(left) {
+                        cast_to_decimal(right);
+                    }
                 } else if self.columns.is_numeric(right) {
                     unquote_number(left);
+                    if self.columns.is_decimal(right) {
+                        cast_to_decimal(left);
+                    }
                 }
                 None
             }
             Expr::InList { expr, list, .. } if self.columns.is_numeric(expr) => {
                 list.iter_mut().for_each(unquote_number);
+                if self.columns.is_decimal(expr) {
+                    list.iter_mut().for_each(cast_to_decimal);
+                }
                 None
             }
             Expr::Between {
@@ -546,6 +573,26 @@ pub(crate) fn unquote_number(e: &mut Expr) {
         if !t.is_empty() && t.parse::<f64>().is_ok() && !t.contains(['e', 'E', 'x', 'X']) {
             *e = number(t);
         }
+    }
+}
+
+/// A number literal as a DECIMAL value, where it meets a DECIMAL column.
+fn cast_to_decimal(e: &mut Expr) {
+    let is_number = match e {
+        Expr::Value(SqlValue::Number(..)) => true,
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus | UnaryOperator::Plus,
+            expr,
+        } => matches!(**expr, Expr::Value(SqlValue::Number(..))),
+        _ => false,
+    };
+    if is_number {
+        *e = Expr::Cast {
+            kind: CastKind::Cast,
+            expr: Box::new(e.clone()),
+            data_type: SqlType::Decimal(ExactNumberInfo::None),
+            format: None,
+        };
     }
 }
 

@@ -1008,7 +1008,7 @@ impl Session {
             if let Ok(Some(def)) = storage.table_def(&db, &t) {
                 for (d, m) in def.column_defs().iter().zip(&def.columns) {
                     columns.add(&d.name);
-                    columns.set_numeric(&d.name, m.column_type().is_numeric());
+                    columns.set_type(&d.name, m.column_type());
                     let ty = (m.column_type(), m.fsp);
                     types
                         .entry(d.name.clone())

@@ -409,3 +409,60 @@ fn insert_select_and_create_table_as_select() {
     // Comma joins are one of gluesql's gaps: a clear error, not a wrong answer.
     assert_eq!(c.err("SELECT COUNT(*) FROM customers, orders").code, 1235);
 }
+
+#[test]
+fn decimal_columns_equal_numbers_however_written() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    // amounts: 10.50, 20.00, 7.25 and 1.999 (ids 1-4)
+    let ids = |c: &mut Conn<'_>, sql: &str| {
+        c.q(sql)
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(&mut c, "SELECT id FROM orders WHERE amount = 10.50"),
+        ["1"]
+    );
+    assert_eq!(
+        ids(&mut c, "SELECT id FROM orders WHERE amount = 10.5"),
+        ["1"]
+    );
+    assert_eq!(
+        ids(&mut c, "SELECT id FROM orders WHERE 20 = amount"),
+        ["2"]
+    );
+    assert_eq!(
+        ids(&mut c, "SELECT id FROM orders WHERE amount = '7.25'"),
+        ["3"]
+    );
+    assert_eq!(
+        ids(
+            &mut c,
+            "SELECT id FROM orders WHERE amount <> 20 ORDER BY id"
+        ),
+        ["1", "3", "4"]
+    );
+    assert_eq!(
+        ids(
+            &mut c,
+            "SELECT id FROM orders WHERE amount IN (7.25, 20) ORDER BY id"
+        ),
+        ["2", "3"]
+    );
+    assert_eq!(
+        ids(&mut c, "SELECT id FROM orders WHERE amount = -7.25"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        c.ok("UPDATE orders SET placed = '2024-03-01' WHERE amount = 7.25")
+            .affected_rows,
+        1
+    );
+    assert_eq!(
+        c.ok("DELETE FROM orders WHERE amount = 10.5").affected_rows,
+        1
+    );
+    assert_eq!(c.val("SELECT COUNT(*) FROM orders"), "3");
+}
