@@ -1074,3 +1074,73 @@ def test_deleting_an_instance_closes_its_endpoint(slow):
     # the reader endpoint is over del-2 only: still read-only
     conn = connect(c.reader, c.port)
     assert mysql_error(run, conn, "INSERT INTO d.t VALUES (2)")[0] == ER_OPTION_PREVENTS_STATEMENT
+
+
+def test_savepoints(server):
+    """SAVEPOINT / ROLLBACK TO / RELEASE, as SQLAlchemy's begin_nested() and Django's atomic() send them."""
+    c = make_cluster(server, "sp", instances=1)
+    a = connect(c.writer, c.port, autocommit=False)
+    run(a, "CREATE DATABASE app")
+    run(a, "CREATE TABLE app.t (id INT AUTO_INCREMENT PRIMARY KEY, v INT NOT NULL)")
+    run(a, "INSERT INTO app.t (v) VALUES (1)")
+    run(a, "SAVEPOINT `s1_x1`")
+    run(a, "INSERT INTO app.t (v) VALUES (2)")
+    run(a, "SAVEPOINT `s1_x2`")
+    run(a, "UPDATE app.t SET v = 10 WHERE id = 1")
+    run(a, "ROLLBACK TO SAVEPOINT `s1_x1`")
+    assert rows(a, "SELECT id, v FROM app.t ORDER BY id") == [(1, 1)]
+    assert mysql_error(run, a, "RELEASE SAVEPOINT `s1_x2`") == (1305, "SAVEPOINT s1_x2 does not exist")
+    run(a, "INSERT INTO app.t (v) VALUES (3)")
+    run(a, "RELEASE SAVEPOINT `s1_x1`")
+    a.commit()
+    b = connect(c.writer, c.port)
+    assert rows(b, "SELECT id, v FROM app.t ORDER BY id") == [(1, 1), (3, 3)]
+    # autocommit: accepted, nothing to roll back to
+    run(b, "SAVEPOINT s")
+    assert mysql_error(run, b, "ROLLBACK TO s") == (1305, "SAVEPOINT s does not exist")
+    assert one(b, "SELECT COUNT(*) FROM app.t") == 2
+
+
+def test_upserts(server):
+    """INSERT IGNORE, REPLACE and ON DUPLICATE KEY UPDATE: rows and MySQL's affected-row counts."""
+    c = make_cluster(server, "ups", instances=1)
+    a = connect(c.writer, c.port)
+    run(a, "CREATE DATABASE app")
+    run(a, "CREATE TABLE app.u (id INT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(50) UNIQUE, n INT NOT NULL DEFAULT 0)")
+    assert run(a, "INSERT INTO app.u (email, n) VALUES ('a@x', 1), ('b@x', 2)") == 2
+    assert run(a, "INSERT IGNORE INTO app.u (id, email, n) VALUES (1, 'z@x', 9), (3, 'c@x', 3), (4, 'b@x', 4)") == 1
+    assert run(a, "REPLACE INTO app.u (id, email, n) VALUES (1, 'a2@x', 10)") == 2
+    assert run(a, "REPLACE INTO app.u (id, email, n) VALUES (7, 'g@x', 7)") == 1
+    assert (
+        run(
+            a,
+            "INSERT INTO app.u (id, email, n) VALUES (%s, %s, %s), (%s, %s, %s) ON DUPLICATE KEY UPDATE n = n + VALUES(n)",
+            (2, "b@x", 5, 8, "h@x", 8),
+        )
+        == 3
+    )
+    assert run(a, "INSERT INTO app.u (id, email, n) VALUES (8, 'h@x', 8) ON DUPLICATE KEY UPDATE n = VALUES(n)") == 0
+    assert run(a, "INSERT INTO app.u (id, email, n) VALUES (3, 'c@x', 1) AS new ON DUPLICATE KEY UPDATE n = u.n + new.n") == 2
+    assert rows(a, "SELECT id, email, n FROM app.u ORDER BY id") == [
+        (1, "a2@x", 10),
+        (2, "b@x", 7),
+        (3, "c@x", 4),
+        (7, "g@x", 7),
+        (8, "h@x", 8),
+    ]
+    assert mysql_error(run, a, "INSERT INTO app.u (id, email) VALUES (1, 'q@x')")[0] == 1062
+    assert one(a, "SELECT COUNT(*) FROM app.u") == 5
+
+
+def test_insert_all_defaults(server):
+    """INSERT INTO t () VALUES () and INSERT INTO t VALUES (): every column takes its default (SQLAlchemy)."""
+    c = make_cluster(server, "dflt", instances=1)
+    a = connect(c.writer, c.port)
+    run(a, "CREATE DATABASE app")
+    run(a, "CREATE TABLE app.t (id INT AUTO_INCREMENT PRIMARY KEY, n INT DEFAULT 7, s VARCHAR(5))")
+    with a.cursor() as cur:
+        assert cur.execute("INSERT INTO app.t () VALUES ()") == 1
+        assert cur.lastrowid == 1
+        assert cur.execute("INSERT INTO app.t VALUES ()") == 1
+        assert cur.lastrowid == 2
+    assert rows(a, "SELECT id, n, s FROM app.t ORDER BY id") == [(1, 7, None), (2, 7, None)]

@@ -122,6 +122,12 @@ impl Connection {
         Arc::new(move || clock.now())
     }
 
+    /// Rewind's seeded id generator, for UUID().
+    fn random(&self) -> sql::Random {
+        let ids = self.shared.aurora.env().ids.clone();
+        Arc::new(move || ids.next_u64())
+    }
+
     fn head(&self) -> Result<Head, SqlError> {
         self.shared
             .aurora
@@ -269,7 +275,8 @@ impl mysql_wire::Session for Connection {
                 .with_engine_version(&self.engine_version())
                 .with_read_only(self.spec.read_only)
                 .with_connection_id(login.connection_id)
-                .with_cluster_info(Arc::new(info));
+                .with_cluster_info(Arc::new(info))
+                .with_random(self.random());
         self.sql = Some(sql::Session::new(config));
         if let Some(db) = login.database {
             if let Some(Reply::Error(e)) =

@@ -194,6 +194,15 @@ impl SqlError {
         )
     }
 
+    /// 1568: SET TRANSACTION (for the next transaction) inside a transaction.
+    pub fn cannot_change_transaction() -> Self {
+        Self::new(
+            1568,
+            "25001",
+            "Transaction characteristics can't be changed while a transaction is in progress",
+        )
+    }
+
     /// 1366: a value of the wrong type for its column.
     pub fn incorrect_value(detail: impl fmt::Display) -> Self {
         Self::new(1366, "HY000", format!("Incorrect value: {detail}"))

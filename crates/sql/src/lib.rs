@@ -48,4 +48,4 @@ pub use error::SqlError;
 pub use info::{AuroraDbCluster, ClusterInfo, NoClusterInfo};
 pub use kv::{KvError, KvRead, MemKv, Pairs, TxnView, Writes};
 pub use outcome::{Column, ColumnType, CommitRequest, OkPacket, Outcome, ResultSet};
-pub use session::{Clock, Session, SessionConfig};
+pub use session::{Clock, Random, Session, SessionConfig};

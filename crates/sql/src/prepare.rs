@@ -347,6 +347,9 @@ pub(crate) struct Filled {
     pub first_generated: Option<u64>,
     /// The first AUTO_INCREMENT value given explicitly.
     pub first_explicit: Option<u64>,
+    /// For each VALUES row, the AUTO_INCREMENT value generated for it, if any (an upsert
+    /// reports the first one of a row actually inserted).
+    pub generated_rows: Vec<Option<u64>>,
 }
 
 fn literal_u64(e: &Expr) -> Option<Option<u64>> {
@@ -364,7 +367,8 @@ fn is_default_keyword(e: &Expr) -> bool {
     matches!(e, Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("DEFAULT"))
 }
 
-fn default_expr(meta: &ColumnMeta, is_numeric: bool) -> Expr {
+/// The expression a column's declared default stands for (NULL if it has none).
+pub(crate) fn default_expr(meta: &ColumnMeta, is_numeric: bool) -> Expr {
     match &meta.default_sql {
         None => Expr::Value(SqlValue::Null),
         Some(s) if s == "CURRENT_TIMESTAMP" => Expr::Function(now()),
@@ -382,17 +386,6 @@ fn default_expr(meta: &ColumnMeta, is_numeric: bool) -> Expr {
 /// Fills AUTO_INCREMENT values and `DEFAULT` keywords into an INSERT ... VALUES, with column
 /// names matched case-insensitively. `seq` is the table's next AUTO_INCREMENT value.
 pub(crate) fn fill_insert(ins: &mut Insert, def: &TableDef, seq: u64) -> Result<Filled, SqlError> {
-    if ins.ignore {
-        return Err(SqlError::not_supported("INSERT IGNORE"));
-    }
-    if ins.replace_into {
-        return Err(SqlError::not_supported("REPLACE"));
-    }
-    if ins.on.is_some() {
-        return Err(SqlError::not_supported(
-            "INSERT ... ON DUPLICATE KEY UPDATE",
-        ));
-    }
     let names: Vec<String> = def.column_defs().iter().map(|d| d.name.clone()).collect();
     for c in &mut ins.columns {
         match def.column_index(&c.value) {
@@ -413,6 +406,27 @@ pub(crate) fn fill_insert(ins: &mut Insert, def: &TableDef, seq: u64) -> Result<
         // runs the SELECT first); otherwise the engine runs it.
         return Ok(filled);
     };
+    if ins.columns.is_empty() && values.rows.iter().all(Vec::is_empty) && !names.is_empty() {
+        // `INSERT INTO t () VALUES ()` / `INSERT INTO t VALUES ()`: every column takes its
+        // default. Naming one column that has a default (AUTO_INCREMENT, DEFAULT or NULL) as
+        // DEFAULT lets the engine fill the others as usual.
+        let defs = def.column_defs();
+        let first = auto
+            .or_else(|| {
+                (0..names.len()).find(|&i| def.columns[i].default_sql.is_some() || defs[i].nullable)
+            })
+            .ok_or_else(|| {
+                SqlError::new(
+                    1364,
+                    "HY000",
+                    format!("Field '{}' doesn't have a default value", names[0]),
+                )
+            })?;
+        ins.columns = vec![Ident::with_quote('`', &names[first])];
+        for row in &mut values.rows {
+            row.push(Expr::Identifier(Ident::new("DEFAULT")));
+        }
+    }
     if ins.columns.is_empty() {
         if values.rows.iter().any(|r| r.len() != names.len()) {
             return Err(SqlError::new(
@@ -454,6 +468,7 @@ pub(crate) fn fill_insert(ins: &mut Insert, def: &TableDef, seq: u64) -> Result<
         .collect();
     let mut next = seq;
     for (r, row) in values.rows.iter_mut().enumerate() {
+        let mut generated = None;
         if row.len() != positions.len() {
             return Err(SqlError::new(
                 1136,
@@ -476,6 +491,7 @@ pub(crate) fn fill_insert(ins: &mut Insert, def: &TableDef, seq: u64) -> Result<
                     Some(None) => {
                         *value = number(next);
                         filled.first_generated.get_or_insert(next);
+                        generated = Some(next);
                         next += 1;
                     }
                     Some(Some(n)) => {
@@ -488,6 +504,7 @@ pub(crate) fn fill_insert(ins: &mut Insert, def: &TableDef, seq: u64) -> Result<
                 *value = default_expr(meta, meta.column_type().is_numeric());
             }
         }
+        filled.generated_rows.push(generated);
     }
     if auto.is_some() {
         filled.next_seq = Some(next);
@@ -558,7 +575,8 @@ pub(crate) fn has_subquery<T: Visit>(node: &T) -> bool {
     node.visit(&mut Finder).is_break()
 }
 
-fn literal_value(e: &Expr, data_type: &DataType) -> Option<Value> {
+/// A literal as the engine value of a column of `data_type` (integers and text only).
+pub(crate) fn literal_value(e: &Expr, data_type: &DataType) -> Option<Value> {
     let v = match e {
         Expr::Value(SqlValue::Number(n, _)) => {
             let s = n.to_string();

@@ -11,6 +11,8 @@
 //! - Column names are matched case-insensitively against the tables the statement reads.
 //! - Unnamed select items keep MySQL's labels (`COUNT(*)`, `@@version`, `DATABASE()`).
 //! - A few MySQL functions become gluesql's: `IF` -> `CASE`, `CURDATE` -> `CURRENT_DATE`...
+//! - Time functions of constants are folded: `CONVERT_TZ` (offsets, `UTC`, `SYSTEM`; other
+//!   zones give NULL), `UNIX_TIMESTAMP`; `UUID()` draws from the session's random source.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
@@ -85,6 +87,8 @@ pub(crate) trait Env {
     fn connection_id(&self) -> u32;
     /// The statement's current time (UTC): NOW() and friends.
     fn now(&self) -> chrono::NaiveDateTime;
+    /// 64 random bits from the session's injected source (UUID()), never the OS's.
+    fn random(&self) -> u64;
 }
 
 /// Column names the statement can see, for case-insensitive matching and for reading
@@ -338,6 +342,10 @@ impl Rewriter<'_> {
                 SqlType::Time(None, TimezoneInfo::None),
                 self.env.now().format("%H:%M:%S").to_string(),
             ),
+            "CONVERT_TZ" => convert_tz(f)?,
+            "UNIX_TIMESTAMP" if zero => number(self.env.now().and_utc().timestamp()),
+            "UNIX_TIMESTAMP" => unix_timestamp(f)?,
+            "UUID" if zero => string(&uuid_v1(self.env.now(), self.env.random())),
             "IF" => {
                 let args = plain_args(f).filter(|a| a.len() == 3).ok_or_else(|| {
                     SqlError::new(
@@ -542,6 +550,159 @@ impl VisitorMut for Rewriter<'_> {
     }
 }
 
+/// MySQL's error for a native function called with the wrong number of arguments.
+fn parameter_count(name: &str) -> SqlError {
+    SqlError::new(
+        1582,
+        "42000",
+        format!("Incorrect parameter count in the call to native function '{name}'"),
+    )
+}
+
+/// A constant argument: `Some(None)` for NULL, `Some(Some(text))` for a string or typed
+/// literal (NOW() is one by now), `None` for anything computed per row.
+fn constant(e: &Expr) -> Option<Option<String>> {
+    match e {
+        Expr::Value(SqlValue::Null) => Some(None),
+        Expr::Value(SqlValue::SingleQuotedString(s) | SqlValue::DoubleQuotedString(s)) => {
+            Some(Some(s.clone()))
+        }
+        Expr::Value(SqlValue::Number(n, _)) => Some(Some(n.to_string())),
+        Expr::TypedString { value, .. } => Some(Some(value.clone())),
+        Expr::Nested(inner) => constant(inner),
+        _ => None,
+    }
+}
+
+/// A DATETIME or DATE literal, with the number of fractional digits it was written with.
+fn parse_datetime(s: &str) -> Option<(chrono::NaiveDateTime, usize)> {
+    let s = s.trim();
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Some((d.and_hms_opt(0, 0, 0)?, 0));
+    }
+    let t = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").ok()?;
+    let digits = s.rsplit_once('.').map_or(0, |(_, f)| f.len().min(6));
+    Some((t, digits))
+}
+
+/// A time zone's offset from UTC in minutes: `UTC` and `SYSTEM` (the server runs in UTC)
+/// and `+HH:MM`/`-HH:MM` within MySQL's range; `None` for anything else (a named zone this
+/// server cannot resolve, as MySQL without time-zone tables).
+fn zone_offset(zone: &str) -> Option<i64> {
+    let z = zone.trim();
+    if z.eq_ignore_ascii_case("UTC") || z.eq_ignore_ascii_case("SYSTEM") {
+        return Some(0);
+    }
+    let (sign, rest) = match z.as_bytes().first()? {
+        b'+' => (1, &z[1..]),
+        b'-' => (-1, &z[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':')?;
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    if h.to_string().len() > 2 || m.to_string().len() > 2 || m > 59 {
+        return None;
+    }
+    let minutes = sign * (h * 60 + m);
+    (-(13 * 60 + 59)..=14 * 60)
+        .contains(&minutes)
+        .then_some(minutes)
+}
+
+/// A computed DATETIME: typed, or as text when it has a fraction (which the engine's
+/// untyped result columns would not show).
+fn datetime_literal(t: chrono::NaiveDateTime, digits: usize) -> Expr {
+    let text = t.format("%Y-%m-%d %H:%M:%S").to_string();
+    if digits == 0 {
+        return typed(SqlType::Timestamp(None, TimezoneInfo::None), text);
+    }
+    let frac = format!("{:06}", t.and_utc().timestamp_subsec_micros());
+    string(&format!("{text}.{}", &frac[..digits]))
+}
+
+/// `CONVERT_TZ(dt, from, to)` with constant zones: the shifted time, or NULL where MySQL
+/// gives NULL (a NULL argument, a zone it cannot resolve, a value that is no time).
+fn convert_tz(f: &Function) -> Result<Expr, SqlError> {
+    let null = Expr::Value(SqlValue::Null);
+    let args = plain_args(f)
+        .filter(|a| a.len() == 3)
+        .ok_or_else(|| parameter_count("CONVERT_TZ"))?;
+    let zone = |e: &Expr| match constant(e) {
+        Some(z) => Ok(z.and_then(|z| zone_offset(&z))),
+        None => Err(SqlError::not_supported(
+            "CONVERT_TZ with a time zone computed per row",
+        )),
+    };
+    let (Some(from), Some(to)) = (zone(&args[1])?, zone(&args[2])?) else {
+        return Ok(null);
+    };
+    let shift = to - from;
+    match constant(&args[0]) {
+        Some(None) => Ok(null),
+        Some(Some(text)) => Ok(match parse_datetime(&text) {
+            Some((t, digits)) => datetime_literal(t + chrono::Duration::minutes(shift), digits),
+            None => null,
+        }),
+        None if shift == 0 => Ok(args[0].clone()),
+        None => Ok(Expr::BinaryOp {
+            left: Box::new(args[0].clone()),
+            op: BinaryOperator::Plus,
+            right: Box::new(Expr::Interval(sqlparser::ast::Interval {
+                value: Box::new(string(&shift.to_string())),
+                leading_field: Some(sqlparser::ast::DateTimeField::Minute),
+                leading_precision: None,
+                last_field: None,
+                fractional_seconds_precision: None,
+            })),
+        }),
+    }
+}
+
+/// `UNIX_TIMESTAMP(dt)` of a constant time (the server runs in UTC): seconds since the
+/// epoch, with the fraction it was written with; 0 before the epoch, NULL for NULL.
+fn unix_timestamp(f: &Function) -> Result<Expr, SqlError> {
+    let args = plain_args(f)
+        .filter(|a| a.len() == 1)
+        .ok_or_else(|| parameter_count("UNIX_TIMESTAMP"))?;
+    match constant(&args[0]) {
+        Some(None) => Ok(Expr::Value(SqlValue::Null)),
+        Some(Some(text)) => {
+            let Some((t, digits)) = parse_datetime(&text) else {
+                return Ok(Expr::Value(SqlValue::Null));
+            };
+            let t = t.and_utc();
+            if t.timestamp() < 0 {
+                return Ok(number(0));
+            }
+            if digits == 0 {
+                return Ok(number(t.timestamp()));
+            }
+            let frac = format!("{:06}", t.timestamp_subsec_micros());
+            Ok(number(format!("{}.{}", t.timestamp(), &frac[..digits])))
+        }
+        None => Err(SqlError::not_supported("UNIX_TIMESTAMP of a column")),
+    }
+}
+
+/// A time-based (version 1) UUID as MySQL's UUID() makes: the time from the session's
+/// clock, clock sequence and node from its injected random bits.
+fn uuid_v1(now: chrono::NaiveDateTime, random: u64) -> String {
+    // 100-nanosecond intervals since 1582-10-15, the UUID epoch.
+    let ticks =
+        (now.and_utc().timestamp_nanos_opt().unwrap_or(0) / 100) as u64 + 0x01B2_1DD2_1381_4000;
+    let clock_seq = (random & 0x3FFF) | 0x8000;
+    // A random node has the multicast bit set (RFC 4122, 4.5).
+    let node = ((random >> 16) & 0xFFFF_FFFF_FFFF) | 0x0100_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        ticks & 0xFFFF_FFFF,
+        (ticks >> 32) & 0xFFFF,
+        ((ticks >> 48) & 0x0FFF) | 0x1000,
+        clock_seq,
+        node
+    )
+}
+
 /// `db.t` as the single engine name `db.t`; `information_schema` lower-cased.
 pub(crate) fn qualify(name: &ObjectName) -> Result<ObjectName, SqlError> {
     match name.0.as_slice() {
@@ -707,6 +868,9 @@ mod tests {
                 .unwrap()
                 .and_hms_opt(7, 8, 9)
                 .unwrap()
+        }
+        fn random(&self) -> u64 {
+            0x0123_4567_89AB_CDEF
         }
     }
 

@@ -19,13 +19,13 @@
 //! TABLES` and `UNLOCK TABLES`, which dumps and clients send around their writes, are
 //! accepted and do nothing: statements already run alone over their own view of the head.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use gluesql_core::data::Value;
+use gluesql_core::data::{Key, Value};
 use gluesql_core::executor::{execute, Payload};
 use gluesql_core::store::Planner;
 use gluesql_core::translate::translate;
@@ -75,10 +75,31 @@ pub struct SessionConfig {
     pub cluster_info: Arc<dyn ClusterInfo>,
     /// The clock NOW() and `DEFAULT CURRENT_TIMESTAMP` read (Rewind's clock, which tests move).
     pub clock: Clock,
+    /// Where UUID() draws its random bits (Rewind's seeded id generator).
+    pub random: Random,
 }
 
 /// Where a session reads the time: the caller's clock (Rewind's `Env`), never the host's.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Where a session draws random bits: the caller's seeded generator (Rewind's `Env`), never
+/// the OS's, so runs replay.
+pub type Random = Arc<dyn Fn() -> u64 + Send + Sync>;
+
+/// The random source of a config nobody gave one: a SplitMix64 sequence shared by the
+/// process, fixed from its start (deterministic, so it is no substitute for the caller's).
+fn default_random() -> Random {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static STATE: AtomicU64 = AtomicU64::new(0x5EED_0F5E_5510_35AB);
+    Arc::new(|| {
+        let mut z = STATE
+            .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
+            .wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    })
+}
 
 impl std::fmt::Debug for SessionConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -107,7 +128,14 @@ impl SessionConfig {
             connection_id: 1,
             cluster_info: Arc::new(NoClusterInfo),
             clock,
+            random: default_random(),
         }
+    }
+
+    /// Sets where UUID() draws its random bits.
+    pub fn with_random(mut self, random: Random) -> Self {
+        self.random = random;
+        self
     }
 
     /// Versions from an RDS engine version: `8.0.mysql_aurora.3.05.2` gives `@@version`
@@ -172,6 +200,8 @@ pub struct Session {
     txn: Writes,
     /// For each key in `txn`: the fingerprint of its committed value when first written.
     guards: BTreeMap<Vec<u8>, Option<u64>>,
+    /// The open transaction's savepoints, oldest first (names compared case-insensitively).
+    savepoints: Vec<Savepoint>,
     /// LAST_INSERT_ID().
     last_insert_id: u64,
     /// System variables this session set (lower-case names).
@@ -195,6 +225,23 @@ impl std::fmt::Debug for Session {
             .field("pending_writes", &self.txn.len())
             .finish_non_exhaustive()
     }
+}
+
+/// A savepoint: the transaction's pending writes (and their guards) when it was set, so
+/// ROLLBACK TO can put them back.
+struct Savepoint {
+    name: String,
+    txn: Writes,
+    guards: BTreeMap<Vec<u8>, Option<u64>>,
+}
+
+/// True for an AUTO_INCREMENT or hidden row-id counter key (`db/<db>/seq/<t>`,
+/// `db/<db>/rowid/<t>`): MySQL never rolls counters back to a savepoint.
+fn is_counter_key(key: &[u8]) -> bool {
+    let mut parts = key.split(|b| *b == b'/');
+    parts.next() == Some(b"db")
+        && parts.next().is_some()
+        && matches!(parts.next(), Some(b"seq" | b"rowid"))
 }
 
 /// What the engine path produced.
@@ -290,6 +337,10 @@ impl Env for Session {
     fn now(&self) -> NaiveDateTime {
         self.now
     }
+
+    fn random(&self) -> u64 {
+        (self.config.random)()
+    }
 }
 
 impl Session {
@@ -302,6 +353,7 @@ impl Session {
             in_txn: false,
             txn: Writes::new(),
             guards: BTreeMap::new(),
+            savepoints: Vec::new(),
             last_insert_id: 0,
             vars: BTreeMap::new(),
             user_vars: HashMap::new(),
@@ -356,6 +408,7 @@ impl Session {
     pub fn reset_transaction(&mut self) {
         self.txn.clear();
         self.guards.clear();
+        self.savepoints.clear();
         self.in_txn = false;
     }
 
@@ -478,8 +531,9 @@ impl Session {
                      SYSTEM_VARIABLES_ADMIN privilege(s) for this operation",
                 ))
             }
-            ["SET", "TRANSACTION", ..] | ["SET", "SESSION" | "LOCAL", "TRANSACTION", ..] => {
-                return Ok(self.ok_now(ok(0)))
+            ["SET", "TRANSACTION", ..] => return self.set_transaction(&tokens, false),
+            ["SET", "SESSION" | "LOCAL", "TRANSACTION", ..] => {
+                return self.set_transaction(&tokens, true)
             }
             ["SHOW", "WARNINGS" | "ERRORS", ..] => {
                 return Ok(Outcome::Rows(admin::show_warnings()))
@@ -553,10 +607,12 @@ impl Session {
                 self.reset_transaction();
                 Ok(self.ok_now(ok(0)))
             }
-            Statement::Rollback { .. } | Statement::Savepoint { .. } => {
-                Err(SqlError::not_supported("SAVEPOINT"))
-            }
-            Statement::ReleaseSavepoint { .. } => Err(SqlError::not_supported("SAVEPOINT")),
+            Statement::Rollback {
+                savepoint: Some(name),
+                ..
+            } => self.rollback_to(&name.value),
+            Statement::Savepoint { name } => Ok(self.savepoint(name.value)),
+            Statement::ReleaseSavepoint { name } => self.release_savepoint(&name.value),
             Statement::SetVariable {
                 variables, value, ..
             } => self.set_variables(variables, value, store),
@@ -764,6 +820,7 @@ impl Session {
     }
 
     fn hand_back(&mut self, ok: OkPacket) -> Outcome {
+        self.savepoints.clear();
         let writes = std::mem::take(&mut self.txn);
         let guards = std::mem::take(&mut self.guards);
         let ok = self.stamp(ok);
@@ -775,6 +832,61 @@ impl Session {
             guards: guards.into_iter().collect(),
             ok,
         })
+    }
+
+    /// `SAVEPOINT name`: marks the transaction's writes so far; a name in use moves here.
+    /// With autocommit on and no transaction open there is nothing to mark (MySQL accepts
+    /// the statement and keeps nothing).
+    fn savepoint(&mut self, name: String) -> Outcome {
+        if self.autocommit && !self.in_txn {
+            return self.ok_now(ok(0));
+        }
+        self.in_txn = true;
+        self.savepoints
+            .retain(|s| !s.name.eq_ignore_ascii_case(&name));
+        self.savepoints.push(Savepoint {
+            name,
+            txn: self.txn.clone(),
+            guards: self.guards.clone(),
+        });
+        self.ok_now(ok(0))
+    }
+
+    /// The position of savepoint `name`, or MySQL's error 1305.
+    fn find_savepoint(&self, name: &str) -> Result<usize, SqlError> {
+        self.savepoints
+            .iter()
+            .rposition(|s| s.name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| SqlError::new(1305, "42000", format!("SAVEPOINT {name} does not exist")))
+    }
+
+    /// `ROLLBACK TO [SAVEPOINT] name`: undoes the writes made since, drops later savepoints
+    /// and keeps this one. AUTO_INCREMENT counters and LAST_INSERT_ID keep their values, as
+    /// in MySQL.
+    fn rollback_to(&mut self, name: &str) -> Result<Outcome, SqlError> {
+        let at = self.find_savepoint(name)?;
+        self.savepoints.truncate(at + 1);
+        let mark = &self.savepoints[at];
+        let mut txn = mark.txn.clone();
+        let mut guards = mark.guards.clone();
+        for (k, v) in &self.txn {
+            if is_counter_key(k) {
+                txn.insert(k.clone(), v.clone());
+                if let Some(g) = self.guards.get(k) {
+                    guards.insert(k.clone(), *g);
+                }
+            }
+        }
+        self.txn = txn;
+        self.guards = guards;
+        Ok(self.ok_now(ok(0)))
+    }
+
+    /// `RELEASE SAVEPOINT name`: forgets it and every later savepoint; the writes stay.
+    fn release_savepoint(&mut self, name: &str) -> Result<Outcome, SqlError> {
+        let at = self.find_savepoint(name)?;
+        self.savepoints.truncate(at);
+        Ok(self.ok_now(ok(0)))
     }
 
     fn begin(&mut self) -> Outcome {
@@ -893,6 +1005,9 @@ impl Session {
         };
         let mut filled = prepare::Filled::default();
         let mut target: Option<TableDef> = None;
+        // A hint left by an earlier statement on this storage (an upsert runs several) must
+        // not narrow this one's scans.
+        storage.scan_hint = None;
         match &mut stmt {
             Statement::CreateTable(ct) => {
                 let (db, t) = self.resolve(&ct.name)?;
@@ -951,12 +1066,16 @@ impl Session {
                 let def = storage
                     .table_def(&db, &t)?
                     .ok_or_else(|| SqlError::no_such_table(&db, &t))?;
-                self.materialize_insert_source(storage, ins, &def)?;
+                let upsert = ins.ignore || ins.replace_into || ins.on.is_some();
+                self.materialize_insert_source(storage, ins, &def, upsert)?;
                 let seq_key = keys::seq(&db, &t);
                 let seq = storage.counter(&seq_key).map_err(|e| from_glue(&e, &ctx))?;
                 filled = prepare::fill_insert(ins, &def, seq)?;
                 if let Some(next) = filled.next_seq.filter(|n| *n != seq) {
                     storage.set_counter(seq_key, next);
+                }
+                if upsert {
+                    return self.upsert(storage, ins, &def, (&db, &t), &filled);
                 }
                 ctx.table = Some(t);
             }
@@ -1124,15 +1243,17 @@ impl Session {
         })
     }
 
-    /// INSERT ... SELECT into a table with an AUTO_INCREMENT column: runs the SELECT first and
-    /// inserts its rows as VALUES, so ids are generated and given ids move the counter.
+    /// INSERT ... SELECT into a table with an AUTO_INCREMENT column (or any upsert, `always`):
+    /// runs the SELECT first and inserts its rows as VALUES, so ids are generated and given
+    /// ids move the counter (and an upsert can take the rows one by one).
     fn materialize_insert_source(
         &self,
         storage: &mut Storage<'_>,
         ins: &mut sqlparser::ast::Insert,
         def: &TableDef,
+        always: bool,
     ) -> Result<(), SqlError> {
-        if def.auto_increment().is_none() {
+        if def.auto_increment().is_none() && !always {
             return Ok(());
         }
         let Some(source) = ins.source.as_mut() else {
@@ -1169,6 +1290,334 @@ impl Session {
         source.limit = None;
         source.offset = None;
         Ok(())
+    }
+
+    /// INSERT IGNORE, REPLACE and INSERT ... ON DUPLICATE KEY UPDATE over filled VALUES rows:
+    /// each row is looked up by the table's PRIMARY KEY and UNIQUE columns (the keys that
+    /// give error 1062), then inserted, skipped, replaced (conflicting rows deleted first) or
+    /// turned into an UPDATE of the conflicting row, each as its own statement on the same
+    /// storage so later rows see earlier ones. Affected rows follow MySQL: 1 per insert, 1 +
+    /// deleted rows per replace, 2 per changed update, 0 per unchanged one.
+    fn upsert(
+        &self,
+        storage: &mut Storage<'_>,
+        ins: &sqlparser::ast::Insert,
+        def: &TableDef,
+        (db, t): (&str, &str),
+        filled: &prepare::Filled,
+    ) -> Result<Done, SqlError> {
+        use sqlparser::ast::{Assignment, Insert, OnInsert};
+        let updates: Option<&[Assignment]> = match &ins.on {
+            Some(OnInsert::DuplicateKeyUpdate(a)) => Some(a),
+            Some(_) => return Err(SqlError::not_supported("ON CONFLICT")),
+            None => None,
+        };
+        let Some(SetExpr::Values(values)) = ins.source.as_ref().map(|q| q.body.as_ref()) else {
+            // An INSERT ... SELECT that selected nothing.
+            return Ok(Done::Ok(ok(0), None));
+        };
+        let names: Vec<String> = def.column_defs().iter().map(|d| d.name.clone()).collect();
+        let positions: Vec<usize> = ins
+            .columns
+            .iter()
+            .map(|c| def.column_index(&c.value))
+            .collect::<Option<_>>()
+            .ok_or_else(|| SqlError::unknown("an INSERT column vanished"))?;
+        // The unique keys, the primary key first (the order MySQL checks them in).
+        let primary = def.primary_key().map(|(i, _)| i);
+        let unique: Vec<usize> = primary
+            .into_iter()
+            .chain(
+                def.column_defs()
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, d)| d.unique.is_some() && Some(*i) != primary)
+                    .map(|(i, _)| i),
+            )
+            .collect();
+        let table = &ins.table_name;
+        let parse = |sql: String| -> Result<Statement, SqlError> {
+            Parser::parse_sql(&MySqlDialect {}, &sql)
+                .map_err(|e| SqlError::unknown(e.to_string()))?
+                .pop()
+                .ok_or_else(SqlError::empty_query)
+        };
+        let column = |i: usize| Expr::Identifier(sqlparser::ast::Ident::with_quote('`', &names[i]));
+        let eq = |l: Expr, r: Expr| Expr::BinaryOp {
+            left: Box::new(l),
+            op: sqlparser::ast::BinaryOperator::Eq,
+            right: Box::new(r),
+        };
+        // Inserts the rows waiting in `rows` as one statement (one uniqueness check).
+        let flush = |s: &Self, storage: &mut Storage<'_>, rows: &mut Vec<Vec<Expr>>| {
+            if rows.is_empty() {
+                return Ok::<(), SqlError>(());
+            }
+            let mut many = Insert {
+                ignore: false,
+                replace_into: false,
+                on: None,
+                insert_alias: None,
+                ..ins.clone()
+            };
+            if let Some(q) = many.source.as_mut() {
+                *q.body = SetExpr::Values(sqlparser::ast::Values {
+                    explicit_row: false,
+                    rows: std::mem::take(rows),
+                });
+            }
+            s.engine_statement(storage, Statement::Insert(many))?;
+            Ok(())
+        };
+        let (mut affected, mut duplicates, mut first_id) = (0u64, 0u64, None);
+        // New rows not inserted yet, and the unique keys of the table (with theirs).
+        let mut batch: Vec<Vec<Expr>> = Vec::new();
+        let mut index: Option<Vec<HashSet<Key>>> = None;
+        for (r, row) in values.rows.iter().enumerate() {
+            // The value the row gives column `i`: its own, or the column's default.
+            let value_of = |i: usize| -> Expr {
+                match positions.iter().position(|&p| p == i) {
+                    Some(j) => row[j].clone(),
+                    None => prepare::default_expr(
+                        &def.columns[i],
+                        def.columns[i].column_type().is_numeric(),
+                    ),
+                }
+            };
+            let conditions: Vec<Expr> = unique
+                .iter()
+                .map(|&i| (i, value_of(i)))
+                .filter(|(_, v)| !matches!(v, Expr::Value(SqlValue::Null)))
+                .map(|(i, v)| eq(column(i), v))
+                .collect();
+            // The row's unique values as engine keys, when they are all literals (NULL: no
+            // key); then the lookup is in `index`, else a query per key.
+            let row_keys: Option<Vec<Option<Key>>> = unique
+                .iter()
+                .map(|&i| match value_of(i) {
+                    Expr::Value(SqlValue::Null) => Some(None),
+                    e => prepare::literal_value(&e, &def.column_defs()[i].data_type)
+                        .and_then(|v| Key::try_from(v).ok())
+                        .map(Some),
+                })
+                .collect();
+            let mut conflict = None;
+            match &row_keys {
+                Some(row_keys) => {
+                    if index.is_none() {
+                        flush(self, storage, &mut batch)?;
+                        index = Some(self.unique_index(storage, (db, t), &unique)?);
+                    }
+                    let sets = index.as_ref().expect("built above");
+                    conflict = row_keys
+                        .iter()
+                        .zip(sets)
+                        .zip(&unique)
+                        .find(|((k, set), _)| k.as_ref().is_some_and(|k| set.contains(k)))
+                        .map(|(_, &i)| eq(column(i), value_of(i)));
+                }
+                None => {
+                    flush(self, storage, &mut batch)?;
+                    index = None;
+                    for c in &conditions {
+                        if self.row_exists(storage, def, (db, t), table, c)? {
+                            conflict = Some(c.clone());
+                            break;
+                        }
+                    }
+                }
+            }
+            let Some(found) = conflict else {
+                // A new row: it waits in the batch (its keys in the index, so later rows of
+                // the statement see it), or goes in now if its keys are unknown.
+                match (&row_keys, index.as_mut()) {
+                    (Some(row_keys), Some(sets)) => {
+                        for (k, set) in row_keys.iter().zip(sets.iter_mut()) {
+                            if let Some(k) = k {
+                                set.insert(k.clone());
+                            }
+                        }
+                        batch.push(row.clone());
+                    }
+                    _ => flush(self, storage, &mut vec![row.clone()])?,
+                }
+                affected += 1;
+                if first_id.is_none() {
+                    first_id = filled.generated_rows.get(r).copied().flatten();
+                }
+                continue;
+            };
+            duplicates += 1;
+            if let Some(assignments) = updates {
+                flush(self, storage, &mut batch)?;
+                // An update of a unique column changes the keys: read them again when next
+                // needed.
+                let sets_unique = assignments.iter().any(|a| match &a.target {
+                    sqlparser::ast::AssignmentTarget::ColumnName(n) => {
+                        n.0.last()
+                            .and_then(|c| def.column_index(&c.value))
+                            .is_none_or(|i| unique.contains(&i))
+                    }
+                    sqlparser::ast::AssignmentTarget::Tuple(_) => true,
+                });
+                if sets_unique {
+                    index = None;
+                }
+                let mut assignments = assignments.to_vec();
+                for a in &mut assignments {
+                    substitute_inserted(&mut a.value, ins, &positions, def, &value_of);
+                }
+                // A unique column set to the value it has changes nothing, but the engine
+                // would count the row against itself (error 1062): leave such ones out.
+                let mut kept = Vec::with_capacity(assignments.len());
+                for a in assignments {
+                    let unique_target = match &a.target {
+                        sqlparser::ast::AssignmentTarget::ColumnName(n) => {
+                            n.0.last()
+                                .and_then(|c| def.column_index(&c.value))
+                                .filter(|i| unique.contains(i))
+                        }
+                        sqlparser::ast::AssignmentTarget::Tuple(_) => None,
+                    };
+                    if let Some(i) = unique_target {
+                        let mut same = parse(format!("SELECT 1 FROM {table}"))?;
+                        if let Statement::Query(q) = &mut same {
+                            if let SetExpr::Select(sel) = q.body.as_mut() {
+                                sel.projection = vec![SelectItem::UnnamedExpr(eq(
+                                    column(i),
+                                    Expr::Nested(Box::new(a.value.clone())),
+                                ))];
+                                sel.selection = Some(found.clone());
+                            }
+                        }
+                        if let Done::Rows(rs) = self.engine_statement(storage, same)? {
+                            if rs.rows.first().and_then(|r| r.first()) == Some(&Some("1".into())) {
+                                continue;
+                            }
+                        }
+                    }
+                    kept.push(a);
+                }
+                if kept.is_empty() {
+                    // Nothing to change: 0 rows affected.
+                    continue;
+                }
+                let assignments = kept;
+                let mut stmt = parse(format!("UPDATE {table} SET x = 1"))?;
+                if let Statement::Update {
+                    assignments: a,
+                    selection,
+                    ..
+                } = &mut stmt
+                {
+                    *a = assignments;
+                    *selection = Some(found);
+                }
+                storage.changed_rows = 0;
+                self.engine_statement(storage, stmt)?;
+                if storage.changed_rows > 0 {
+                    affected += 2;
+                }
+            } else if ins.replace_into {
+                flush(self, storage, &mut batch)?;
+                // With one unique key the new row has the deleted row's key: the keys stay.
+                if unique.len() > 1 {
+                    index = None;
+                }
+                let mut stmt = parse(format!("DELETE FROM {table}"))?;
+                if let Statement::Delete(d) = &mut stmt {
+                    d.selection = conditions.into_iter().reduce(|a, b| Expr::BinaryOp {
+                        left: Box::new(a),
+                        op: sqlparser::ast::BinaryOperator::Or,
+                        right: Box::new(b),
+                    });
+                }
+                if let Done::Ok(deleted, _) = self.engine_statement(storage, stmt)? {
+                    affected += deleted.affected_rows;
+                }
+                flush(self, storage, &mut vec![row.clone()])?;
+                affected += 1;
+                if first_id.is_none() {
+                    first_id = filled.generated_rows.get(r).copied().flatten();
+                }
+            }
+            // INSERT IGNORE: the duplicate row is skipped.
+        }
+        flush(self, storage, &mut batch)?;
+        let mut ok = ok(affected);
+        ok.last_insert_id = first_id.unwrap_or(0);
+        if values.rows.len() > 1 {
+            ok.info = format!(
+                "Records: {}  Duplicates: {duplicates}  Warnings: 0",
+                values.rows.len()
+            );
+        }
+        Ok(Done::Ok(ok, first_id))
+    }
+
+    /// The values of each unique column (`unique`, by position) over the table's rows, as
+    /// engine keys: one scan, so an upsert of many rows looks each up without a query.
+    fn unique_index(
+        &self,
+        storage: &mut Storage<'_>,
+        (db, t): (&str, &str),
+        unique: &[usize],
+    ) -> Result<Vec<HashSet<Key>>, SqlError> {
+        use gluesql_core::store::Store;
+        storage.scan_hint = None;
+        let mut sets = vec![HashSet::new(); unique.len()];
+        let glue = |e: gluesql_core::error::Error| {
+            storage
+                .take_failure()
+                .unwrap_or_else(|| SqlError::unknown(e.to_string()))
+        };
+        let rows = storage.scan_data(&format!("{db}.{t}")).map_err(glue)?;
+        for row in rows {
+            let (_, values) = row.map_err(glue)?;
+            for (set, &i) in sets.iter_mut().zip(unique) {
+                match values.get(i) {
+                    None | Some(Value::Null) => {}
+                    Some(v) => {
+                        if let Ok(k) = Key::try_from(v.clone()) {
+                            set.insert(k);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(sets)
+    }
+
+    /// True if a row of the table meets `condition` (`key_column = value`): one read for a
+    /// literal primary key, a query otherwise.
+    fn row_exists(
+        &self,
+        storage: &mut Storage<'_>,
+        def: &TableDef,
+        (db, t): (&str, &str),
+        table: &ObjectName,
+        condition: &Expr,
+    ) -> Result<bool, SqlError> {
+        if let Some(key) = prepare::pinned_key(condition, def) {
+            return Ok(storage
+                .kv_mut()
+                .get(&keys::row(db, t, &key))
+                .map_err(|e| SqlError::storage(&e))?
+                .is_some());
+        }
+        let mut stmt = Parser::parse_sql(&MySqlDialect {}, &format!("SELECT 1 FROM {table}"))
+            .map_err(|e| SqlError::unknown(e.to_string()))?
+            .pop()
+            .ok_or_else(SqlError::empty_query)?;
+        if let Statement::Query(q) = &mut stmt {
+            if let SetExpr::Select(sel) = q.body.as_mut() {
+                sel.selection = Some(condition.clone());
+            }
+        }
+        match self.engine_statement(storage, stmt)? {
+            Done::Rows(rs) => Ok(!rs.rows.is_empty()),
+            Done::Ok(..) => Ok(false),
+        }
     }
 
     // ----- session statements -----
@@ -1254,6 +1703,7 @@ impl Session {
                 self.user_vars.insert(user.to_ascii_lowercase(), v);
                 continue;
             }
+            let next_only = name.starts_with("@@") && !name.contains('.');
             let lower = name.trim_start_matches("@@").to_ascii_lowercase();
             let (scope, var) = match lower.split_once('.') {
                 Some((scope, var)) => (scope.to_owned(), var.to_owned()),
@@ -1296,6 +1746,31 @@ impl Session {
                         self.in_txn = false;
                     }
                 }
+                "transaction_isolation" | "tx_isolation" => {
+                    let v = if is_default {
+                        Var::Str("REPEATABLE-READ".to_owned())
+                    } else {
+                        self.eval(value, store)?
+                    };
+                    let level = isolation_level(&v).ok_or_else(|| {
+                        let shown = if v == Var::Null {
+                            "NULL".to_owned()
+                        } else {
+                            v.show()
+                        };
+                        SqlError::wrong_value(&var, &shown)
+                    })?;
+                    // `SET @@name = ...` (no scope) is for the next transaction only, as
+                    // SET TRANSACTION; `SET name`, `SET SESSION name`, `@@session.name` set
+                    // the session value.
+                    if next_only {
+                        if self.in_txn {
+                            return Err(SqlError::cannot_change_transaction());
+                        }
+                    } else {
+                        self.set_isolation(level);
+                    }
+                }
                 "read_only" | "innodb_read_only" | "super_read_only" => {
                     return Err(SqlError::new(
                         1229,
@@ -1333,6 +1808,61 @@ impl Session {
             }
         }
         Ok(outcome.unwrap_or_else(|| self.ok_now(ok(0))))
+    }
+
+    /// `SET [SESSION] TRANSACTION characteristic, ...`: with SESSION, the isolation level
+    /// becomes the session's `@@transaction_isolation` (and `@@tx_isolation`). Without it,
+    /// MySQL applies the level to the next transaction only and leaves the session value
+    /// alone: it is checked and accepted here (every transaction runs the same way), and
+    /// refused inside a transaction as MySQL does (1568). Access modes (READ ONLY/READ
+    /// WRITE) are accepted and not enforced.
+    fn set_transaction(
+        &mut self,
+        tokens: &[TokenWithLocation],
+        session: bool,
+    ) -> Result<Outcome, SqlError> {
+        let rest = Self::rest(tokens, if session { 3 } else { 2 });
+        let mut level = None;
+        for part in rest.split(|t| *t == Token::Comma) {
+            let w: Vec<String> = part
+                .iter()
+                .filter(|t| **t != Token::SemiColon)
+                .map(|t| match t {
+                    Token::Word(w) => w.value.to_ascii_uppercase(),
+                    other => other.to_string(),
+                })
+                .collect();
+            let w: Vec<&str> = w.iter().map(String::as_str).collect();
+            match w.as_slice() {
+                ["ISOLATION", "LEVEL", named @ ..] if level.is_none() => {
+                    level = Some(match named {
+                        ["REPEATABLE", "READ"] => "REPEATABLE-READ",
+                        ["READ", "COMMITTED"] => "READ-COMMITTED",
+                        ["READ", "UNCOMMITTED"] => "READ-UNCOMMITTED",
+                        ["SERIALIZABLE"] => "SERIALIZABLE",
+                        _ => return Err(SqlError::syntax(&named.join(" "), 1)),
+                    });
+                }
+                ["READ", "WRITE" | "ONLY"] => {}
+                _ => return Err(SqlError::syntax(&w.join(" "), 1)),
+            }
+        }
+        if session {
+            if let Some(level) = level {
+                self.set_isolation(level);
+            }
+        } else if self.in_txn {
+            return Err(SqlError::cannot_change_transaction());
+        }
+        Ok(self.ok_now(ok(0)))
+    }
+
+    /// Sets the session's isolation level under both of its names.
+    fn set_isolation(&mut self, level: &str) {
+        for name in ["transaction_isolation", "tx_isolation"] {
+            self.vars
+                .insert(name.to_owned(), Var::Str(level.to_owned()));
+        }
     }
 
     /// The significant tokens after the leading `n` words.
@@ -1687,5 +2217,118 @@ fn result_set(
                     .collect()
             })
             .collect(),
+    }
+}
+
+/// In an ON DUPLICATE KEY UPDATE value, `VALUES(col)` and `alias.col` (MySQL 8's
+/// `INSERT ... AS alias`) become the value the row tried to insert into `col`.
+fn substitute_inserted(
+    expr: &mut Expr,
+    ins: &sqlparser::ast::Insert,
+    positions: &[usize],
+    def: &TableDef,
+    value_of: &dyn Fn(usize) -> Expr,
+) {
+    use sqlparser::ast::{FunctionArg, FunctionArgExpr, FunctionArguments, VisitMut, VisitorMut};
+    use std::ops::ControlFlow;
+    struct Sub<'a> {
+        table: &'a str,
+        alias: Option<(&'a str, Option<&'a [sqlparser::ast::Ident]>)>,
+        positions: &'a [usize],
+        def: &'a TableDef,
+        value_of: &'a dyn Fn(usize) -> Expr,
+    }
+    impl Sub<'_> {
+        fn column(&self, name: &str) -> Option<usize> {
+            self.def.column_index(name)
+        }
+        fn aliased(&self, name: &str) -> Option<usize> {
+            match self.alias?.1 {
+                Some(cols) => {
+                    let j = cols
+                        .iter()
+                        .position(|c| c.value.eq_ignore_ascii_case(name))?;
+                    self.positions.get(j).copied()
+                }
+                None => self.column(name),
+            }
+        }
+    }
+    impl VisitorMut for Sub<'_> {
+        type Break = ();
+        fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+            let found = match &*expr {
+                Expr::Function(f)
+                    if f.name.0.len() == 1 && f.name.0[0].value.eq_ignore_ascii_case("VALUES") =>
+                {
+                    match &f.args {
+                        FunctionArguments::List(l) if l.args.len() == 1 => match &l.args[0] {
+                            FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Identifier(c))) => {
+                                self.column(&c.value)
+                            }
+                            FunctionArg::Unnamed(FunctionArgExpr::Expr(
+                                Expr::CompoundIdentifier(p),
+                            )) => p.last().and_then(|c| self.column(&c.value)),
+                            _ => None,
+                        },
+                        _ => None,
+                    }
+                }
+                Expr::CompoundIdentifier(parts) if parts.len() == 2 => match self.alias {
+                    Some((alias, _)) if parts[0].value.eq_ignore_ascii_case(alias) => {
+                        self.aliased(&parts[1].value)
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(i) = found {
+                *expr = Expr::Nested(Box::new((self.value_of)(i)));
+            } else if let Expr::CompoundIdentifier(parts) = &*expr {
+                // `t.col` or `db.t.col` is the conflicting row's column: the UPDATE has one
+                // table, and the engine does not resolve the qualifier of `db.t`.
+                let names_table = parts.len() >= 2
+                    && parts[parts.len() - 2]
+                        .value
+                        .eq_ignore_ascii_case(self.table);
+                if names_table {
+                    *expr = Expr::Identifier(parts[parts.len() - 1].clone());
+                }
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let alias = ins.insert_alias.as_ref().and_then(|a| {
+        let name = a.row_alias.0.last()?.value.as_str();
+        // sqlparser gives `Some([])` when no column aliases follow.
+        let cols = a.col_aliases.as_deref().filter(|c| !c.is_empty());
+        Some((name, cols))
+    });
+    let table = ins.table_name.0.last().map_or("", |i| i.value.as_str());
+    let _ = expr.visit(&mut Sub {
+        table,
+        alias,
+        positions,
+        def,
+        value_of,
+    });
+}
+
+/// The isolation level a `transaction_isolation` value names (MySQL's enum: its names,
+/// any case, or 0-3), as MySQL shows it.
+fn isolation_level(v: &Var) -> Option<&'static str> {
+    const LEVELS: [&str; 4] = [
+        "READ-UNCOMMITTED",
+        "READ-COMMITTED",
+        "REPEATABLE-READ",
+        "SERIALIZABLE",
+    ];
+    match v {
+        Var::Str(s) => LEVELS.iter().find(|l| l.eq_ignore_ascii_case(s)).copied(),
+        Var::Int(n) => usize::try_from(*n)
+            .ok()
+            .and_then(|i| LEVELS.get(i))
+            .copied(),
+        Var::Null => None,
     }
 }
