@@ -24,6 +24,7 @@ from rewind_server import session_server
 from test_dataplane import PASSWORD, make_cluster
 
 ER_DUP_ENTRY = 1062
+ER_NO_SUCH_TABLE = 1146
 
 
 @pytest.fixture(scope="session")
@@ -154,9 +155,10 @@ def test_errors_leave_the_connection_usable(server):
     with pytest.raises(mysql.connector.Error) as e:
         cur.execute("INSERT INTO u VALUES (?, ?)", (1, "dup"))
     assert e.value.errno == ER_DUP_ENTRY, e.value
-    # An error at execute time for a statement that does not exist.
-    with pytest.raises(mysql.connector.Error):
+    # An unknown table is reported by the prepare, as MySQL does.
+    with pytest.raises(mysql.connector.Error) as e:
         cur.execute("SELECT * FROM missing WHERE id = ?", (1,))
+    assert e.value.errno == ER_NO_SUCH_TABLE, e.value
     # The wrong number of parameters is refused by the connector or the server.
     with pytest.raises(mysql.connector.Error):
         cur.execute("SELECT name FROM u WHERE id = ?", (1, 2))
@@ -168,4 +170,43 @@ def test_errors_leave_the_connection_usable(server):
     text = conn.cursor()
     text.execute("SELECT COUNT(*) FROM u")
     assert text.fetchall() == [(2,)]
+    conn.close()
+
+
+def test_columns_announced_at_prepare_leave_the_connector_reading_the_executes(server):
+    """The prepare answer carries the result columns (sqlx and JDBC's getMetaData() take names
+    from there); the connector reads them, then each execute's own, and must show the latter."""
+    conn = fresh_db(server, "prep-describe")
+    cur = conn.cursor(prepared=True)
+    cur.execute("CREATE TABLE p (id INT PRIMARY KEY, name VARCHAR(20), price DECIMAL(10,2))")
+    cur.execute("INSERT INTO p VALUES (?, ?, ?), (?, ?, ?)", (1, "a", decimal.Decimal("1.50"), 2, "b", None))
+    select = "SELECT id, name AS label, price FROM p WHERE id >= ? ORDER BY id"
+    cur.execute(select, (1,))
+    assert [d[0] for d in cur.description] == ["id", "label", "price"]
+    assert cur.fetchall() == [(1, "a", decimal.Decimal("1.50")), (2, "b", None)]
+    cur.execute(select, (2,))
+    assert [d[0] for d in cur.description] == ["id", "label", "price"]
+    assert cur.fetchall() == [(2, "b", None)]
+
+    # Expressions are described with a provisional type; the execute's types decode the values.
+    cur.execute("SELECT id * ? AS twice, UPPER(name) AS up FROM p WHERE id = ?", (2, 1))
+    assert [d[0] for d in cur.description] == ["twice", "up"]
+    assert cur.fetchall() == [(2, "A")]
+
+    # A write on the same cursor: no columns announced, the row count as before.
+    cur.execute("UPDATE p SET name = ? WHERE id = ?", ("c", 2))
+    assert cur.rowcount == 1
+
+    # Inside a transaction a prepare sees its writes and leaves it open.
+    conn.start_transaction()
+    cur.execute("INSERT INTO p VALUES (?, ?, ?)", (3, "t", None))
+    cur.execute("SELECT name FROM p WHERE id = ?", (3,))
+    assert [d[0] for d in cur.description] == ["name"]
+    assert cur.fetchall() == [("t",)]
+    assert conn.in_transaction
+    conn.rollback()
+    cur.execute("SELECT COUNT(*) AS n FROM p WHERE id > ?", (0,))
+    assert [d[0] for d in cur.description] == ["n"]
+    assert cur.fetchall() == [(2,)]
+    cur.close()
     conn.close()

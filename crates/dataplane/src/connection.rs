@@ -155,6 +155,22 @@ impl Connection {
         });
         outcomes.into_iter().map(reply).collect()
     }
+
+    /// The result columns of a statement being prepared, over the committed head and the open
+    /// transaction's writes; nothing runs for real (see `sql::Session::describe`).
+    fn describe_columns(&self, text: &str) -> Result<Vec<Column>, ErrorPacket> {
+        let (Some(session), Ok(head)) = (self.sql.as_ref(), self.head()) else {
+            return Ok(Vec::new());
+        };
+        match session.describe(text, &head) {
+            Ok(columns) => Ok(columns
+                .unwrap_or_default()
+                .into_iter()
+                .map(column)
+                .collect()),
+            Err(e) => Err(ErrorPacket::new(e.code, e.sqlstate, e.message)),
+        }
+    }
 }
 
 /// Commits a session's writes: the conflict check and the commit hold the cluster's lock.
@@ -203,11 +219,7 @@ fn error(e: SqlError) -> Reply {
 fn reply(outcome: Outcome) -> Reply {
     match outcome {
         Outcome::Rows(rs) => Reply::ResultSet {
-            columns: rs
-                .columns
-                .into_iter()
-                .map(|c| Column::new(c.name, kind(c.column_type)))
-                .collect(),
+            columns: rs.columns.into_iter().map(column).collect(),
             rows: rs.rows,
         },
         Outcome::Ok(ok) => Reply::Ok {
@@ -223,6 +235,10 @@ fn reply(outcome: Outcome) -> Reply {
             info: request.ok.info,
         },
     }
+}
+
+fn column(c: sql::Column) -> Column {
+    Column::new(c.name, kind(c.column_type))
 }
 
 fn kind(t: ColumnType) -> ColumnKind {
@@ -298,6 +314,10 @@ impl mysql_wire::Session for Connection {
         tokio::task::block_in_place(|| self.run(&text))
             .pop()
             .unwrap_or_else(Reply::ok)
+    }
+
+    async fn describe(&mut self, sql: &str) -> Result<Vec<Column>, ErrorPacket> {
+        tokio::task::block_in_place(|| self.describe_columns(sql))
     }
 
     fn status(&self) -> SessionStatus {

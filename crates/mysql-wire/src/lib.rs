@@ -81,13 +81,14 @@
 //! before calling [`Session::query`]. Result sets of an execute go in the binary protocol, each
 //! text value converted by its [`ColumnKind`]; a column with a value that does not parse for its
 //! kind (an unsigned BIGINT above `i64::MAX`) is sent as VAR_STRING instead, so the client gets
-//! the text. The prepare answer announces no columns, since they are only known once the
-//! statement runs; each execute sends its own, which mysql2, mysql-connector-python and Go's
-//! driver read. Bounds and errors follow MySQL: 16382 statements per connection (its default
-//! `max_prepared_stmt_count`, error 1461), error 1243 for an unknown statement id, 1210 for an
-//! execute that does not fit its statement. Not supported: cursors (the execute's cursor flag
-//! is ignored and rows are sent at once; COM_STMT_FETCH gets error 1421), array binding
-//! (iteration counts above one) and `/*! ... */` comments holding placeholders.
+//! the text. The prepare answer announces the columns [`Session::describe`] finds (sqlx takes
+//! names from there), none by default; each execute sends its own, which mysql2,
+//! mysql-connector-python and Go's driver read. Bounds and errors follow MySQL: 16382
+//! statements per connection (its default `max_prepared_stmt_count`, error 1461), error 1243
+//! for an unknown statement id, 1210 for an execute that does not fit its statement. Not
+//! supported: cursors (the execute's cursor flag is ignored and rows are sent at once;
+//! COM_STMT_FETCH gets error 1421), array binding (iteration counts above one) and `/*! ... */`
+//! comments holding placeholders.
 //!
 //! # What comes from mysql_common
 //!
@@ -226,6 +227,18 @@ pub trait Session: Send {
     /// Runs a COM_INIT_DB (what the `mysql` client sends for `use db`): make `database`
     /// current, or return error 1049 `Unknown database 'x'`.
     fn init_db(&mut self, database: &str) -> impl Future<Output = Reply> + Send;
+
+    /// The result columns of `sql`, a statement being prepared (`?` placeholders unbound), for
+    /// the prepare answer: sqlx and JDBC's `getMetaData()` take column names from there. Empty
+    /// when it returns no rows or they are unknown (the default); an error fails the prepare,
+    /// as MySQL's unknown table does. Each execute still sends its own columns.
+    fn describe(
+        &mut self,
+        sql: &str,
+    ) -> impl Future<Output = Result<Vec<Column>, ErrorPacket>> + Send {
+        let _ = sql;
+        async { Ok(Vec::new()) }
+    }
 
     /// The connection's state as the status flags of every OK and EOF packet tell it. Drivers
     /// act on it: PyMySQL sends `SET AUTOCOMMIT = 1` only when the flags say autocommit is off,

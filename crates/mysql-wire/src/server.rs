@@ -371,30 +371,41 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
         }
     }
 
-    /// COM_STMT_PREPARE: stores the text and answers with its id, its parameter count, one
-    /// parameter definition per `?` and no columns (they are only known once it runs; each
-    /// execute sends its own).
+    /// COM_STMT_PREPARE: stores the text and answers with its id, one parameter definition per
+    /// `?`, then the result columns the session describes, as MySQL orders them.
     async fn prepare(&mut self, body: &[u8]) -> Result<()> {
         let Ok(sql) = std::str::from_utf8(body) else {
             let e = ErrorPacket::new(1300, "HY000", "Invalid utf8mb4 character string in query");
             return self.send_error(&e).await;
         };
+        let columns = match self.session.describe(sql).await {
+            Ok(columns) => columns,
+            Err(e) => return self.send_error(&e).await,
+        };
         let (id, params) = match self.statements.prepare(sql) {
             Ok(prepared) => prepared,
             Err(e) => return self.send_error(&e).await,
         };
-        // `prepare` refuses more than u16::MAX placeholders.
+        // `prepare` refuses more than u16::MAX placeholders; no result has that many columns.
         let count = u16::try_from(params).unwrap_or(u16::MAX);
+        let columns = &columns[..columns.len().min(usize::from(u16::MAX))];
+        let num_columns = columns.len() as u16;
         self.io
-            .write_packet(&stmt::prepare_ok(id, 0, count))
+            .write_packet(&stmt::prepare_ok(id, num_columns, count))
             .await?;
-        if params > 0 {
-            let param = codec::column_definition(&Column::new("?", ColumnKind::VarString));
-            for _ in 0..params {
-                self.io.write_packet(&param).await?;
+        let status = status_flags(self.session.status());
+        let param = Column::new("?", ColumnKind::VarString);
+        let params = std::iter::repeat_n(&param, params);
+        for group in [params.collect::<Vec<_>>(), columns.iter().collect()] {
+            if group.is_empty() {
+                continue;
+            }
+            for column in group {
+                self.io
+                    .write_packet(&codec::column_definition(column))
+                    .await?;
             }
             if !self.caps.contains(Caps::CLIENT_DEPRECATE_EOF) {
-                let status = status_flags(self.session.status());
                 self.io.write_packet(&codec::eof_packet(status)).await?;
             }
         }

@@ -50,6 +50,15 @@ fn login_with(server: &TestServer, caps: u32) -> RawClient {
 
 /// COM_STMT_PREPARE: `Ok((id, params))` after reading the parameter definitions.
 fn prepare(c: &mut RawClient, sql: &str) -> Result<(u32, u16), Response> {
+    prepare_described(c, sql).map(|(id, params, _)| (id, params))
+}
+
+/// A prepared statement's id, parameter count and announced columns (name, type).
+type Prepared = (u32, u16, Vec<(String, u8)>);
+
+/// COM_STMT_PREPARE: `Ok((id, params, columns))`, reading the parameter definitions, then the
+/// announced columns (name, type), each list followed by an EOF packet unless DEPRECATE_EOF.
+fn prepare_described(c: &mut RawClient, sql: &str) -> Result<Prepared, Response> {
     c.command(PREPARE, sql.as_bytes()).expect("send prepare");
     let p = c.read().expect("prepare reply");
     if p[0] == 0xff {
@@ -58,19 +67,30 @@ fn prepare(c: &mut RawClient, sql: &str) -> Result<(u32, u16), Response> {
     assert_eq!(p.len(), 12, "COM_STMT_PREPARE_OK: {p:?}");
     assert_eq!(p[0], 0);
     let id = u32::from_le_bytes(p[1..5].try_into().unwrap());
-    let columns = u16::from_le_bytes([p[5], p[6]]);
+    let num_columns = u16::from_le_bytes([p[5], p[6]]);
     let params = u16::from_le_bytes([p[7], p[8]]);
-    assert_eq!(columns, 0, "columns are sent with each execute");
     assert_eq!(&p[9..], &[0, 0, 0], "filler and no warnings");
-    for _ in 0..params {
-        let def = c.read().expect("parameter definition");
-        assert_eq!(&def[..4], b"\x03def", "{def:?}");
+    let mut columns = Vec::new();
+    for (n, what) in [(params, "parameter"), (num_columns, "column")] {
+        for _ in 0..n {
+            let def = c.read().expect("definition");
+            assert_eq!(&def[..4], b"\x03def", "{what}: {def:?}");
+            let mut b = &def[..];
+            for _ in 0..4 {
+                raw::lenenc_bytes(&mut b).expect("catalog/schema/table/org_table");
+            }
+            let name = String::from_utf8(raw::lenenc_bytes(&mut b).expect("name")).unwrap();
+            raw::lenenc_bytes(&mut b).expect("org_name");
+            if what == "column" {
+                columns.push((name, b[7]));
+            }
+        }
+        if n > 0 && c.caps & raw::DEPRECATE_EOF == 0 {
+            let eof = c.read().expect("EOF after definitions");
+            assert_eq!((eof[0], eof.len()), (0xfe, 5), "{what}s end with EOF");
+        }
     }
-    if params > 0 && c.caps & raw::DEPRECATE_EOF == 0 {
-        let eof = c.read().expect("EOF after parameters");
-        assert_eq!((eof[0], eof.len()), (0xfe, 5));
-    }
-    Ok((id, params))
+    Ok((id, params, columns))
 }
 
 fn execute_body(id: u32, params: &[Param], bind: bool) -> Vec<u8> {
@@ -280,6 +300,38 @@ fn every_parameter_type_is_interpolated_as_a_literal() {
         }
         c.command(CLOSE, &id2.to_le_bytes()).expect("close");
         assert_eq!(err_code(&execute(&mut c, id2, &[])), 1243);
+        check_alive(&mut c);
+    }
+}
+
+#[test]
+fn the_prepare_answer_carries_the_described_columns() {
+    let server = TestServer::start();
+    for caps in [raw::MODERN, raw::MODERN & !raw::DEPRECATE_EOF] {
+        let mut c = login_with(&server, caps);
+        let expected = vec![
+            ("id".to_string(), LONGLONG),
+            ("name".to_string(), VAR_STRING),
+        ];
+        // Parameters first, then columns, each list with its own EOF in the old framing.
+        let (id, n, columns) = prepare_described(&mut c, "select rows ?").expect("prepared");
+        assert_eq!((n, &columns), (1, &expected));
+        // The execute still sends its own columns.
+        let r = rows(execute(
+            &mut c,
+            id,
+            &[(LONGLONG, false, Some(2i64.to_le_bytes().to_vec()))],
+        ));
+        assert_eq!((r.columns, r.rows.len()), (expected.clone(), 2));
+        // Columns without parameters.
+        let (_, n, columns) = prepare_described(&mut c, "select rows 3").expect("prepared");
+        assert_eq!((n, columns), (0, expected));
+        // Statements the session does not describe announce no columns.
+        let (_, _, columns) = prepare_described(&mut c, "SELECT ?").expect("prepared");
+        assert!(columns.is_empty());
+        // A describe error is the prepare's error; the connection goes on.
+        let e = prepare_described(&mut c, "select missing ?").expect_err("unknown table");
+        assert!(matches!(e, Response::Err { code: 1146, .. }), "{e:?}");
         check_alive(&mut c);
     }
 }

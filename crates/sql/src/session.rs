@@ -484,6 +484,89 @@ impl Session {
         }
     }
 
+    /// The result columns of `sql`, one statement with `?` placeholders, for the answer to a
+    /// prepare: drivers such as sqlx take column names from it. `Ok(None)` when the statement
+    /// returns no rows (only SELECT, WITH, SHOW and DESCRIBE are described) or its columns are
+    /// not known.
+    ///
+    /// Each `?` is bound to NULL and the statement run over `store` and the open transaction's
+    /// writes, a SELECT with `LIMIT 0` (and without its WHERE if that fails), in a throwaway
+    /// copy of the session: the session itself (its transaction, LAST_INSERT_ID, variables)
+    /// cannot change, and nothing is written.
+    /// Only errors MySQL also reports at prepare and that a NULL cannot cause are returned:
+    /// unknown table (1146), database (1049) or column (1054), no database selected (1046).
+    /// Others (syntax where NULL is no valid value, unsupported features) give `Ok(None)`,
+    /// leaving the execute to report them.
+    pub fn describe(
+        &self,
+        sql: &str,
+        store: &impl KvRead,
+    ) -> Result<Option<Vec<Column>>, SqlError> {
+        let store: &dyn KvRead = store;
+        let reported = |e: &SqlError| matches!(e.code, 1046 | 1049 | 1054 | 1146);
+        let Ok(mut groups) = split(sql) else {
+            return Ok(None);
+        };
+        let (Some(mut tokens), true) = (groups.pop(), groups.is_empty()) else {
+            return Ok(None);
+        };
+        let query = match words(&tokens, 1).first().map(String::as_str) {
+            Some("SELECT" | "WITH" | "(") => true,
+            Some("SHOW" | "DESCRIBE" | "DESC") => false,
+            _ => return Ok(None),
+        };
+        for t in &mut tokens {
+            if matches!(t.token, Token::Placeholder(_)) {
+                t.token = Token::make_keyword("NULL");
+            }
+        }
+        let mut scratch = Session {
+            config: self.config.clone(),
+            db: self.db.clone(),
+            autocommit: self.autocommit,
+            in_txn: self.in_txn,
+            txn: self.txn.clone(),
+            guards: self.guards.clone(),
+            last_insert_id: self.last_insert_id,
+            vars: self.vars.clone(),
+            user_vars: self.user_vars.clone(),
+            pending: VecDeque::new(),
+            savepoints: Vec::new(),
+            sql: sql.to_owned(),
+            now: (self.config.clock)().naive_utc(),
+        };
+        let run = catch_unwind(AssertUnwindSafe(|| {
+            if !query {
+                return Some(scratch.statement(tokens, store));
+            }
+            let mut parser = Parser::new(&MySqlDialect {}).with_tokens_with_locations(tokens);
+            let Ok(Statement::Query(mut q)) = parser.parse_statement() else {
+                return None;
+            };
+            let into = matches!(q.body.as_ref(), SetExpr::Select(s) if s.into.is_some());
+            if into || parser.peek_token().token != Token::EOF {
+                return None;
+            }
+            q.limit = Some(rewrite::number(0));
+            q.offset = None;
+            let first = scratch.dispatch(Statement::Query(q.clone()), store);
+            match (first, q.body.as_mut()) {
+                // The engine fails on `primary_key = NULL` where a value would do; the filter
+                // does not change the columns, so it goes.
+                (Err(e), SetExpr::Select(s)) if !reported(&e) && s.selection.is_some() => {
+                    s.selection = None;
+                    Some(scratch.dispatch(Statement::Query(q), store))
+                }
+                (first, _) => Some(first),
+            }
+        }));
+        match run {
+            Ok(Some(Ok(Outcome::Rows(rs)))) if !rs.columns.is_empty() => Ok(Some(rs.columns)),
+            Ok(Some(Ok(Outcome::Error(e)) | Err(e))) if reported(&e) => Err(e),
+            _ => Ok(None),
+        }
+    }
+
     fn run_statement(&mut self, tokens: Pending, store: &dyn KvRead) -> Outcome {
         self.now = (self.config.clock)().naive_utc();
         // The engine runs under its own guard; this one covers everything else, so no panic

@@ -248,6 +248,25 @@ impl Session for ToySession {
         replies
     }
 
+    /// Describes `select rows ...` and fails `select missing ...`, like MySQL's unknown table.
+    async fn describe(&mut self, sql: &str) -> Result<Vec<Column>, ErrorPacket> {
+        let lower = sql.to_ascii_lowercase();
+        if lower.starts_with("select rows") {
+            Ok(vec![
+                Column::new("id", ColumnKind::LongLong),
+                Column::new("name", ColumnKind::VarString),
+            ])
+        } else if lower.starts_with("select missing") {
+            Err(ErrorPacket::new(
+                1146,
+                "42S02",
+                "Table 'mydb.missing' doesn't exist",
+            ))
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
     async fn init_db(&mut self, database: &str) -> Reply {
         self.journal
             .lock()
