@@ -591,7 +591,53 @@ impl Session {
             .unwrap_or("");
         SqlError::syntax(near.trim_end_matches(';'), line)
     }
+}
 
+/// The assignments of a `SET` at top-level commas, each as a `SET` of its own.
+fn set_items(tokens: &[TokenWithLocation]) -> Vec<Pending> {
+    let mut items = Vec::new();
+    let mut depth = 0usize;
+    let set = tokens
+        .iter()
+        .position(|t| !matches!(t.token, Token::Whitespace(_)))
+        .unwrap_or(0);
+    let mut current: Pending = Vec::new();
+    for t in &tokens[set + 1..] {
+        match t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Comma if depth == 0 => {
+                items.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(t.clone());
+    }
+    items.push(current);
+    items
+        .into_iter()
+        .map(|item| {
+            let mut statement = vec![
+                tokens[set].clone(),
+                TokenWithLocation::wrap(Token::Whitespace(sqlparser::tokenizer::Whitespace::Space)),
+            ];
+            statement.extend(item);
+            statement
+        })
+        .collect()
+}
+
+/// True for a `SET` of several assignments where one sets NAMES.
+fn mixes_names(tokens: &[TokenWithLocation]) -> bool {
+    let items = set_items(tokens);
+    items.len() > 1
+        && items
+            .iter()
+            .any(|item| words(item, 2).get(1).is_some_and(|w| w == "NAMES"))
+}
+
+impl Session {
     fn statement(&mut self, tokens: Pending, store: &dyn KvRead) -> Result<Outcome, SqlError> {
         let w = words(&tokens, 4);
         let w: Vec<&str> = w.iter().map(String::as_str).collect();
@@ -613,6 +659,18 @@ impl Session {
                     "Access denied; you need (at least one of) the SUPER or \
                      SYSTEM_VARIABLES_ADMIN privilege(s) for this operation",
                 ))
+            }
+            ["SET", ..] if mixes_names(&tokens) => {
+                // `SET a = 1, NAMES x` (sqlx sends one on connect) is beyond the parser: run
+                // each assignment as its own SET, as MySQL applies them in order.
+                let mut outcome = Ok(self.ok_now(ok(0)));
+                for item in set_items(&tokens) {
+                    outcome = self.statement(item, store);
+                    if outcome.is_err() {
+                        break;
+                    }
+                }
+                return outcome;
             }
             ["SET", "TRANSACTION", ..] => return self.set_transaction(&tokens, false),
             ["SET", "SESSION" | "LOCAL", "TRANSACTION", ..] => {

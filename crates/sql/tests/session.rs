@@ -79,6 +79,27 @@ fn pymysql_connects() {
 }
 
 #[test]
+fn sqlx_connects() {
+    let kv = MemKv::new();
+    let mut c = Conn::new(&kv);
+    // What sqlx 0.8's MySQL driver sends on every new connection, NAMES inside a list.
+    c.ok(
+        "SET sql_mode=(SELECT CONCAT(@@sql_mode, ',PIPES_AS_CONCAT,NO_ENGINE_SUBSTITUTION')),\
+         time_zone='+00:00',NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;",
+    );
+    assert!(c
+        .val("SELECT @@sql_mode")
+        .ends_with(",PIPES_AS_CONCAT,NO_ENGINE_SUBSTITUTION"));
+    assert_eq!(c.val("SELECT @@time_zone"), "+00:00");
+    assert_eq!(c.val("SELECT @@collation_connection"), "utf8mb4_unicode_ci");
+    c.ok("SET @z = (1 + 2), NAMES latin1");
+    assert_eq!(c.val("SELECT @z"), "3");
+    assert_eq!(c.val("SELECT @@character_set_client"), "latin1");
+    // An error in one item stops there, as in MySQL.
+    assert_eq!(c.err("SET NAMES utf8mb4, autocommit = 'maybe'").code, 1231);
+}
+
+#[test]
 fn show_variables_and_friends() {
     let kv = MemKv::new();
     let mut c = Conn::new(&kv);
