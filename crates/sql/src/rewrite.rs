@@ -501,6 +501,15 @@ impl VisitorMut for Rewriter<'_> {
                 op: BinaryOperator::MyIntegerDivide,
                 right,
             } => Some(Ok(call("DIV", vec![(**left).clone(), (**right).clone()]))),
+            // A comparison with NULL is NULL (only `<=>` differs); said so before the engine
+            // sees `primary_key = NULL` and fails looking the key up.
+            Expr::BinaryOp { left, op, right }
+                if is_comparison(op)
+                    && *op != BinaryOperator::Spaceship
+                    && (is_null(left) || is_null(right)) =>
+            {
+                Some(Ok(Expr::Value(SqlValue::Null)))
+            }
             Expr::BinaryOp { left, op, right } if is_comparison(op) => {
                 if self.columns.is_numeric(left) {
                     unquote_number(right);
@@ -735,6 +744,10 @@ pub(crate) fn unquote_number(e: &mut Expr) {
             *e = number(t);
         }
     }
+}
+
+fn is_null(e: &Expr) -> bool {
+    matches!(e, Expr::Value(SqlValue::Null))
 }
 
 /// A number literal as a DECIMAL value, where it meets a DECIMAL column.

@@ -454,3 +454,22 @@ fn decimal_columns_equal_numbers_however_written() {
     );
     assert_eq!(c.val("SELECT COUNT(*) FROM orders"), "3");
 }
+
+#[test]
+fn comparing_with_null_is_null_even_on_the_primary_key() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    // A prepared `WHERE id = ?` bound to NULL arrives as `id = NULL`: no row, no error.
+    assert!(c.q("SELECT * FROM customers WHERE id = NULL").is_empty());
+    assert!(c.q("SELECT * FROM customers WHERE NULL <> id").is_empty());
+    assert_eq!(c.q("SELECT 1 = NULL, 2 < NULL"), rows(&[&["NULL", "NULL"]]));
+    assert_eq!(
+        c.ok("UPDATE customers SET vip = 1 WHERE id = NULL")
+            .affected_rows,
+        0
+    );
+    assert_eq!(
+        c.val("SELECT COUNT(*) FROM customers WHERE id IN (NULL, 2)"),
+        "1"
+    );
+}
