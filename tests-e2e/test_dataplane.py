@@ -1144,3 +1144,26 @@ def test_insert_all_defaults(server):
         assert cur.execute("INSERT INTO app.t VALUES ()") == 1
         assert cur.lastrowid == 2
     assert rows(a, "SELECT id, n, s FROM app.t ORDER BY id") == [(1, 7, None), (2, 7, None)]
+
+
+def test_orm_style_updates(server):
+    """Django-style save (every column, the unique one unchanged, WHERE `db`.`t`.`pk`) and `n = 40 + n`."""
+    c = make_cluster(server, "ormupd", instances=1)
+    a = connect(c.writer, c.port)
+    run(a, "CREATE DATABASE app")
+    run(
+        a,
+        "CREATE TABLE app.u (id INT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(40) UNIQUE, "
+        "name VARCHAR(20), n INT NOT NULL DEFAULT 1)",
+    )
+    assert run(a, "INSERT INTO app.u (email, name) VALUES ('a@x', 'a'), ('b@x', 'b')") == 2
+    save = "UPDATE `app`.`u` SET `email` = %s, `name` = %s, `n` = %s WHERE `u`.`id` = %s"
+    assert run(a, save, ("a@x", "z", 1, 1)) == 1
+    assert run(a, save, ("a@x", "z", 1, 1)) == 0
+    assert mysql_error(run, a, save, ("b@x", "z", 1, 1)) == (1062, "Duplicate entry 'b@x' for key 'u.email'")
+    assert run(a, "UPDATE app.u SET n = 40 + n WHERE id = %s", (2,)) == 1
+    assert mysql_error(run, a, "UPDATE app.u SET n = 4000000000 + n") == (
+        1264,
+        "Out of range value for column 'n' at row 1",
+    )
+    assert rows(a, "SELECT id, email, name, n FROM app.u ORDER BY id") == [(1, "a@x", "z", 1), (2, "b@x", "b", 41)]

@@ -226,6 +226,9 @@ pub(crate) struct ErrorContext {
     pub db: Option<String>,
     /// The table the statement writes, if any (for duplicate-key messages).
     pub table: Option<String>,
+    /// Columns whose computed values were CAST to their types (to name one a number
+    /// overflows).
+    pub assigned: Vec<(String, gluesql_core::ast::DataType)>,
 }
 
 impl ErrorContext {
@@ -246,6 +249,27 @@ impl ErrorContext {
             None => key.to_owned(),
         }
     }
+}
+
+/// True for the engine's numeric types.
+fn is_number(t: &gluesql_core::ast::DataType) -> bool {
+    use gluesql_core::ast::DataType as D;
+    matches!(
+        t,
+        D::Int8
+            | D::Int16
+            | D::Int32
+            | D::Int
+            | D::Int128
+            | D::Uint8
+            | D::Uint16
+            | D::Uint32
+            | D::Uint64
+            | D::Uint128
+            | D::Float32
+            | D::Float
+            | D::Decimal
+    )
 }
 
 /// Turns an engine error into MySQL's.
@@ -348,7 +372,11 @@ pub(crate) fn from_glue(e: &GlueError, ctx: &ErrorContext) -> SqlError {
         GlueError::Evaluate(EvaluateError::CompoundIdentifierNotFound {
             table_alias,
             column_name,
-        }) => SqlError::unknown_column(&format!("{table_alias}.{column_name}"), "field list"),
+        }) => {
+            // An engine name `d.t` is the table `t` the statement wrote.
+            let t = table_alias.rsplit('.').next().unwrap_or(table_alias);
+            SqlError::unknown_column(&format!("{t}.{column_name}"), "field list")
+        }
         GlueError::Evaluate(
             EvaluateError::NumberParseFailed { literal, .. }
             | EvaluateError::NumberCastFailed { literal, .. },
@@ -389,6 +417,18 @@ pub(crate) fn from_glue(e: &GlueError, ctx: &ErrorContext) -> SqlError {
                 "Column cannot be null (a NOT NULL column got NULL)",
             ),
             ValueError::DivisorShouldNotBeZero => SqlError::new(1365, "22012", "Division by 0"),
+            ValueError::ConvertFailed { value, data_type }
+                if value.get_type().is_some_and(|t| is_number(&t)) && is_number(data_type) =>
+            {
+                match ctx.assigned.iter().find(|(_, t)| t == data_type) {
+                    Some((column, _)) => SqlError::new(
+                        1264,
+                        "22003",
+                        format!("Out of range value for column '{column}' at row 1"),
+                    ),
+                    None => SqlError::incorrect_value(v),
+                }
+            }
             other => SqlError::incorrect_value(other),
         },
         other => SqlError::unknown(other),

@@ -1,6 +1,7 @@
 //! Statement preparation that needs the table definitions: MySQL DDL mapped onto the
 //! engine's, AUTO_INCREMENT and `DEFAULT` filled into INSERTs, `ON UPDATE CURRENT_TIMESTAMP`
-//! added to UPDATEs, and the primary-key pin of an UPDATE or DELETE found.
+//! added to UPDATEs, computed values cast to their columns' types, and the primary-key pin
+//! of an UPDATE or DELETE found.
 
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -8,9 +9,10 @@ use std::ops::ControlFlow;
 use gluesql_core::ast::DataType;
 use gluesql_core::data::{Key, Value};
 use sqlparser::ast::{
-    AlterTableOperation, Assignment, AssignmentTarget, BinaryOperator, ColumnDef, ColumnOption,
-    ColumnOptionDef, CreateTable, Expr, Ident, Insert, ObjectName, SetExpr, TableConstraint,
-    UnaryOperator, Value as SqlValue, Visit, Visitor,
+    AlterTableOperation, Assignment, AssignmentTarget, BinaryOperator, CastKind, ColumnDef,
+    ColumnOption, ColumnOptionDef, CreateTable, DataType as SqlType, ExactNumberInfo, Expr, Ident,
+    Insert, ObjectName, SetExpr, Statement, TableConstraint, TimezoneInfo, UnaryOperator,
+    Value as SqlValue, Visit, Visitor,
 };
 use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
@@ -636,4 +638,84 @@ pub(crate) fn pinned_key(selection: &Expr, def: &TableDef) -> Option<Vec<u8>> {
     let literal = find(selection, &pk.name)?;
     let value = literal_value(literal, &pk.data_type)?;
     Key::try_from(value).ok()?.to_cmp_be_bytes().ok()
+}
+
+/// Makes computed values take their columns' types, as MySQL converts them: the engine
+/// refuses a value of another type (`40 + n` is a BIGINT, `n` an INT), so each one not a
+/// literal (those the engine already converts) is CAST to the column's engine type. Covers
+/// UPDATE assignments and INSERT ... VALUES rows; returns the columns cast, for messages.
+pub(crate) fn cast_to_columns(stmt: &mut Statement, def: &TableDef) -> Vec<(String, DataType)> {
+    let defs = def.column_defs();
+    let mut cast = Vec::new();
+    let mut apply = |value: &mut Expr, name: &str| {
+        let Some(d) = defs.iter().find(|d| d.name == name) else {
+            return;
+        };
+        let Some(data_type) = engine_sql_type(&d.data_type) else {
+            return;
+        };
+        let literal = match value {
+            Expr::Value(_) => true,
+            Expr::UnaryOp { expr, .. } => matches!(**expr, Expr::Value(_)),
+            Expr::Identifier(i) => i.value.eq_ignore_ascii_case("DEFAULT"),
+            _ => false,
+        };
+        if literal {
+            return;
+        }
+        *value = Expr::Cast {
+            kind: CastKind::Cast,
+            expr: Box::new(std::mem::replace(value, Expr::Value(SqlValue::Null))),
+            data_type,
+            format: None,
+        };
+        cast.push((d.name.clone(), d.data_type.clone()));
+    };
+    match stmt {
+        Statement::Update { assignments, .. } => {
+            for a in assignments {
+                if let AssignmentTarget::ColumnName(n) = &a.target {
+                    if let Some(name) = n.0.last() {
+                        apply(&mut a.value, &name.value);
+                    }
+                }
+            }
+        }
+        Statement::Insert(ins) => {
+            let Some(SetExpr::Values(values)) = ins.source.as_mut().map(|q| q.body.as_mut()) else {
+                return cast;
+            };
+            for row in &mut values.rows {
+                for (value, column) in row.iter_mut().zip(&ins.columns) {
+                    apply(value, &column.value);
+                }
+            }
+        }
+        _ => {}
+    }
+    cast
+}
+
+/// The CAST target the engine reads as `data_type` (None: left as it is).
+fn engine_sql_type(data_type: &DataType) -> Option<SqlType> {
+    Some(match data_type {
+        DataType::Int8 => SqlType::Int8(None),
+        DataType::Int16 => SqlType::Int16,
+        DataType::Int32 => SqlType::Int32,
+        DataType::Int => SqlType::Int64,
+        DataType::Int128 => SqlType::Int128,
+        DataType::Uint8 => SqlType::UInt8,
+        DataType::Uint16 => SqlType::UInt16,
+        DataType::Uint32 => SqlType::UInt32,
+        DataType::Uint64 => SqlType::UInt64,
+        DataType::Uint128 => SqlType::UInt128,
+        DataType::Float32 => SqlType::Float32,
+        DataType::Float => SqlType::Float64,
+        DataType::Decimal => SqlType::Decimal(ExactNumberInfo::None),
+        DataType::Text => SqlType::Text,
+        DataType::Date => SqlType::Date,
+        DataType::Timestamp => SqlType::Timestamp(None, TimezoneInfo::None),
+        DataType::Time => SqlType::Time(None, TimezoneInfo::None),
+        _ => return None,
+    })
 }

@@ -2,7 +2,8 @@
 //! runs with MySQL's meaning.
 //!
 //! - `db.table` becomes the single name `db.table` (aliased `table`), which the storage
-//!   resolves; `information_schema` names are case-insensitive.
+//!   resolves; `information_schema` names are case-insensitive. In an UPDATE or DELETE,
+//!   `table.col` (or `alias.col`) names that engine name.
 //! - Session values are folded into literals: `@@version`, `@@session.autocommit`, `@x`,
 //!   `DATABASE()`, `USER()`, `LAST_INSERT_ID()`, `CONNECTION_ID()`, `VERSION()`.
 //! - MySQL has no boolean type: `TRUE`/`FALSE` become 1/0, and a non-boolean expression used
@@ -199,7 +200,42 @@ pub(crate) fn rewrite(
         }
         _ => {}
     }
+    name_target_columns(stmt);
     Ok(())
+}
+
+/// The engine knows an UPDATE's or DELETE's rows only by the table's engine name (`d.t`
+/// after [`qualify`]), not by `t` or an alias: `t.col` and `alias.col` are renamed to it.
+fn name_target_columns(stmt: &mut Statement) {
+    let factor = match &*stmt {
+        Statement::Update { table, .. } => Some(&table.relation),
+        Statement::Delete(d) => match &d.from {
+            sqlparser::ast::FromTable::WithFromKeyword(f)
+            | sqlparser::ast::FromTable::WithoutKeyword(f) => f.first().map(|t| &t.relation),
+        },
+        _ => None,
+    };
+    let Some(TableFactor::Table { name, alias, .. }) = factor else {
+        return;
+    };
+    let [engine] = name.0.as_slice() else {
+        return;
+    };
+    let engine = engine.value.clone();
+    let mut names = vec![engine.rsplit('.').next().unwrap_or(&engine).to_owned()];
+    names.extend(alias.as_ref().map(|a| a.name.value.clone()));
+    names.retain(|n| *n != engine);
+    if names.is_empty() {
+        return;
+    }
+    let _ = sqlparser::ast::visit_expressions_mut(stmt, |e| {
+        if let Expr::CompoundIdentifier(parts) = e {
+            if parts.len() == 2 && names.contains(&parts[0].value) {
+                parts[0] = Ident::with_quote('`', engine.clone());
+            }
+        }
+        ControlFlow::<()>::Continue(())
+    });
 }
 
 /// Rewrites one expression (a SET value, a DEFAULT) with the session's values.

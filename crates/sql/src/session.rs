@@ -1143,12 +1143,14 @@ impl Session {
         let mut ctx = ErrorContext {
             db: self.db.clone(),
             table: None,
+            assigned: Vec::new(),
         };
         let mut filled = prepare::Filled::default();
         let mut target: Option<TableDef> = None;
         // A hint left by an earlier statement on this storage (an upsert runs several) must
         // not narrow this one's scans.
         storage.scan_hint = None;
+        storage.update_checks_unique = matches!(stmt, Statement::Update { .. });
         match &mut stmt {
             Statement::CreateTable(ct) => {
                 let (db, t) = self.resolve(&ct.name)?;
@@ -1219,6 +1221,7 @@ impl Session {
                     return self.upsert(storage, ins, &def, (&db, &t), &filled);
                 }
                 ctx.table = Some(t);
+                target = Some(def);
             }
             Statement::Update {
                 table, assignments, ..
@@ -1291,30 +1294,21 @@ impl Session {
             }
         }
         rewrite::rewrite(&mut stmt, self, &columns)?;
+        if let Some(def) = &target {
+            ctx.assigned = prepare::cast_to_columns(&mut stmt, def);
+        }
 
         // An UPDATE or DELETE pinned to one primary key reads that row, not the table.
         if let Some(def) = &target {
-            let (selection, table_name, unique_assigned) = match &stmt {
+            let (selection, table_name) = match &stmt {
                 Statement::Update {
-                    selection,
-                    table,
-                    assignments,
-                    ..
+                    selection, table, ..
                 } => {
-                    let assigned_unique = assignments.iter().any(|a| {
-                        let sqlparser::ast::AssignmentTarget::ColumnName(n) = &a.target else {
-                            return true;
-                        };
-                        let name = n.0.last().map(|i| i.value.as_str()).unwrap_or("");
-                        def.column_defs()
-                            .iter()
-                            .any(|d| d.name == name && d.unique.is_some())
-                    });
                     let name = match &table.relation {
                         TableFactor::Table { name, .. } => object_name(name),
                         _ => String::new(),
                     };
-                    (selection.as_ref(), name, assigned_unique)
+                    (selection.as_ref(), name)
                 }
                 Statement::Delete(d) => {
                     let name = match &d.from {
@@ -1324,12 +1318,12 @@ impl Session {
                             _ => String::new(),
                         },
                     };
-                    (d.selection.as_ref(), name, false)
+                    (d.selection.as_ref(), name)
                 }
-                _ => (None, String::new(), true),
+                _ => (None, String::new()),
             };
             if let Some(sel) = selection {
-                if !unique_assigned && !prepare::has_subquery(&stmt) {
+                if !prepare::has_subquery(&stmt) {
                     if let Some(key) = prepare::pinned_key(sel, def) {
                         storage.scan_hint = Some((table_name, key));
                     }
@@ -1608,19 +1602,19 @@ impl Session {
                 for a in &mut assignments {
                     substitute_inserted(&mut a.value, ins, &positions, def, &value_of);
                 }
-                // A unique column set to the value it has changes nothing, but the engine
-                // would count the row against itself (error 1062): leave such ones out.
+                // The primary key set to the value it has changes nothing, but the engine
+                // cannot update a primary key at all: leave such assignments out.
                 let mut kept = Vec::with_capacity(assignments.len());
                 for a in assignments {
-                    let unique_target = match &a.target {
+                    let primary_target = match &a.target {
                         sqlparser::ast::AssignmentTarget::ColumnName(n) => {
                             n.0.last()
                                 .and_then(|c| def.column_index(&c.value))
-                                .filter(|i| unique.contains(i))
+                                .filter(|i| Some(*i) == primary)
                         }
                         sqlparser::ast::AssignmentTarget::Tuple(_) => None,
                     };
-                    if let Some(i) = unique_target {
+                    if let Some(i) = primary_target {
                         let mut same = parse(format!("SELECT 1 FROM {table}"))?;
                         if let Statement::Query(q) = &mut same {
                             if let SetExpr::Select(sel) = q.body.as_mut() {

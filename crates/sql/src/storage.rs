@@ -38,6 +38,9 @@ pub(crate) fn is_system_database(db: &str) -> bool {
     SYSTEM_DATABASES.iter().any(|s| s.eq_ignore_ascii_case(db))
 }
 
+/// A row an update writes: its storage key, engine key, old and new values.
+type RowWrite = (Vec<u8>, Key, Option<Vec<Value>>, Vec<Value>);
+
 /// One stored row: its engine key and its values, in column order.
 #[derive(Serialize, Deserialize)]
 struct RowRecord {
@@ -138,6 +141,10 @@ pub(crate) struct Storage<'a> {
     failure: RefCell<Option<SqlError>>,
     /// Rows whose stored value an update changed (MySQL's affected rows).
     pub changed_rows: u64,
+    /// Set for an UPDATE: the engine's UNIQUE check counts a row against its own old value
+    /// (1062 for `SET email = email`), so it is hidden from the engine and `insert_data`
+    /// checks as MySQL does instead.
+    pub update_checks_unique: bool,
 }
 
 impl<'a> Storage<'a> {
@@ -159,6 +166,7 @@ impl<'a> Storage<'a> {
             cache: RefCell::new(HashMap::new()),
             failure: RefCell::new(None),
             changed_rows: 0,
+            update_checks_unique: false,
         }
     }
 
@@ -323,6 +331,77 @@ impl<'a> Storage<'a> {
         Ok(values)
     }
 
+    /// MySQL's UNIQUE check for the rows of an UPDATE: row by row, a changed value must not
+    /// be held by another row, the rows not updated yet holding their old values (so a swap
+    /// clashes, as in MySQL).
+    fn check_unique(
+        &self,
+        db: &str,
+        t: &str,
+        def: &TableDef,
+        writes: &[RowWrite],
+    ) -> GlueResult<()> {
+        let changed = |i: usize| {
+            writes
+                .iter()
+                .any(|(_, _, old, new)| old.as_ref().and_then(|o| o.get(i)) != new.get(i))
+        };
+        let unique: Vec<usize> = def
+            .column_defs()
+            .iter()
+            .enumerate()
+            .filter(|(i, d)| {
+                d.unique == Some(ColumnUniqueOption { is_primary: false }) && changed(*i)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if unique.is_empty() {
+            return Ok(());
+        }
+        let key_of = |v: Option<&Value>| -> GlueResult<Option<Key>> {
+            match v {
+                None | Some(Value::Null) => Ok(None),
+                Some(v) => Key::try_from(v).map(Some),
+            }
+        };
+        // Each unique column's values over the table, with how many rows hold each.
+        let mut held: Vec<HashMap<Key, usize>> = vec![HashMap::new(); unique.len()];
+        for (_, bytes) in self.kv.scan_prefix(&keys::rows(db, t)).map_err(kv_err)? {
+            let row = Self::decode_row(&bytes)?;
+            for (h, &i) in held.iter_mut().zip(&unique) {
+                if let Some(k) = key_of(row.v.get(i))? {
+                    *h.entry(k).or_default() += 1;
+                }
+            }
+        }
+        for (_, _, old, new) in writes {
+            for (h, &i) in held.iter_mut().zip(&unique) {
+                let before = key_of(old.as_ref().and_then(|o| o.get(i)))?;
+                let after = key_of(new.get(i))?;
+                if before == after {
+                    continue;
+                }
+                if let Some(b) = before {
+                    if let Some(n) = h.get_mut(&b) {
+                        *n = n.saturating_sub(1);
+                    }
+                }
+                if let Some(a) = after {
+                    let n = h.entry(a).or_default();
+                    if *n > 0 {
+                        let name = &def.column_defs()[i].name;
+                        return Err(self.fail(SqlError::duplicate(
+                            &String::from(&new[i]),
+                            &format!("{t}.{name}"),
+                        )));
+                    }
+                    *n += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn encode_key(&self, key: &Key) -> GlueResult<Vec<u8>> {
         key.to_cmp_be_bytes()
     }
@@ -372,9 +451,19 @@ fn round_time(t: NaiveTime, fsp: u32) -> NaiveTime {
 
 impl Store for Storage<'_> {
     fn fetch_schema(&self, table_name: &str) -> GlueResult<Option<Schema>> {
-        Ok(self.table(table_name)?.map(|def| Schema {
-            table_name: table_name.to_owned(),
-            ..def.schema
+        Ok(self.table(table_name)?.map(|def| {
+            let mut schema = Schema {
+                table_name: table_name.to_owned(),
+                ..def.schema
+            };
+            if self.update_checks_unique {
+                for d in schema.column_defs.iter_mut().flatten() {
+                    if d.unique == Some(ColumnUniqueOption { is_primary: false }) {
+                        d.unique = None;
+                    }
+                }
+            }
+            schema
         }))
     }
 
@@ -503,15 +592,21 @@ impl StoreMut for Storage<'_> {
         let def = self
             .table_at(&db, &t)?
             .ok_or_else(|| self.fail(SqlError::no_such_table(&db, &t)))?;
+        let mut writes = Vec::with_capacity(rows.len());
         for (i, (key, values)) in rows.into_iter().enumerate() {
             let values = self.normalize(&def, values, i + 1)?;
             let k = keys::row(&db, &t, &self.encode_key(&key)?);
-            let old = self.kv.get(&k).map_err(kv_err)?;
-            let unchanged = old
-                .as_deref()
-                .and_then(|b| Self::decode_row(b).ok())
-                .is_some_and(|r| r.v == values);
-            if !unchanged {
+            let old = match self.kv.get(&k).map_err(kv_err)? {
+                Some(bytes) => Some(Self::decode_row(&bytes)?.v),
+                None => None,
+            };
+            writes.push((k, key, old, values));
+        }
+        if self.update_checks_unique {
+            self.check_unique(&db, &t, &def, &writes)?;
+        }
+        for (k, key, old, values) in writes {
+            if old.as_ref() != Some(&values) {
                 self.changed_rows += 1;
             }
             let record = RowRecord { k: key, v: values };

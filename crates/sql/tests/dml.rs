@@ -473,3 +473,128 @@ fn comparing_with_null_is_null_even_on_the_primary_key() {
         "1"
     );
 }
+
+fn users(kv: &MemKv) -> Conn<'_> {
+    let mut c = Conn::new(kv);
+    c.exec(
+        "CREATE DATABASE d; USE d;
+         CREATE TABLE u (id INT PRIMARY KEY AUTO_INCREMENT, email VARCHAR(40) UNIQUE,
+                         name VARCHAR(20));
+         INSERT INTO u (email, name) VALUES ('a@x', 'a'), ('b@x', 'b')",
+    );
+    c
+}
+
+#[test]
+fn a_unique_column_set_to_its_own_value_is_no_clash() {
+    let kv = MemKv::new();
+    let mut c = users(&kv);
+    // What an ORM's save() sends: every column, the unique one unchanged.
+    let ok = c.ok("UPDATE u SET email = 'a@x', name = 'z' WHERE id = 1");
+    assert_eq!((ok.matched_rows, ok.affected_rows), (1, 1));
+    assert_eq!(c.ok("UPDATE u SET email = email").affected_rows, 0);
+    assert_eq!(
+        c.ok("UPDATE u SET email = 'a@x' WHERE id = 1")
+            .affected_rows,
+        0
+    );
+    // A value the row itself frees, and a new value.
+    c.ok("UPDATE u SET email = CONCAT(email, '.y')");
+    c.ok("UPDATE u SET email = 'c@x' WHERE id = 2");
+    assert_eq!(
+        c.q("SELECT id, email, name FROM u ORDER BY id"),
+        rows(&[&["1", "a@x.y", "z"], &["2", "c@x", "b"]])
+    );
+    // A real clash with another row is still 1062, as MySQL words it.
+    let e = c.err("UPDATE u SET email = 'c@x' WHERE id = 1");
+    assert_eq!(e.code, 1062);
+    assert_eq!(e.message, "Duplicate entry 'c@x' for key 'u.email'");
+    // Rows are checked one by one: a swap, or two rows given one value, clash.
+    assert_eq!(
+        c.err("UPDATE u SET email = IF(id = 1, 'c@x', 'a@x.y')")
+            .code,
+        1062
+    );
+    assert_eq!(c.err("UPDATE u SET email = 'q@x'").code, 1062);
+    // A value an earlier row of the statement gave up is free.
+    c.ok("UPDATE u SET email = IF(id = 1, 'n@x', 'a@x.y')");
+    assert_eq!(c.val("SELECT email FROM u WHERE id = 2"), "a@x.y");
+    // The upsert form of a full-row save.
+    let ok = c.ok("INSERT INTO u (id, email, name) VALUES (1, 'n@x', 'y') \
+         ON DUPLICATE KEY UPDATE id = VALUES(id), email = VALUES(email), name = VALUES(name)");
+    assert_eq!(ok.affected_rows, 2);
+    // NULLs never clash.
+    assert_eq!(c.ok("UPDATE u SET email = NULL").affected_rows, 2);
+    assert_eq!(c.val("SELECT COUNT(*) FROM u WHERE email IS NULL"), "2");
+}
+
+#[test]
+fn computed_values_take_their_column_types() {
+    let kv = MemKv::new();
+    let mut c = Conn::new(&kv);
+    c.exec(
+        "CREATE DATABASE d; USE d;
+         CREATE TABLE t (id INT PRIMARY KEY, n INT, s TINYINT, b BIGINT, f FLOAT,
+                         m DECIMAL(6,2), v VARCHAR(10), day DATE);
+         INSERT INTO t VALUES (1, 1, 1, 1, 1, 1, 'x', '2024-01-31')",
+    );
+    // A literal first makes the sum a BIGINT in the engine; MySQL converts it.
+    for sql in [
+        "UPDATE t SET n = 40 + n",
+        "UPDATE t SET s = 40 + s, b = 40 + b, f = 40 + f, m = 40 + m",
+        "UPDATE t SET v = 40 + n",
+        "UPDATE t SET day = NOW()",
+    ] {
+        assert_eq!(c.ok(sql).affected_rows, 1, "{sql}");
+    }
+    assert_eq!(
+        c.q("SELECT n, s, b, f, m, v, day FROM t"),
+        rows(&[&["41", "41", "41", "41", "41.00", "81", "2024-05-01"]])
+    );
+    c.ok("UPDATE t SET n = LENGTH(v) + ABS(-5), m = 1.5 * b");
+    assert_eq!(c.q("SELECT n, m FROM t"), rows(&[&["7", "61.50"]]));
+    // Only a value out of the column's range fails, as MySQL words it.
+    let e = c.err("UPDATE t SET s = 400 + s");
+    assert_eq!((e.code, e.sqlstate.as_str()), (1264, "22003"));
+    assert_eq!(e.message, "Out of range value for column 's' at row 1");
+    let e = c.err("UPDATE t SET n = 4000000000 + n WHERE id = 1");
+    assert_eq!(e.message, "Out of range value for column 'n' at row 1");
+    assert_eq!(c.val("SELECT n FROM t"), "7");
+    // INSERT values the same way.
+    c.ok("INSERT INTO t (id, n, s, v) VALUES (2, ABS(-5), 1 + CAST(1 AS SIGNED), 2 * 21)");
+    assert_eq!(
+        c.q("SELECT n, s, v FROM t WHERE id = 2"),
+        rows(&[&["5", "2", "42"]])
+    );
+    assert_eq!(
+        c.err("INSERT INTO t (id, s) VALUES (3, 200 + LENGTH('x'))")
+            .code,
+        1264
+    );
+}
+
+#[test]
+fn columns_qualified_by_a_qualified_table() {
+    let kv = MemKv::new();
+    let mut c = Conn::new(&kv);
+    c.exec(
+        "CREATE DATABASE d; CREATE DATABASE e; USE e;
+         CREATE TABLE d.u (id INT PRIMARY KEY, email VARCHAR(20), name VARCHAR(20));
+         INSERT INTO d.u VALUES (1, 'a@x', 'a'), (2, 'b@x', 'b'), (3, 'c@x', 'c')",
+    );
+    // `t.col` and `d.t.col` name the columns of `d.t`, in SET, WHERE and SELECT.
+    c.ok("UPDATE d.u SET name = u.email WHERE id = 2");
+    c.ok("UPDATE d.u SET u.name = CONCAT(d.u.email, '!') WHERE u.id = 1");
+    c.ok("UPDATE d.u AS x SET x.name = UPPER(x.name) WHERE x.id = 3");
+    assert_eq!(
+        c.q("SELECT u.id, d.u.name FROM d.u WHERE u.id < 3 OR d.u.name = 'C' ORDER BY u.id"),
+        rows(&[&["1", "a@x!"], &["2", "b@x"], &["3", "C"]])
+    );
+    assert_eq!(c.ok("DELETE FROM d.u WHERE u.id = 3").affected_rows, 1);
+    // Another table's name is still unknown.
+    let e = c.err("UPDATE d.u SET name = v.email WHERE id = 2");
+    assert_eq!(e.code, 1054);
+    assert_eq!(e.message, "Unknown column 'v.email' in 'field list'");
+    let e = c.err("UPDATE d.u SET name = u.nope WHERE id = 2");
+    assert_eq!(e.message, "Unknown column 'u.nope' in 'field list'");
+}
