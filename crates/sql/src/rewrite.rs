@@ -103,6 +103,8 @@ pub(crate) struct Columns {
     numeric: HashMap<String, bool>,
     /// Columns DECIMAL in every table that has them.
     decimal: HashMap<String, bool>,
+    /// Columns of an integer type in every table that has them.
+    integer: HashMap<String, bool>,
 }
 
 /// Records that column `name` is (or is not) of some kind; it counts as such only if it is in
@@ -147,6 +149,15 @@ impl Columns {
     pub fn set_type(&mut self, name: &str, ty: ColumnType) {
         record(&mut self.numeric, name, ty.is_numeric());
         record(&mut self.decimal, name, ty == ColumnType::NewDecimal);
+        let integer = matches!(
+            ty,
+            ColumnType::Tiny | ColumnType::Short | ColumnType::Long | ColumnType::LongLong
+        );
+        record(&mut self.integer, name, integer);
+    }
+
+    fn is_integer(&self, e: &Expr) -> bool {
+        column_name(e).is_some_and(|n| self.integer.get(n).copied().unwrap_or(false))
     }
 
     fn is_numeric(&self, e: &Expr) -> bool {
@@ -546,6 +557,27 @@ impl VisitorMut for Rewriter<'_> {
             {
                 Some(Ok(Expr::Value(SqlValue::Null)))
             }
+            // The engine does integer arithmetic whenever the left side is an integer column
+            // (`n * 1.5` gave `n`, `n / 2` truncated) and float arithmetic on DECIMAL and
+            // fractional literals (`price * 1.1` gave 11.000000000000000888); MySQL computes
+            // both exactly, as DECIMAL does here.
+            Expr::BinaryOp { left, op, right }
+                if is_arithmetic(op)
+                    && (self.columns.is_integer(left)
+                        || self.columns.is_decimal(left)
+                        || self.columns.is_integer(right)
+                        || self.columns.is_decimal(right))
+                    && (*op == BinaryOperator::Divide
+                        || is_fraction(left)
+                        || is_fraction(right)) =>
+            {
+                for side in [left, right] {
+                    if self.columns.is_integer(side) || is_number(side) {
+                        **side = as_decimal((**side).clone());
+                    }
+                }
+                None
+            }
             Expr::BinaryOp { left, op, right } if is_comparison(op) => {
                 if self.columns.is_numeric(left) {
                     unquote_number(right);
@@ -786,23 +818,45 @@ fn is_null(e: &Expr) -> bool {
     matches!(e, Expr::Value(SqlValue::Null))
 }
 
-/// A number literal as a DECIMAL value, where it meets a DECIMAL column.
-fn cast_to_decimal(e: &mut Expr) {
-    let is_number = match e {
+/// A number literal, signed or not.
+fn is_number(e: &Expr) -> bool {
+    match e {
         Expr::Value(SqlValue::Number(..)) => true,
         Expr::UnaryOp {
             op: UnaryOperator::Minus | UnaryOperator::Plus,
             expr,
         } => matches!(**expr, Expr::Value(SqlValue::Number(..))),
         _ => false,
+    }
+}
+
+/// A number literal with a fraction or an exponent.
+fn is_fraction(e: &Expr) -> bool {
+    let e = match e {
+        Expr::UnaryOp { expr, .. } => expr,
+        e => e,
     };
-    if is_number {
-        *e = Expr::Cast {
-            kind: CastKind::Cast,
-            expr: Box::new(e.clone()),
-            data_type: SqlType::Decimal(ExactNumberInfo::None),
-            format: None,
-        };
+    matches!(e, Expr::Value(SqlValue::Number(n, _)) if n.as_bigint_and_exponent().1 > 0)
+}
+
+fn is_arithmetic(op: &BinaryOperator) -> bool {
+    use BinaryOperator as B;
+    matches!(op, B::Plus | B::Minus | B::Multiply | B::Divide | B::Modulo)
+}
+
+fn as_decimal(e: Expr) -> Expr {
+    Expr::Cast {
+        kind: CastKind::Cast,
+        expr: Box::new(e),
+        data_type: SqlType::Decimal(ExactNumberInfo::None),
+        format: None,
+    }
+}
+
+/// A number literal as a DECIMAL value, where it meets a DECIMAL column.
+fn cast_to_decimal(e: &mut Expr) {
+    if is_number(e) {
+        *e = as_decimal(e.clone());
     }
 }
 

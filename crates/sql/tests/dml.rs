@@ -598,3 +598,19 @@ fn columns_qualified_by_a_qualified_table() {
     let e = c.err("UPDATE d.u SET name = u.nope WHERE id = 2");
     assert_eq!(e.message, "Unknown column 'u.nope' in 'field list'");
 }
+
+#[test]
+fn arithmetic_with_fractions_is_exact() {
+    let kv = MemKv::new();
+    let mut c = shop(&kv);
+    // customer_id is INT, amount DECIMAL(10,2): order 1 is (1, 10.50).
+    assert_eq!(
+        c.q(
+            "SELECT customer_id * 1.5, 1.5 * customer_id, customer_id + 0.25, customer_id / 4, \
+             amount * 1.1, amount / 4, customer_id * 2 FROM orders WHERE id = 1"
+        ),
+        rows(&[&["1.5", "1.5", "1.25", "0.25", "11.550", "2.6250", "2"]])
+    );
+    c.ok("UPDATE orders SET amount = customer_id * 2.5 WHERE id = 1");
+    assert_eq!(c.val("SELECT amount FROM orders WHERE id = 1"), "2.50");
+}
