@@ -6,7 +6,7 @@
 mod common;
 
 use common::raw::{self, Options, RawClient, Response};
-use common::TestServer;
+use common::{Rng, TestServer};
 
 const PREPARE: u8 = 0x16;
 const EXECUTE: u8 = 0x17;
@@ -591,18 +591,6 @@ fn prepare_errors_and_the_statement_limit() {
     let (id, _) = prepare(&mut c, "SELECT 1").expect("room again after a close");
     assert!(id > last, "ids are not reused");
     check_alive(&mut c);
-}
-
-/// Seeded xorshift, so a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
 }
 
 #[test]

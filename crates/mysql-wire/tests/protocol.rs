@@ -8,7 +8,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use common::raw::{self, Options, RawClient, Response};
-use common::TestServer;
+use common::{Rng, TestServer};
 use mysql_wire::{ServerConfig, SERVER_CAPABILITIES};
 
 fn login(server: &TestServer) -> RawClient {
@@ -431,21 +431,6 @@ fn shutdown_closes_idle_and_busy_connections_promptly() {
         login(&server).query("SELECT 1")[0],
         Response::Rows { .. }
     ));
-}
-
-/// Seeded xorshift, so a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
-    }
 }
 
 #[test]

@@ -235,3 +235,21 @@ pub fn mysql_cmd(server: &TestServer, args: &[&str]) -> Command {
         .args(args);
     cmd
 }
+
+/// Seeded xorshift for the fuzz tests, so a failure can be replayed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// `n` random bytes.
+    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next() as u8).collect()
+    }
+}
