@@ -549,16 +549,7 @@ impl Session {
             }
             q.limit = Some(rewrite::number(0));
             q.offset = None;
-            let first = scratch.dispatch(Statement::Query(q.clone()), store);
-            match (first, q.body.as_mut()) {
-                // The engine fails on `primary_key = NULL` where a value would do; the filter
-                // does not change the columns, so it goes.
-                (Err(e), SetExpr::Select(s)) if !reported(&e) && s.selection.is_some() => {
-                    s.selection = None;
-                    Some(scratch.dispatch(Statement::Query(q), store))
-                }
-                (first, _) => Some(first),
-            }
+            Some(scratch.dispatch(Statement::Query(q), store))
         }));
         match run {
             Ok(Some(Ok(Outcome::Rows(rs)))) if !rs.columns.is_empty() => Ok(Some(rs.columns)),
