@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import BenchError, Procs, free_port, loadavg, logger, machine, tail
+from common import BenchError, Procs, free_port, loadavg, logger, machine, run_reporting, tail
 
 HERE = Path(__file__).resolve().parent
 WRK_LUA = HERE / "wrk.lua"
@@ -490,16 +490,7 @@ def main() -> int:
     rp.add_argument("--work", required=True, help="scratch dir (logs, pids)")
     rp.add_argument("--out", required=True)
     rp.add_argument("--binary-note", default="", help="where the measured binary came from (for the report)")
-    args = ap.parse_args()
-    try:
-        run(args)
-    except BenchError as e:
-        print(f"bench: FAILED: {e}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt as e:
-        print(f"bench: interrupted ({e})", file=sys.stderr)
-        return 130
-    return 0
+    return run_reporting(run, ap.parse_args(), "bench")
 
 
 if __name__ == "__main__":

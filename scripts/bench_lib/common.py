@@ -91,6 +91,19 @@ def tail(path: Path, n: int = 15) -> str:
     return "\n".join("    " + line for line in lines[-n:]) or "    (no output)"
 
 
+def run_reporting(run, args, prefix: str) -> int:
+    """Runs a driver's measurement; an unmeasurable run is exit 1, an interrupt 130."""
+    try:
+        run(args)
+    except BenchError as e:
+        print(f"{prefix}: FAILED: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as e:
+        print(f"{prefix}: interrupted ({e})", file=sys.stderr)
+        return 130
+    return 0
+
+
 def loadavg() -> float:
     """The 1-minute load average, reported beside the figures it may have disturbed."""
     with open("/proc/loadavg") as f:

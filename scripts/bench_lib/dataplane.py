@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pymysql
 
-from common import BenchError, Procs, free_port, loadavg, logger, machine, tail
+from common import BenchError, Procs, free_port, loadavg, logger, machine, run_reporting, tail
 
 USER, PASSWORD = "admin", "secret123"
 CLUSTER, WRITER = "bench-dp", "bench-dp-writer"
@@ -890,16 +890,7 @@ def main() -> int:
     rp.add_argument("--work", required=True, help="scratch dir (data dirs, logs, pids)")
     rp.add_argument("--out", required=True)
     rp.add_argument("--binary-note", default="", help="where the measured binary came from (for the report)")
-    args = ap.parse_args()
-    try:
-        run(args)
-    except BenchError as e:
-        print(f"bench-dataplane: FAILED: {e}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt as e:
-        print(f"bench-dataplane: interrupted ({e})", file=sys.stderr)
-        return 130
-    return 0
+    return run_reporting(run, ap.parse_args(), "bench-dataplane")
 
 
 if __name__ == "__main__":
