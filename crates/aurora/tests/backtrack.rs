@@ -470,3 +470,58 @@ async fn one_clock_jump_carries_a_backtrack_through_every_step() {
     );
     assert_eq!(read(&a, "k"), None);
 }
+
+/// A commit racing BacktrackDBCluster is either refused or durable before the backtrack is
+/// accepted: none lands between the acceptance and the landing, so none acknowledged is undone
+/// by a backtrack to the time of the request.
+#[tokio::test(start_paused = true)]
+async fn a_commit_racing_a_backtrack_is_refused_or_lands_before_it() {
+    let a = ready(Pace::Fast, None).await;
+    for round in 0..100 {
+        let started = Arc::new(std::sync::Barrier::new(2));
+        let writer = {
+            let (a, started) = (a.clone(), started.clone());
+            std::thread::spawn(move || {
+                let mut acknowledged = Vec::new();
+                started.wait();
+                for i in 0..1_000_000u64 {
+                    let key = format!("r{round}-{i}");
+                    let mut txn = Transaction::new();
+                    txn.put(key.as_bytes(), b"v".as_slice());
+                    match a.commit(R, "c", txn) {
+                        Ok(point) => acknowledged.push((key, point.expect("a write").lsn)),
+                        Err(_) => break,
+                    }
+                }
+                acknowledged
+            })
+        };
+        started.wait();
+        std::thread::sleep(Duration::from_millis(2));
+        let to = now(&a);
+        a.backtrack_cluster(R, "c", to, false, false).unwrap();
+        let head_at_answer = a.volume(R, "c").unwrap().stats().head_lsn;
+        let acknowledged = writer.join().unwrap();
+        assert!(!acknowledged.is_empty(), "round {round}: no commit raced");
+        for (key, lsn) in &acknowledged {
+            assert!(
+                *lsn <= head_at_answer,
+                "round {round}: {key} (LSN {lsn}) was committed after the backtrack was accepted (head {head_at_answer})"
+            );
+        }
+        for _ in 0..100 {
+            if cluster(&a, "c").cluster.status == ClusterStatus::Available {
+                break;
+            }
+            wait(Duration::from_secs(1)).await;
+        }
+        assert_eq!(cluster(&a, "c").cluster.status, ClusterStatus::Available);
+        for (key, _) in &acknowledged {
+            assert_eq!(
+                read(&a, key).as_deref(),
+                Some("v"),
+                "round {round}: {key} was undone"
+            );
+        }
+    }
+}

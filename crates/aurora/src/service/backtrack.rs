@@ -146,21 +146,26 @@ impl Aurora {
 
     /// Commits a transaction to a cluster's volume at the current time: the write path of the
     /// data plane (and of tests until it exists). Refused unless the cluster accepts writes.
+    ///
+    /// The status check and the durable write happen under one read guard of the state, so a
+    /// BacktrackDBCluster (which needs the write guard to move the cluster to `backtracking`)
+    /// is accepted either before the check (the commit is refused) or after the commit is in
+    /// the volume: no commit can slip in between the backtrack's acceptance and its landing.
     pub fn commit(
         &self,
         region: &str,
         cluster_id: &str,
         txn: Transaction,
     ) -> Result<Option<CommitPoint>> {
-        let volume = self.read(|state, _| {
+        let point = self.read(|state, _| {
             let c = state
                 .clusters
                 .get(&key(region, cluster_id))
                 .ok_or_else(|| Error::ClusterNotFound(cluster_id.to_owned()))?;
             expect_cluster(c, &[ClusterStatus::Available, ClusterStatus::Modifying])?;
-            self.inner.volume(c)
+            let volume = self.inner.volume(c)?;
+            Ok::<_, Error>(volume.commit(txn, self.inner.env.clock.now())?)
         })?;
-        let point = volume.commit(txn, self.inner.env.clock.now())?;
         self.bump();
         self.inner.wake.notify_one();
         Ok(point)
