@@ -3,6 +3,10 @@
 //! Wall time is `epoch + elapsed tokio time + offset`. Under `tokio::time::pause` the elapsed part
 //! is virtual, so tests run a 5-minute transition in microseconds; at run time the offset is what
 //! `POST /_rewind/clock` advances, so users can skip ahead without waiting.
+//!
+//! The loopback address blocks a cluster's endpoints may take are injected here too: which
+//! blocks are free depends on the other programs on the machine (another Rewind, a real MySQL),
+//! which tests must not depend on.
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -11,22 +15,51 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use tokio::time::Instant;
 
-/// The clock and the id generator every part of the domain shares.
+/// The clock, the id generator and the address blocks every part of the domain shares.
 #[derive(Debug, Clone)]
 pub struct Env {
     /// Where "now" comes from.
     pub clock: Arc<Clock>,
     /// Where ids and request ids come from.
     pub ids: Arc<Ids>,
+    /// Which loopback address blocks this process may give a new cluster.
+    pub blocks: Arc<dyn AddressBlocks>,
 }
 
 impl Env {
-    /// An environment starting at `epoch`, with ids drawn from `seed`.
+    /// An environment starting at `epoch`, with ids drawn from `seed`, where every address
+    /// block is free (tests; the server injects its loopback claims with
+    /// [`Env::with_address_blocks`]).
     pub fn new(epoch: DateTime<Utc>, seed: u64) -> Self {
         Env {
             clock: Arc::new(Clock::new(epoch)),
             ids: Arc::new(Ids::new(seed)),
+            blocks: Arc::new(EveryBlock),
         }
+    }
+
+    /// The same environment with `blocks` deciding which address blocks are free.
+    pub fn with_address_blocks(self, blocks: Arc<dyn AddressBlocks>) -> Self {
+        Env { blocks, ..self }
+    }
+}
+
+/// Decides which block of loopback addresses (see [`crate::endpoints`]) a cluster may take, so
+/// that two Rewind servers on one machine never hand out the same endpoint.
+pub trait AddressBlocks: Send + Sync + std::fmt::Debug {
+    /// Claims block `index` for this process, for a cluster whose endpoints listen on `port`.
+    /// False when another process holds the block or its writer address on `port`; true again
+    /// for a block this process already holds.
+    fn claim(&self, index: u32, port: u16) -> bool;
+}
+
+/// Every block is free: for tests, and for a process alone on its machine.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EveryBlock;
+
+impl AddressBlocks for EveryBlock {
+    fn claim(&self, _index: u32, _port: u16) -> bool {
+        true
     }
 }
 

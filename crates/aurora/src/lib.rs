@@ -16,7 +16,7 @@ mod pace;
 mod service;
 pub mod validate;
 
-pub use env::{Clock, Env, Ids};
+pub use env::{AddressBlocks, Clock, Env, EveryBlock, Ids};
 pub use error::{Error, Result};
 pub use model::*;
 pub use pace::{Pace, Step};

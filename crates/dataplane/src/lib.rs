@@ -8,10 +8,15 @@
 //! over the cluster's storage volume; its writes are committed through the control plane, so
 //! they land in the volume's log and can be backtracked.
 //!
+//! It also decides which loopback address blocks are free on this machine
+//! ([`LoopbackBlocks`]), so two servers side by side never share an endpoint.
+//!
 //! It owns listeners and sessions only: the protocol is `mysql-wire`'s, the SQL is `sql`'s, the
 //! data is the volume's. It never imports HTTP or XML.
 
+mod blocks;
 mod connection;
 mod listeners;
 
+pub use blocks::{LoopbackBlocks, CLAIM_PORT};
 pub use listeners::run;

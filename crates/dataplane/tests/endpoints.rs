@@ -158,3 +158,62 @@ async fn writer_reader_auth_and_a_backtrack_through_the_mysql_client() {
     let (_, out, err) = mysql(&writer, port, "secret123", "SELECT v FROM d.t ORDER BY id").await;
     assert_eq!(out, "a\nb", "rows and table are back: {err}");
 }
+
+/// A control plane that claims its address blocks on this machine, as the server does.
+fn claiming_control_plane(claim_port: u16) -> Aurora {
+    let epoch = chrono::DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
+        .unwrap()
+        .to_utc();
+    let env = Env::new(epoch, 7)
+        .with_address_blocks(Arc::new(dataplane::LoopbackBlocks::new(claim_port)));
+    let config = Config {
+        account_id: "000000000000".into(),
+        pace: Pace::Fast,
+        backtrack_capacity: None,
+    };
+    Aurora::open(env, config, Arc::new(MemoryStore::new())).unwrap()
+}
+
+fn writer_endpoint(a: &Aurora, id: &str, port: u16) -> String {
+    a.create_cluster(
+        R,
+        NewCluster {
+            id: id.into(),
+            engine: "aurora-mysql".into(),
+            engine_version: Some("8.0.mysql_aurora.3.05.2".into()),
+            master_username: Some("admin".into()),
+            master_password: Some("secret123".into()),
+            port: Some(i32::from(port)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    a.describe_clusters(R, Some(id), &[], &Paging::default())
+        .unwrap()
+        .items
+        .remove(0)
+        .endpoint
+}
+
+#[test]
+fn servers_side_by_side_never_share_an_endpoint() {
+    let (claim_port, mysql_port) = (free_port(), free_port());
+    let first = claiming_control_plane(claim_port);
+    let second = claiming_control_plane(claim_port);
+    let a = writer_endpoint(&first, "a", mysql_port);
+    let b = writer_endpoint(&second, "b", mysql_port);
+    assert_ne!(a, b, "two servers handed out the same endpoint");
+    // A second cluster of the first server takes a third block.
+    let c = writer_endpoint(&first, "c", mysql_port);
+    assert!(c != a && c != b, "{c} is already in use");
+
+    // A writer address held by a program that is not a Rewind is skipped too.
+    let third = claiming_control_plane(free_port());
+    let next = writer_endpoint(&third, "probe", free_port());
+    let foreign_port = free_port();
+    let held: std::net::Ipv4Addr = next.parse().unwrap();
+    let _foreign = std::net::TcpListener::bind((held, foreign_port)).unwrap();
+    let fourth = claiming_control_plane(free_port());
+    let d = writer_endpoint(&fourth, "d", foreign_port);
+    assert_ne!(d, next, "{d} is held by another program");
+}

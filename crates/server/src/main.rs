@@ -52,7 +52,9 @@ fn real_env() -> Env {
             .try_into()
             .unwrap_or([7; 8]),
     );
-    Env::new(chrono::Utc::now(), seed)
+    Env::new(chrono::Utc::now(), seed).with_address_blocks(Arc::new(
+        dataplane::LoopbackBlocks::new(dataplane::CLAIM_PORT),
+    ))
 }
 
 #[tokio::main(flavor = "multi_thread")]

@@ -102,7 +102,10 @@ impl Aurora {
                 writer: None,
                 failover_target: None,
                 endpoint_index: (0..endpoints::MAX_CLUSTERS)
-                    .find(|n| !tx.state.clusters.values().any(|c| c.endpoint_index == *n))
+                    .find(|n| {
+                        !tx.state.clusters.values().any(|c| c.endpoint_index == *n)
+                            && tx.inner.env.blocks.claim(*n, port)
+                    })
                     .ok_or_else(|| {
                         Error::ClusterQuotaExceeded(format!(
                             "Rewind serves at most {} clusters at once.",

@@ -375,6 +375,15 @@ impl Aurora {
                 env.clock.set_offset_ms(ms);
             }
         }
+        for c in state.clusters.values() {
+            if !env.blocks.claim(c.endpoint_index, c.port) {
+                tracing::warn!(
+                    cluster = c.id,
+                    endpoint = %endpoints::writer_address(c.endpoint_index),
+                    "another program holds this cluster's address block; its endpoints open once it is free"
+                );
+            }
+        }
         Ok(Aurora {
             inner: Arc::new(Inner {
                 env,
