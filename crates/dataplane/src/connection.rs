@@ -220,7 +220,12 @@ fn reply(outcome: Outcome) -> Reply {
     match outcome {
         Outcome::Rows(rs) => Reply::ResultSet {
             columns: rs.columns.into_iter().map(column).collect(),
-            rows: rs.rows,
+            // The engine's values are text: the wire carries their UTF-8 bytes.
+            rows: rs
+                .rows
+                .into_iter()
+                .map(|row| row.into_iter().map(|v| v.map(String::into_bytes)).collect())
+                .collect(),
         },
         Outcome::Ok(ok) => Reply::Ok {
             affected_rows: ok.affected_rows,

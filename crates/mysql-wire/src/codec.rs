@@ -128,7 +128,8 @@ pub(crate) fn err_packet(e: &ErrorPacket) -> Vec<u8> {
 }
 
 /// Protocol::ColumnDefinition41 of a result-set column, with the type code, collation, display
-/// length, flags and decimals MySQL 8 sends for its kind.
+/// length, flags and decimals MySQL 8 sends for its kind, then what the column itself says:
+/// UNSIGNED and NOT NULL flags, decimals, length, schema and table names.
 pub(crate) fn column_definition(column: &Column) -> Vec<u8> {
     use ColumnKind as K;
     use ColumnType as T;
@@ -139,41 +140,53 @@ pub(crate) fn column_definition(column: &Column) -> Vec<u8> {
         ColumnFlags::BINARY_FLAG,
         ColumnFlags::BLOB_FLAG,
     );
+    let none = ColumnFlags::empty();
     // "Not a fixed number of decimals", for floating-point columns.
     let not_fixed = 31;
+    // Integers lose the sign's place in the display length when unsigned (BIGINT keeps 20).
+    let sign = u32::from(!column.unsigned);
     let (column_type, collation, length, flags, decimals) = match column.kind {
-        K::Tiny => (T::MYSQL_TYPE_TINY, binary, 4, num, 0),
-        K::Short => (T::MYSQL_TYPE_SHORT, binary, 6, num, 0),
-        K::Long => (T::MYSQL_TYPE_LONG, binary, 11, num, 0),
+        K::Tiny => (T::MYSQL_TYPE_TINY, binary, 3 + sign, num, 0),
+        K::Short => (T::MYSQL_TYPE_SHORT, binary, 5 + sign, num, 0),
+        K::Long => (T::MYSQL_TYPE_LONG, binary, 10 + sign, num, 0),
         K::LongLong => (T::MYSQL_TYPE_LONGLONG, binary, 20, num, 0),
         K::Float => (T::MYSQL_TYPE_FLOAT, binary, 12, num, not_fixed),
         K::Double => (T::MYSQL_TYPE_DOUBLE, binary, 22, num, not_fixed),
-        K::NewDecimal => (T::MYSQL_TYPE_NEWDECIMAL, binary, 67, num, 0),
+        K::NewDecimal => (T::MYSQL_TYPE_NEWDECIMAL, binary, 66 + sign, num, 0),
         K::Year => (T::MYSQL_TYPE_YEAR, binary, 4, num, 0),
         K::Date => (T::MYSQL_TYPE_DATE, binary, 10, bin, 0),
         K::Time => (T::MYSQL_TYPE_TIME, binary, 10, bin, 0),
         K::DateTime => (T::MYSQL_TYPE_DATETIME, binary, 19, bin, 0),
         K::Timestamp => (T::MYSQL_TYPE_TIMESTAMP, binary, 19, bin, 0),
-        K::Blob => (T::MYSQL_TYPE_BLOB, binary, 65_535, bin | blob, 0),
-        K::VarString => (
-            T::MYSQL_TYPE_VAR_STRING,
-            text,
-            1_020,
-            ColumnFlags::empty(),
-            0,
-        ),
+        K::VarString => (T::MYSQL_TYPE_VAR_STRING, text, 1_020, none, 0),
         K::Text => (T::MYSQL_TYPE_BLOB, text, 262_140, blob, 0),
-        K::Json => (T::MYSQL_TYPE_JSON, text, u32::MAX, blob, 0),
+        K::Blob => (T::MYSQL_TYPE_BLOB, binary, 65_535, bin | blob, 0),
+        K::VarBinary => (T::MYSQL_TYPE_VAR_STRING, binary, 255, bin, 0),
+        K::Binary => (T::MYSQL_TYPE_STRING, binary, 255, bin, 0),
+        K::Json => (T::MYSQL_TYPE_JSON, binary, u32::MAX, bin | blob, 0),
+        K::Enum => (T::MYSQL_TYPE_STRING, text, 1_020, ColumnFlags::ENUM_FLAG, 0),
+        K::Set => (T::MYSQL_TYPE_STRING, text, 1_020, ColumnFlags::SET_FLAG, 0),
+        K::Bit => (T::MYSQL_TYPE_BIT, binary, 64, ColumnFlags::UNSIGNED_FLAG, 0),
         K::Null => (T::MYSQL_TYPE_NULL, binary, 0, bin, 0),
     };
+    let mut flags = flags;
+    flags.set(
+        ColumnFlags::UNSIGNED_FLAG,
+        column.unsigned || column.kind == K::Bit,
+    );
+    flags.set(ColumnFlags::NOT_NULL_FLAG, column.not_null);
+    let org_name = column.org_name.as_deref().unwrap_or(&column.name);
     let mut out = serialize(
         &packets::Column::new(column_type)
+            .with_schema(column.schema.as_bytes())
+            .with_table(column.table.as_bytes())
+            .with_org_table(column.org_table.as_bytes())
             .with_name(column.name.as_bytes())
-            .with_org_name(column.name.as_bytes())
+            .with_org_name(org_name.as_bytes())
             .with_character_set(collation)
-            .with_column_length(length)
+            .with_column_length(column.length.unwrap_or(length))
             .with_flags(flags)
-            .with_decimals(decimals),
+            .with_decimals(column.decimals.unwrap_or(decimals)),
     );
     // mysql_common 0.38.2 serializes column_length before character_set (its own deserializer,
     // like the protocol, reads the collation first); swap them back. The fixed-length tail is
@@ -183,15 +196,15 @@ pub(crate) fn column_definition(column: &Column) -> Vec<u8> {
     out
 }
 
-/// ProtocolText::ResultsetRow: each value length-encoded, NULL as 0xfb. The row is padded with
-/// NULLs or cut to `width` values so the client never misreads the result set. Hand-written:
-/// mysql_common has no text-row encoder.
-pub(crate) fn text_row(row: &[Option<String>], width: usize) -> Vec<u8> {
+/// ProtocolText::ResultsetRow: each value's bytes length-encoded as they are, NULL as 0xfb.
+/// The row is padded with NULLs or cut to `width` values so the client never misreads the
+/// result set. Hand-written: mysql_common has no text-row encoder.
+pub(crate) fn text_row(row: &[Option<Vec<u8>>], width: usize) -> Vec<u8> {
     let size: usize = row.iter().flatten().map(|v| v.len() + 9).sum();
     let mut out = Vec::with_capacity(size + width);
     for i in 0..width {
         match row.get(i) {
-            Some(Some(v)) => out.put_lenenc_str(v.as_bytes()),
+            Some(Some(v)) => out.put_lenenc_str(v),
             _ => out.push(0xfb),
         }
     }
@@ -339,9 +352,120 @@ mod tests {
         );
     }
 
+    fn definition(column: &Column) -> packets::Column {
+        let p = column_definition(column);
+        ParseBuf(&p).parse(()).expect("parses")
+    }
+
+    #[test]
+    fn new_kinds_are_defined_as_mysql_8_defines_them() {
+        use ColumnFlags as F;
+        use ColumnKind as K;
+        use ColumnType as T;
+        // (kind, type, collation, length, flags), as MySQL 8.0 sends a table column of each.
+        let cases = [
+            (
+                K::Blob,
+                T::MYSQL_TYPE_BLOB,
+                63,
+                65_535,
+                F::BLOB_FLAG | F::BINARY_FLAG,
+            ),
+            (
+                K::VarBinary,
+                T::MYSQL_TYPE_VAR_STRING,
+                63,
+                255,
+                F::BINARY_FLAG,
+            ),
+            (K::Binary, T::MYSQL_TYPE_STRING, 63, 255, F::BINARY_FLAG),
+            (
+                K::Json,
+                T::MYSQL_TYPE_JSON,
+                63,
+                u32::MAX,
+                F::BLOB_FLAG | F::BINARY_FLAG,
+            ),
+            (K::Enum, T::MYSQL_TYPE_STRING, 45, 1_020, F::ENUM_FLAG),
+            (K::Set, T::MYSQL_TYPE_STRING, 45, 1_020, F::SET_FLAG),
+            (K::Bit, T::MYSQL_TYPE_BIT, 63, 64, F::UNSIGNED_FLAG),
+            (K::Null, T::MYSQL_TYPE_NULL, 63, 0, F::BINARY_FLAG),
+        ];
+        for (kind, ty, collation, length, flags) in cases {
+            let c = definition(&Column::new("c", kind));
+            assert_eq!(
+                (
+                    c.column_type(),
+                    c.character_set(),
+                    c.column_length(),
+                    c.flags()
+                ),
+                (ty, collation, length, flags),
+                "{kind:?}"
+            );
+            assert_eq!(c.decimals(), 0, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn unsigned_decimals_not_null_length_and_names() {
+        use ColumnFlags as F;
+        let c = definition(&Column::new("n", ColumnKind::LongLong).unsigned().not_null());
+        assert_eq!(
+            (c.column_length(), c.flags()),
+            (
+                20,
+                F::NUM_FLAG | F::BINARY_FLAG | F::UNSIGNED_FLAG | F::NOT_NULL_FLAG
+            )
+        );
+        let c = definition(&Column::new("n", ColumnKind::Long).unsigned());
+        assert_eq!(c.column_length(), 10);
+        let c = definition(
+            &Column::new("price", ColumnKind::NewDecimal)
+                .decimals(2)
+                .length(12),
+        );
+        assert_eq!((c.decimals(), c.column_length()), (2, 12));
+        assert_eq!(c.flags(), F::NUM_FLAG | F::BINARY_FLAG);
+        assert_eq!(
+            definition(&Column::new("f", ColumnKind::Double)).decimals(),
+            31
+        );
+        assert_eq!(
+            definition(&Column::new("f", ColumnKind::Double).decimals(2)).decimals(),
+            2
+        );
+        let c = definition(
+            &Column::new("alias", ColumnKind::VarString)
+                .schema("app")
+                .table("t")
+                .org_table("things")
+                .org_name("name"),
+        );
+        assert_eq!(c.schema_ref(), b"app");
+        assert_eq!(
+            (c.table_ref(), c.org_table_ref()),
+            (&b"t"[..], &b"things"[..])
+        );
+        assert_eq!(
+            (c.name_ref(), c.org_name_ref()),
+            (&b"alias"[..], &b"name"[..])
+        );
+        let c = definition(&Column::new("x", ColumnKind::Text).table("t"));
+        assert_eq!((c.table_ref(), c.org_table_ref()), (&b"t"[..], &b"t"[..]));
+    }
+
     #[test]
     fn rows_are_padded_and_cut_to_the_column_count() {
-        assert_eq!(text_row(&[Some("ab".into())], 2), b"\x02ab\xfb");
+        assert_eq!(text_row(&[Some(b"ab".to_vec())], 2), b"\x02ab\xfb");
+        let all: Vec<u8> = (0..=255).collect();
+        let row = text_row(&[Some(all.clone()), Some(Vec::new())], 2);
+        assert_eq!(
+            &row[..3],
+            b"\xfc\x00\x01",
+            "256 bytes: 0xfc and a 2-byte length"
+        );
+        assert_eq!((&row[3..259], &row[259..]), (&all[..], &[0][..]));
         assert_eq!(text_row(&[None, Some("x".into())], 1), b"\xfb");
     }
 

@@ -79,16 +79,16 @@
 //! the binary parameters and interpolates them as SQL literals (`NULL`, numbers as they are,
 //! strings quoted and backslash-escaped, non-UTF-8 bytes as `X'..'`, dates and times quoted)
 //! before calling [`Session::query`]. Result sets of an execute go in the binary protocol, each
-//! text value converted by its [`ColumnKind`]; a column with a value that does not parse for its
-//! kind (an unsigned BIGINT above `i64::MAX`) is sent as VAR_STRING instead, so the client gets
-//! the text. The prepare answer announces the columns [`Session::describe`] finds (sqlx takes
-//! names from there), none by default; each execute sends its own, which mysql2,
-//! mysql-connector-python and Go's driver read. Bounds and errors follow MySQL: 16382
-//! statements per connection (its default `max_prepared_stmt_count`, error 1461), error 1243
-//! for an unknown statement id, 1210 for an execute that does not fit its statement. Not
-//! supported: cursors (the execute's cursor flag is ignored and rows are sent at once;
-//! COM_STMT_FETCH gets error 1421), array binding (iteration counts above one) and `/*! ... */`
-//! comments holding placeholders.
+//! text value converted by its [`ColumnKind`] (and [`Column::unsigned()`]); a column with a value
+//! that does not parse for its kind (a BIGINT above `i64::MAX` not marked unsigned) is sent as
+//! VAR_STRING instead, so the client gets the text. The prepare answer announces the columns
+//! [`Session::describe`] finds (sqlx takes names from there), none by default; each execute
+//! sends its own, which mysql2, mysql-connector-python and Go's driver read. Bounds and errors
+//! follow MySQL: 16382 statements per connection (its default `max_prepared_stmt_count`, error
+//! 1461), error 1243 for an unknown statement id, 1210 for an execute that does not fit its
+//! statement. Not supported: cursors (the execute's cursor flag is ignored and rows are sent at
+//! once; COM_STMT_FETCH gets error 1421), array binding (iteration counts above one) and
+//! `/*! ... */` comments holding placeholders.
 //!
 //! # What comes from mysql_common
 //!
@@ -279,13 +279,15 @@ pub enum Reply {
         /// Extra human-readable text, e.g. `Rows matched: 1  Changed: 1  Warnings: 0`.
         info: String,
     },
-    /// Rows in the text protocol: every value is its text form, `None` is SQL NULL. Each row
+    /// Rows, each value in its MySQL text-protocol form as bytes (`b"12.50"`, `b"2024-02-29"`,
+    /// a BLOB's raw bytes), `None` is SQL NULL. A COM_QUERY sends the bytes as they are; a
+    /// COM_STMT_EXECUTE re-encodes them in the binary protocol by [`ColumnKind`]. Each row
     /// should have one value per column; shorter rows are padded with NULLs, longer ones cut.
     ResultSet {
         /// Column names and types, at least one.
         columns: Vec<Column>,
         /// The rows, in order.
-        rows: Vec<Vec<Option<String>>>,
+        rows: Vec<Vec<Option<Vec<u8>>>>,
     },
     /// Failure; the connection stays usable.
     Error(ErrorPacket),
@@ -308,26 +310,118 @@ impl From<ErrorPacket> for Reply {
     }
 }
 
-/// One column of a result set.
+/// One column of a result set: its name and kind, plus what MySQL's column definition says
+/// beyond them. [`Column::new`] gives the defaults of a computed column (`SELECT 1 + 1`):
+/// signed, nullable, the kind's own display length and decimals, no table; the builder methods
+/// say more. Drivers convert values by kind and flags (an UNSIGNED BIGINT above `i64::MAX`
+/// needs [`Column::unsigned()`] to travel as a number in the binary protocol); some read the
+/// rest: `cursor.description` of PyMySQL and mysql-connector-python carries the display length,
+/// decimals and the NOT NULL flag (Django's introspection reads them from there), JDBC's
+/// `ResultSetMetaData` the table and schema names. SQLAlchemy only reads names.
+///
+/// Non-exhaustive so that fields can be added: build one with [`Column::new`] and the builder
+/// methods; the fields stay public for reading and changing.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Column {
-    /// The name clients show as the header and drivers use as the key.
+    /// The name clients show as the header and drivers use as the key (the alias, if any).
     pub name: String,
     /// The MySQL type; drivers convert values by it (pymysql turns DATETIME into `datetime`).
     pub kind: ColumnKind,
+    /// `UNSIGNED` (UNSIGNED_FLAG), for the integer, DECIMAL and floating-point kinds: the
+    /// binary protocol then reads integers as unsigned and drivers return them so.
+    pub unsigned: bool,
+    /// The decimals byte: a DECIMAL's scale, a DOUBLE(M,D)'s D, a DATETIME(6)'s fractional
+    /// digits. `None` is the kind's default: 31 ("not fixed") for FLOAT and DOUBLE, else 0.
+    pub decimals: Option<u8>,
+    /// `NOT NULL` (NOT_NULL_FLAG), as MySQL sets it for a NOT NULL table column.
+    pub not_null: bool,
+    /// The display length MySQL announces (a VARCHAR(10) in utf8mb4 is 40); `None` is the
+    /// kind's default, the length of its largest value (see [`ColumnKind`]).
+    pub length: Option<u32>,
+    /// The database of the column's table, empty for a computed column.
+    pub schema: String,
+    /// The table as the query names it (its alias), empty for a computed column.
+    pub table: String,
+    /// The table's real name, empty for a computed column.
+    pub org_table: String,
+    /// The column's real name in its table; `None` sends [`Column::name`], as MySQL does for
+    /// a computed column.
+    pub org_name: Option<String>,
 }
 
 impl Column {
-    /// A column named `name` of type `kind`.
+    /// A column named `name` of type `kind`, with the defaults of a computed column.
     pub fn new(name: impl Into<String>, kind: ColumnKind) -> Self {
         Column {
             name: name.into(),
             kind,
+            unsigned: false,
+            decimals: None,
+            not_null: false,
+            length: None,
+            schema: String::new(),
+            table: String::new(),
+            org_table: String::new(),
+            org_name: None,
         }
+    }
+
+    /// Marks the column `UNSIGNED`.
+    pub fn unsigned(mut self) -> Self {
+        self.unsigned = true;
+        self
+    }
+
+    /// Sets the decimals byte (a DECIMAL's scale, fractional-second digits).
+    pub fn decimals(mut self, decimals: u8) -> Self {
+        self.decimals = Some(decimals);
+        self
+    }
+
+    /// Marks the column `NOT NULL`.
+    pub fn not_null(mut self) -> Self {
+        self.not_null = true;
+        self
+    }
+
+    /// Sets the display length, instead of the kind's default.
+    pub fn length(mut self, length: u32) -> Self {
+        self.length = Some(length);
+        self
+    }
+
+    /// Sets the column's database.
+    pub fn schema(mut self, schema: impl Into<String>) -> Self {
+        self.schema = schema.into();
+        self
+    }
+
+    /// Sets the column's table, both as named in the query and as its real name.
+    pub fn table(mut self, table: impl Into<String>) -> Self {
+        self.table = table.into();
+        self.org_table = self.table.clone();
+        self
+    }
+
+    /// Sets the table's real name when the query names it by an alias (call after
+    /// [`Column::table()`]).
+    pub fn org_table(mut self, org_table: impl Into<String>) -> Self {
+        self.org_table = org_table.into();
+        self
+    }
+
+    /// Sets the column's real name when [`Column::name`] is an alias.
+    pub fn org_name(mut self, org_name: impl Into<String>) -> Self {
+        self.org_name = Some(org_name.into());
+        self
     }
 }
 
-/// MySQL column types, each sent with the type code, collation and flags MySQL 8 uses for it.
+/// MySQL column types, each sent with the type code, collation, flags and display length
+/// MySQL 8 uses for it (the length being that of the type's largest value unless
+/// [`Column::length()`] says otherwise). Binary kinds (collation `binary`, 63) are what drivers
+/// return as bytes; text kinds use `utf8mb4_general_ci` (45).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ColumnKind {
     /// `TINYINT` (`MYSQL_TYPE_TINY`), also `BOOLEAN`.
@@ -342,7 +436,7 @@ pub enum ColumnKind {
     Float,
     /// `DOUBLE` (`MYSQL_TYPE_DOUBLE`).
     Double,
-    /// `DECIMAL` (`MYSQL_TYPE_NEWDECIMAL`).
+    /// `DECIMAL` (`MYSQL_TYPE_NEWDECIMAL`), text `-12.50`; its scale is [`Column::decimals()`].
     NewDecimal,
     /// `YEAR` (`MYSQL_TYPE_YEAR`).
     Year,
@@ -358,10 +452,24 @@ pub enum ColumnKind {
     VarString,
     /// `TEXT` in utf8mb4 (`MYSQL_TYPE_BLOB` with a text collation).
     Text,
-    /// `BLOB`/`VARBINARY` (`MYSQL_TYPE_BLOB`, binary collation); drivers return bytes.
+    /// `BLOB` (`MYSQL_TYPE_BLOB`, collation binary, BLOB and BINARY flags): any bytes, which
+    /// drivers return as bytes (PyMySQL's `bytes`).
     Blob,
-    /// `JSON` (`MYSQL_TYPE_JSON`).
+    /// `VARBINARY` (`MYSQL_TYPE_VAR_STRING`, collation binary, BINARY flag), default length
+    /// 255: bytes, as for [`ColumnKind::Blob`].
+    VarBinary,
+    /// `BINARY` (`MYSQL_TYPE_STRING`, collation binary, BINARY flag), default length 255.
+    Binary,
+    /// `JSON` (`MYSQL_TYPE_JSON`), text `{"a": 1}`. MySQL 8 sends it with collation binary and
+    /// the BLOB and BINARY flags; drivers still return text, by the type code.
     Json,
+    /// `ENUM` in utf8mb4 (`MYSQL_TYPE_STRING` with ENUM_FLAG), text the member's name.
+    Enum,
+    /// `SET` in utf8mb4 (`MYSQL_TYPE_STRING` with SET_FLAG), text `a,b`.
+    Set,
+    /// `BIT` (`MYSQL_TYPE_BIT`, collation binary, UNSIGNED flag), default length 64 (bits):
+    /// the value is its bytes, most significant first (`b'101'` is `[0x05]`).
+    Bit,
     /// The type of a bare `NULL` literal (`MYSQL_TYPE_NULL`).
     Null,
 }

@@ -396,9 +396,10 @@ pub(crate) fn prepare_ok(id: u32, num_columns: u16, num_params: u16) -> Vec<u8> 
 }
 
 /// The columns as they will be sent in the binary protocol: a column whose values do not all
-/// parse for its kind (an unsigned BIGINT above `i64::MAX`, text in a DATE column) is sent as
-/// VAR_STRING with its text, so the client gets the value rather than an error or garbage.
-pub(crate) fn binary_columns(columns: &[Column], rows: &[Vec<Option<String>>]) -> Vec<Column> {
+/// parse for its kind (a BIGINT above `i64::MAX` not marked unsigned, text in a DATE column)
+/// is sent as VAR_STRING with its text, so the client gets the value rather than an error or
+/// garbage. The fallback keeps the column's names and NOT NULL flag.
+pub(crate) fn binary_columns(columns: &[Column], rows: &[Vec<Option<Vec<u8>>>]) -> Vec<Column> {
     columns
         .iter()
         .enumerate()
@@ -406,11 +407,17 @@ pub(crate) fn binary_columns(columns: &[Column], rows: &[Vec<Option<String>>]) -
             let fits = rows
                 .iter()
                 .filter_map(|r| r.get(i).and_then(Option::as_deref))
-                .all(|v| binary_cell(c.kind, v).is_some());
+                .all(|v| binary_cell(c, v).is_some());
             if fits {
                 c.clone()
             } else {
-                Column::new(c.name.clone(), ColumnKind::VarString)
+                Column {
+                    kind: ColumnKind::VarString,
+                    unsigned: false,
+                    decimals: None,
+                    length: None,
+                    ..c.clone()
+                }
             }
         })
         .collect()
@@ -419,14 +426,14 @@ pub(crate) fn binary_columns(columns: &[Column], rows: &[Vec<Option<String>>]) -
 /// ProtocolBinary::ResultsetRow: a 0x00 header, a NULL bitmap (offset 2), then the non-NULL
 /// values by column kind. `columns` must come from [`binary_columns`]; a value that still does
 /// not parse is sent as NULL. The row is padded with NULLs or cut to the column count.
-pub(crate) fn binary_row(columns: &[Column], row: &[Option<String>]) -> Vec<u8> {
+pub(crate) fn binary_row(columns: &[Column], row: &[Option<Vec<u8>>]) -> Vec<u8> {
     let mut nulls = NullBitmap::<ServerSide>::new(columns.len());
     let mut values = Vec::new();
     for (i, column) in columns.iter().enumerate() {
         match row
             .get(i)
             .and_then(Option::as_deref)
-            .and_then(|v| binary_cell(column.kind, v))
+            .and_then(|v| binary_cell(column, v))
         {
             Some(cell) => values.extend_from_slice(&cell),
             None => nulls.set(i, true),
@@ -439,23 +446,40 @@ pub(crate) fn binary_row(columns: &[Column], row: &[Option<String>]) -> Vec<u8> 
     out
 }
 
-/// One value in the binary protocol, or `None` when its text does not parse for `kind`.
-fn binary_cell(kind: ColumnKind, text: &str) -> Option<Vec<u8>> {
+/// One value in the binary protocol, as MySQL encodes its column's kind: integers, floats,
+/// dates and times parsed from the text form into fixed-width or packed cells (integers
+/// unsigned when the column is), everything else (strings, blobs, decimals, JSON, ENUM, SET,
+/// BIT) its bytes length-encoded as they are. `None` when the text does not parse for the kind.
+fn binary_cell(column: &Column, value: &[u8]) -> Option<Vec<u8>> {
     use ColumnKind as K;
-    let t = text.trim();
-    Some(match kind {
-        K::Tiny => t.parse::<i8>().ok()?.to_le_bytes().to_vec(),
-        K::Short => t.parse::<i16>().ok()?.to_le_bytes().to_vec(),
-        K::Year => t.parse::<u16>().ok()?.to_le_bytes().to_vec(),
-        K::Long => t.parse::<i32>().ok()?.to_le_bytes().to_vec(),
-        K::LongLong => t.parse::<i64>().ok()?.to_le_bytes().to_vec(),
-        K::Float => serialize(&Value::Float(t.parse().ok()?)),
-        K::Double => serialize(&Value::Double(t.parse().ok()?)),
-        K::Date | K::DateTime | K::Timestamp => serialize(&parse_datetime(t)?),
-        K::Time => serialize(&parse_time(t)?),
-        K::NewDecimal | K::VarString | K::Text | K::Blob | K::Json => {
-            let mut out = Vec::with_capacity(text.len() + 9);
-            out.put_lenenc_str(text.as_bytes());
+    let text = || std::str::from_utf8(value).ok().map(str::trim);
+    let unsigned = column.unsigned;
+    Some(match column.kind {
+        K::Tiny if unsigned => text()?.parse::<u8>().ok()?.to_le_bytes().to_vec(),
+        K::Tiny => text()?.parse::<i8>().ok()?.to_le_bytes().to_vec(),
+        K::Short if unsigned => text()?.parse::<u16>().ok()?.to_le_bytes().to_vec(),
+        K::Short => text()?.parse::<i16>().ok()?.to_le_bytes().to_vec(),
+        K::Year => text()?.parse::<u16>().ok()?.to_le_bytes().to_vec(),
+        K::Long if unsigned => text()?.parse::<u32>().ok()?.to_le_bytes().to_vec(),
+        K::Long => text()?.parse::<i32>().ok()?.to_le_bytes().to_vec(),
+        K::LongLong if unsigned => text()?.parse::<u64>().ok()?.to_le_bytes().to_vec(),
+        K::LongLong => text()?.parse::<i64>().ok()?.to_le_bytes().to_vec(),
+        K::Float => serialize(&Value::Float(text()?.parse().ok()?)),
+        K::Double => serialize(&Value::Double(text()?.parse().ok()?)),
+        K::Date | K::DateTime | K::Timestamp => serialize(&parse_datetime(text()?)?),
+        K::Time => serialize(&parse_time(text()?)?),
+        K::NewDecimal
+        | K::VarString
+        | K::Text
+        | K::Blob
+        | K::VarBinary
+        | K::Binary
+        | K::Json
+        | K::Enum
+        | K::Set
+        | K::Bit => {
+            let mut out = Vec::with_capacity(value.len() + 9);
+            out.put_lenenc_str(value);
             out
         }
         // A NULL-typed column has no binary form for a value.
@@ -596,28 +620,58 @@ mod tests {
         );
     }
 
+    fn cell(kind: ColumnKind, text: &str) -> Option<Vec<u8>> {
+        binary_cell(&Column::new("c", kind), text.as_bytes())
+    }
+
     #[test]
     fn text_values_become_binary_cells_or_fall_back() {
         assert_eq!(
-            binary_cell(ColumnKind::Long, "-2"),
+            cell(ColumnKind::Long, "-2"),
             Some(vec![0xfe, 0xff, 0xff, 0xff])
         );
-        assert_eq!(binary_cell(ColumnKind::Tiny, "200"), None);
+        assert_eq!(cell(ColumnKind::Tiny, "200"), None);
         assert_eq!(
-            binary_cell(ColumnKind::DateTime, "2024-02-29 13:14:15.5"),
+            cell(ColumnKind::DateTime, "2024-02-29 13:14:15.5"),
             Some(vec![11, 0xe8, 0x07, 2, 29, 13, 14, 15, 0x20, 0xa1, 0x07, 0])
         );
-        assert_eq!(binary_cell(ColumnKind::Date, "0000-00-00"), Some(vec![0]));
+        assert_eq!(cell(ColumnKind::Date, "0000-00-00"), Some(vec![0]));
         assert_eq!(
-            binary_cell(ColumnKind::Time, "-838:59:59"),
+            cell(ColumnKind::Time, "-838:59:59"),
             Some(vec![8, 1, 34, 0, 0, 0, 22, 59, 59])
         );
-        assert_eq!(binary_cell(ColumnKind::Date, "yesterday"), None);
-        let columns = [Column::new("n", ColumnKind::LongLong)];
-        let rows = [vec![Some("18446744073709551615".to_string())]];
+        assert_eq!(cell(ColumnKind::Date, "yesterday"), None);
         assert_eq!(
-            binary_columns(&columns, &rows)[0].kind,
-            ColumnKind::VarString
+            binary_cell(&Column::new("n", ColumnKind::Long), b"\xff"),
+            None,
+            "not UTF-8"
         );
+        let columns = [Column::new("n", ColumnKind::LongLong).not_null()];
+        let rows = [vec![Some(b"18446744073709551615".to_vec())]];
+        let sent = &binary_columns(&columns, &rows)[0];
+        assert_eq!((sent.kind, sent.not_null), (ColumnKind::VarString, true));
+    }
+
+    #[test]
+    fn unsigned_integers_and_bytes_in_the_binary_protocol() {
+        let big = Column::new("n", ColumnKind::LongLong).unsigned();
+        assert_eq!(
+            binary_cell(&big, b"18446744073709551615"),
+            Some(vec![0xff; 8])
+        );
+        assert_eq!(binary_cell(&big, b"-1"), None);
+        let tiny = Column::new("n", ColumnKind::Tiny).unsigned();
+        assert_eq!(binary_cell(&tiny, b"200"), Some(vec![200]));
+        let rows = [vec![Some(b"18446744073709551615".to_vec())]];
+        assert_eq!(binary_columns(std::slice::from_ref(&big), &rows)[0], big);
+        let all: Vec<u8> = (0..=255).collect();
+        for kind in [ColumnKind::Blob, ColumnKind::VarBinary, ColumnKind::Bit] {
+            let c = binary_cell(&Column::new("b", kind), &all).expect("bytes");
+            assert_eq!(
+                (&c[..3], &c[3..]),
+                (&[0xfc, 0, 1][..], &all[..]),
+                "{kind:?}"
+            );
+        }
     }
 }

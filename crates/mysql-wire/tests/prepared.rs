@@ -30,6 +30,7 @@ const DATETIME: u8 = 0x0c;
 const YEAR: u8 = 0x0d;
 const JSON: u8 = 0xf5;
 const NEWDECIMAL: u8 = 0xf6;
+const BIT: u8 = 0x10;
 const BLOB: u8 = 0xfc;
 const VAR_STRING: u8 = 0xfd;
 const STRING: u8 = 0xfe;
@@ -119,11 +120,22 @@ fn execute_body(id: u32, params: &[Param], bind: bool) -> Vec<u8> {
     b
 }
 
-/// A binary result set: columns (name, type) and rows of raw cell bytes.
+/// A binary result set: columns (name, type), their definitions' other fields, and rows of
+/// raw cell bytes.
 #[derive(Debug, PartialEq)]
 struct Rows {
     columns: Vec<(String, u8)>,
+    meta: Vec<Meta>,
     rows: Vec<Vec<Option<Vec<u8>>>>,
+}
+
+/// The fixed fields of a column definition besides the type.
+#[derive(Debug, PartialEq, Clone, Copy)]
+struct Meta {
+    collation: u16,
+    length: u32,
+    flags: u16,
+    decimals: u8,
 }
 
 #[derive(Debug, PartialEq)]
@@ -173,6 +185,7 @@ fn binary_response(c: &mut RawClient) -> Reply {
     }
     let n = raw::lenenc(&mut &p[..]).expect("column count") as usize;
     let mut columns = Vec::new();
+    let mut meta = Vec::new();
     for _ in 0..n {
         let d = c.read().expect("column definition");
         let mut b = &d[..];
@@ -183,6 +196,12 @@ fn binary_response(c: &mut RawClient) -> Reply {
         raw::lenenc_bytes(&mut b).expect("org_name");
         assert_eq!(b.len(), 13);
         columns.push((name, b[7]));
+        meta.push(Meta {
+            collation: u16::from_le_bytes([b[1], b[2]]),
+            length: u32::from_le_bytes(b[3..7].try_into().unwrap()),
+            flags: u16::from_le_bytes([b[8], b[9]]),
+            decimals: b[10],
+        });
     }
     let deprecate_eof = c.caps & raw::DEPRECATE_EOF != 0;
     if !deprecate_eof {
@@ -193,7 +212,11 @@ fn binary_response(c: &mut RawClient) -> Reply {
     loop {
         let r = c.read().expect("row");
         if r[0] == 0xfe && (deprecate_eof || r.len() == 5) {
-            return Reply::Rows(Rows { columns, rows: out });
+            return Reply::Rows(Rows {
+                columns,
+                meta,
+                rows: out,
+            });
         }
         assert_eq!(r[0], 0x00, "binary row header: {r:?}");
         let bitmap_len = (n + 7 + 2) / 8;
@@ -638,4 +661,83 @@ fn random_statement_packets_never_break_the_connection() {
         server.journal().last().map(String::as_str),
         Some("SELECT NULL, 1, 'x'")
     );
+}
+
+#[test]
+fn bytes_json_unsigned_and_decimals_in_the_binary_protocol() {
+    let server = TestServer::start();
+    let mut c = login_with(&server, raw::MODERN);
+    let all: Vec<u8> = (0..=255).collect();
+    let (id, _) = prepare(&mut c, "select bytes").expect("prepared");
+    let r = rows(execute(&mut c, id, &[]));
+    let types: Vec<u8> = r.columns.iter().map(|c| c.1).collect();
+    assert_eq!(types, [BLOB, VAR_STRING, STRING, BIT]);
+    let meta = |collation, length, flags| Meta {
+        collation,
+        length,
+        flags,
+        decimals: 0,
+    };
+    assert_eq!(
+        r.meta,
+        [
+            meta(63, 65_535, 0x90),
+            meta(63, 256, 0x80),
+            meta(63, 4, 0x80),
+            meta(63, 3, 0x20)
+        ]
+    );
+    assert_eq!(
+        r.rows,
+        [
+            vec![
+                Some(all.clone()),
+                Some(all.clone()),
+                Some(vec![0, 0xff, b'\'', 0]),
+                Some(vec![5])
+            ],
+            vec![Some(vec![]), None, None, None],
+        ]
+    );
+
+    let (id, _) = prepare(&mut c, "select typed").expect("prepared");
+    let r = rows(execute(&mut c, id, &[]));
+    let types: Vec<u8> = r.columns.iter().map(|c| c.1).collect();
+    assert_eq!(types, [JSON, LONGLONG, NEWDECIMAL, STRING, STRING, TINY]);
+    assert_eq!(
+        r.meta,
+        [
+            meta(63, u32::MAX, 0x90),
+            meta(63, 20, 0x80a0),
+            Meta {
+                decimals: 2,
+                ..meta(63, 12, 0x8081)
+            },
+            meta(45, 1_020, 0x100),
+            meta(45, 1_020, 0x800),
+            meta(63, 3, 0x80a0),
+        ]
+    );
+    assert_eq!(
+        r.rows,
+        [
+            vec![
+                Some("{\"a\": [1, \"é\"]}".as_bytes().to_vec()),
+                Some(u64::MAX.to_le_bytes().to_vec()),
+                Some(b"-12.50".to_vec()),
+                Some(b"medium".to_vec()),
+                Some(b"a,c".to_vec()),
+                Some(vec![255]),
+            ],
+            vec![
+                None,
+                Some((1u64 << 63).to_le_bytes().to_vec()),
+                Some(b"0.05".to_vec()),
+                None,
+                Some(vec![]),
+                Some(vec![0]),
+            ],
+        ]
+    );
+    check_alive(&mut c);
 }

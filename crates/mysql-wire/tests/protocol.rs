@@ -485,3 +485,54 @@ fn random_bytes_never_take_the_server_down() {
         Response::Rows { .. }
     ));
 }
+
+#[test]
+fn binary_values_travel_unchanged_in_the_text_protocol() {
+    let server = TestServer::start();
+    for caps in [raw::MODERN, raw::MODERN & !raw::DEPRECATE_EOF] {
+        let mut c = RawClient::connect(
+            server.addr,
+            &Options {
+                caps,
+                ..Options::default()
+            },
+        )
+        .expect("login");
+        let r = c.query("select bytes");
+        let Response::Rows {
+            columns,
+            rows: cells,
+            ..
+        } = &r[0]
+        else {
+            panic!("expected rows, got {r:?}")
+        };
+        let types: Vec<u8> = columns.iter().map(|c| c.1).collect();
+        assert_eq!(types, [0xfc, 0xfd, 0xfe, 0x10]);
+        let all = common::toy::all_bytes();
+        assert_eq!(
+            cells,
+            &[
+                vec![
+                    Some(all.clone()),
+                    Some(all),
+                    Some(vec![0, 0xff, b'\'', 0]),
+                    Some(vec![5])
+                ],
+                vec![Some(vec![]), None, None, None],
+            ]
+        );
+        let r = c.query("select typed");
+        assert_eq!(
+            rows(&r[0])[0],
+            [
+                Some("{\"a\": [1, \"é\"]}".into()),
+                Some("18446744073709551615".into()),
+                Some("-12.50".into()),
+                Some("medium".into()),
+                Some("a,c".into()),
+                Some("255".into())
+            ]
+        );
+    }
+}

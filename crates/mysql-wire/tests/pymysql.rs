@@ -1,64 +1,24 @@
 //! PyMySQL (a pure-Python driver with its own reading of the protocol) against the toy server:
 //! type conversion by column type, `select_db`, ping, errors that leave the connection usable,
-//! multi-statements, lastrowid/rowcount, wrong passwords and a 20 MiB round trip.
+//! multi-statements, lastrowid/rowcount, wrong passwords, a 20 MiB round trip, and the values
+//! and column definitions of binary, JSON, UNSIGNED and DECIMAL columns.
 //!
 //! The interpreter is `$REWIND_PYTHON`, else the workspace's `.venv/bin/python`; these tests fail
 //! with instructions when it or PyMySQL is missing.
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
-use std::time::Duration;
+use common::TestServer;
 
-use common::{run_with_deadline, TestServer};
-
-fn python() -> PathBuf {
-    let python = std::env::var_os("REWIND_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python")
-        });
-    let ok = Command::new(&python)
-        .args(["-c", "import pymysql"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok,
-        "PyMySQL is not importable with {}: install it with `.venv/bin/python -m pip install \
-         PyMySQL` (scripts/test installs it from tests-e2e/requirements.txt), or point \
-         REWIND_PYTHON at an interpreter that has it",
-        python.display()
-    );
-    python
-}
-
-/// Runs `body` after `conn = connect(**kwargs)` is in scope; the script prints `ok` at the end.
+/// Runs `body` with PyMySQL imported and `connect(**kwargs)` defined.
 fn run_python(server: &TestServer, body: &str) -> String {
-    let script = format!(
-        "import datetime, decimal, pymysql, sys\n\
-         PORT = {port}\n\
-         def connect(**kw):\n    \
-             args = dict(host='127.0.0.1', port=PORT, user='admin', password='secret', connect_timeout=10, read_timeout=30)\n    \
-             args.update(kw)\n    \
-             return pymysql.connect(**args)\n\
-         {body}\n\
-         print('ok')\n",
-        port = server.port()
-    );
-    let mut cmd = Command::new(python());
-    cmd.arg("-c").arg(script);
-    let r = run_with_deadline(cmd, Vec::new(), Duration::from_secs(60));
-    assert!(
-        r.status.success(),
-        "python failed:\n{}\nstdout: {}",
-        r.stderr,
-        r.stdout()
-    );
-    let out = r.stdout();
-    assert!(out.ends_with("ok\n"), "{out}");
-    out
+    common::run_python(server, "pymysql", PYMYSQL_CONNECT, body)
 }
+
+const PYMYSQL_CONNECT: &str = "def connect(**kw):\n    \
+    args = dict(host='127.0.0.1', port=PORT, user='admin', password='secret', connect_timeout=10, read_timeout=30)\n    \
+    args.update(kw)\n    \
+    return pymysql.connect(**args)\n";
 
 #[test]
 fn queries_types_and_database_switching() {
@@ -157,6 +117,40 @@ cur.execute("SELECT '" + text + "'")
 assert value == text, len(value)
 cur.execute("SELECT 1")
 assert cur.fetchone() == (1,)
+"#,
+    );
+}
+
+#[test]
+fn bytes_json_unsigned_and_decimals_in_the_text_protocol() {
+    let server = TestServer::start();
+    run_python(
+        &server,
+        r#"
+conn = connect()
+cur = conn.cursor()
+cur.execute("select bytes")
+rows = cur.fetchall()
+# Binary-collation columns come back as bytes, every byte value intact.
+assert rows[0] == (bytes(range(256)), bytes(range(256)), b"\x00\xff'\x00", b"\x05"), rows[0]
+assert rows[1] == (b"", None, None, None), rows[1]
+assert [d[1] for d in cur.description] == [252, 253, 254, 16], cur.description
+cur.execute("select typed")
+rows = cur.fetchall()
+# JSON is text by its type code, though MySQL 8 sends it with the binary collation.
+assert rows[0] == ('{"a": [1, "é"]}', 18446744073709551615, decimal.Decimal("-12.50"),
+                   "medium", "a,c", 255), rows[0]
+assert rows[1] == (None, 9223372036854775808, decimal.Decimal("0.05"), None, "", 0), rows[1]
+d = cur.description
+assert d[0][:2] == ("doc", 245), d[0]
+assert d[2] == ("price", 246, None, 12, 12, 2, False), d[2]
+assert d[1][6] and d[3][6], "nullable by default"
+f = cur._result.fields
+assert f[1].flags & 32, "UNSIGNED_FLAG"
+names = (f[2].db, f[2].table_name, f[2].org_table, f[2].org_name)
+assert names == (b"mydb", "t", "things", "cost"), names  # PyMySQL leaves the schema as bytes
+assert f[3].flags & 256 and f[4].flags & 2048, "ENUM_FLAG and SET_FLAG"
+assert [x.charsetnr for x in f] == [63, 63, 63, 45, 45, 63], [x.charsetnr for x in f]
 "#,
     );
 }

@@ -253,3 +253,47 @@ impl Rng {
         (0..n).map(|_| self.next() as u8).collect()
     }
 }
+
+/// The interpreter of the Python driver tests: `$REWIND_PYTHON`, else the workspace's
+/// `.venv/bin/python`. Fails the test with instructions when it cannot import `module`.
+pub fn python(module: &str) -> PathBuf {
+    let python = std::env::var_os("REWIND_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python")
+        });
+    let ok = Command::new(&python)
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        ok,
+        "{module} is not importable with {}: install it into .venv (scripts/test installs \
+         PyMySQL and mysql-connector-python from tests-e2e/requirements.txt), or point \
+         REWIND_PYTHON at an interpreter that has it",
+        python.display()
+    );
+    python
+}
+
+/// Runs a Python script against `server`: `module` (and datetime, decimal, sys) imported,
+/// `PORT` set, then `prelude` (which defines `connect`) and `body`; the script prints `ok` at
+/// the end. Returns its output.
+pub fn run_python(server: &TestServer, module: &str, prelude: &str, body: &str) -> String {
+    let script = format!(
+        "import datetime, decimal, sys, {module}\nPORT = {port}\n{prelude}{body}\nprint('ok')\n",
+        port = server.port()
+    );
+    let mut cmd = Command::new(python(module));
+    cmd.arg("-c").arg(script);
+    let r = run_with_deadline(cmd, Vec::new(), Duration::from_secs(60));
+    assert!(
+        r.status.success(),
+        "python failed:\n{}\nstdout: {}",
+        r.stderr,
+        r.stdout()
+    );
+    let out = r.stdout();
+    assert!(out.ends_with("ok\n"), "{out}");
+    out
+}

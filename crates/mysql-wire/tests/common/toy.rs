@@ -41,8 +41,13 @@ fn syntax_error(sql: &str) -> ErrorPacket {
 fn one(name: &str, kind: ColumnKind, value: Option<String>) -> Reply {
     Reply::ResultSet {
         columns: vec![Column::new(name, kind)],
-        rows: vec![vec![value]],
+        rows: vec![vec![value.map(String::into_bytes)]],
     }
+}
+
+/// Every byte value once, 0x00 to 0xff: what a BLOB must carry unchanged.
+pub fn all_bytes() -> Vec<u8> {
+    (0..=255).collect()
 }
 
 /// Splits on `;` outside single quotes; empty pieces are dropped.
@@ -129,9 +134,70 @@ impl ToySession {
                     rows: vec![
                         kinds
                             .iter()
-                            .map(|(_, k, v)| (*k != K::Null).then(|| v.to_string()))
+                            .map(|(_, k, v)| (*k != K::Null).then(|| v.as_bytes().to_vec()))
                             .collect(),
                         vec![None; kinds.len()],
+                    ],
+                }
+            }
+            // Binary kinds holding every byte value, and a BIT(3).
+            ["select", "bytes"] => {
+                use ColumnKind as K;
+                Reply::ResultSet {
+                    columns: vec![
+                        Column::new("blob", K::Blob),
+                        Column::new("varbinary", K::VarBinary).length(256),
+                        Column::new("binary", K::Binary).length(4),
+                        Column::new("bit", K::Bit).length(3),
+                    ],
+                    rows: vec![
+                        vec![
+                            Some(all_bytes()),
+                            Some(all_bytes()),
+                            Some(vec![0, 0xff, b'\'', 0]),
+                            Some(vec![0x05]),
+                        ],
+                        vec![Some(Vec::new()), None, None, None],
+                    ],
+                }
+            }
+            // JSON, an UNSIGNED BIGINT above i64::MAX, DECIMAL(10,2) NOT NULL of table
+            // `mydb`.`things` AS `t`, ENUM and SET.
+            ["select", "typed"] => {
+                use ColumnKind as K;
+                Reply::ResultSet {
+                    columns: vec![
+                        Column::new("doc", K::Json),
+                        Column::new("big", K::LongLong).unsigned(),
+                        Column::new("price", K::NewDecimal)
+                            .decimals(2)
+                            .length(12)
+                            .not_null()
+                            .schema("mydb")
+                            .table("t")
+                            .org_table("things")
+                            .org_name("cost"),
+                        Column::new("size", K::Enum),
+                        Column::new("tags", K::Set),
+                        Column::new("small", K::Tiny).unsigned(),
+                    ],
+                    rows: vec![
+                        vec![
+                            Some("{\"a\": [1, \"é\"]}".into()),
+                            Some(u64::MAX.to_string().into_bytes()),
+                            Some("-12.50".into()),
+                            Some("medium".into()),
+                            Some("a,c".into()),
+                            Some("255".into()),
+                        ],
+                        vec![
+                            None,
+                            Some("9223372036854775808".into()),
+                            Some("0.05".into()),
+                            None,
+                            Some(Vec::new()),
+                            Some("0".into()),
+                        ],
                     ],
                 }
             }
@@ -162,7 +228,12 @@ impl ToySession {
                         Column::new("name", ColumnKind::VarString),
                     ],
                     rows: (0..n)
-                        .map(|i| vec![Some(i.to_string()), Some(format!("row-{i}"))])
+                        .map(|i| {
+                            vec![
+                                Some(i.to_string().into_bytes()),
+                                Some(format!("row-{i}").into_bytes()),
+                            ]
+                        })
                         .collect(),
                 }
             }
@@ -174,7 +245,7 @@ impl ToySession {
                 columns: vec![Column::new("Database", ColumnKind::VarString)],
                 rows: DATABASES
                     .iter()
-                    .map(|d| vec![Some(d.to_string())])
+                    .map(|d| vec![Some(d.as_bytes().to_vec())])
                     .collect(),
             },
             ["show", "tables"] => Reply::ResultSet {
@@ -187,7 +258,7 @@ impl ToySession {
                 rows: self
                     .database
                     .iter()
-                    .map(|_| vec![Some("t1".to_string())])
+                    .map(|_| vec![Some(b"t1".to_vec())])
                     .collect(),
             },
             ["set", ..] => Reply::ok(),
