@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
 use std::ops::Bound;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use bytes::Bytes;
@@ -253,6 +253,8 @@ pub struct Volume {
     checkpoint_after: AtomicUsize,
     /// The log's tail, decoded; written only by writers holding `meta`.
     recent: Mutex<Recent>,
+    /// Bumped by every backtrack: the head changed other than by a commit.
+    generation: AtomicU64,
 }
 
 /// A write prepared under the meta lock: the next meta, the store batch, and what it does to
@@ -320,7 +322,14 @@ impl Volume {
                 budget: DEFAULT_RECENT_BYTES,
                 ..Recent::default()
             }),
+            generation: AtomicU64::new(0),
         })
+    }
+
+    /// A number that changes whenever the head changes other than by [`Volume::commit`] (a
+    /// backtrack), so that caches of the head (the data plane's pages) know to drop.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     fn lock(&self) -> MutexGuard<'_, Meta> {
@@ -591,6 +600,7 @@ impl Volume {
         }
         pending.next.last_backtrack = Some((id.to_owned(), landing.clone()));
         self.finish(&mut meta, pending)?;
+        self.generation.fetch_add(1, Ordering::SeqCst);
         Ok(landing)
     }
 

@@ -1,0 +1,496 @@
+//! DDL: databases, tables, indexes and views. Each statement commits what was open before it
+//! (MySQL's implicit commit) and runs as one SQLite transaction that changes the SQLite
+//! objects and the data dictionary together, so it lands whole or not at all, and a backtrack
+//! takes it back whole.
+
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use sqlparser::ast::{
+    AlterTableOperation, CreateTable, Expr, ObjectName, ObjectType, Statement, VisitMut,
+};
+use sqlparser::dialect::MySqlDialect;
+use sqlparser::parser::Parser;
+
+use crate::catalog::{self, Kind, Schema};
+use crate::error::SqlError;
+use crate::outcome::Outcome;
+use crate::schema::{SchemaDefaults, SqliteNames, Table};
+use crate::session::{ok, quote_ident, Session};
+use crate::translate::{resolve, table_ident, Rewrite, SessionValues};
+
+/// Names and expressions for the SQLite DDL of stored definitions: expressions there run
+/// later, on every connection, so session values are not folded in.
+struct Names;
+
+/// No session: `DEFAULT (expr)` and CHECK expressions keep their function calls.
+struct NoSession;
+
+impl SessionValues for NoSession {
+    fn database(&self) -> Option<&str> {
+        None
+    }
+    fn user_variable(&self, _: &str) -> sqlparser::ast::Value {
+        sqlparser::ast::Value::Null
+    }
+    fn system_variable(&self, name: &str) -> Result<sqlparser::ast::Value, SqlError> {
+        Err(SqlError::unknown_variable(name))
+    }
+    fn session_function(&self, _: &str) -> Option<sqlparser::ast::Value> {
+        None
+    }
+}
+
+impl SqliteNames for Names {
+    fn expr(&self, mysql: &str) -> Result<String, SqlError> {
+        let dialect = MySqlDialect {};
+        let mut e: Expr = Parser::new(&dialect)
+            .try_with_sql(mysql)
+            .and_then(|mut p| p.parse_expr())
+            .map_err(|e| crate::session::parse_error(mysql, &e))?;
+        let session = NoSession;
+        let mut rw = Rewrite::new(&session, mysql);
+        let _: ControlFlow<()> = e.visit(&mut rw);
+        match rw.error {
+            Some(err) => Err(err),
+            None => Ok(e.to_string()),
+        }
+    }
+}
+
+fn names_of(name: &ObjectName) -> String {
+    name.to_string().replace('`', "")
+}
+
+impl Session {
+    /// Runs a DDL statement (or anything not handled elsewhere) as its own transaction.
+    pub(crate) fn ddl(&mut self, statement: Statement, text: &str) -> Result<Outcome, SqlError> {
+        let temporary = matches!(&statement, Statement::CreateTable(c) if c.temporary);
+        if self.config.read_only && !temporary {
+            return Err(SqlError::read_only());
+        }
+        if !is_ddl(&statement) {
+            return Err(SqlError::not_supported(first_words(text)));
+        }
+        self.commit_open()?;
+        self.ensure_dictionary()?;
+        let checks = self.foreign_key_checks();
+        self.exec("PRAGMA foreign_keys = OFF")?;
+        let result = self.write(|s| s.ddl_statement(statement.clone(), text));
+        if checks {
+            self.exec("PRAGMA foreign_keys = ON")?;
+        }
+        result
+    }
+
+    /// `@@foreign_key_checks`.
+    pub(crate) fn foreign_key_checks(&self) -> bool {
+        !matches!(
+            self.system_value("foreign_key_checks"),
+            Some(rusqlite::types::Value::Integer(0))
+        )
+    }
+
+    fn ddl_statement(&mut self, statement: Statement, text: &str) -> Result<Outcome, SqlError> {
+        match statement {
+            Statement::CreateDatabase {
+                db_name,
+                if_not_exists,
+                default_charset,
+                default_collation,
+                ..
+            } => self.create_database(
+                &names_of(&db_name),
+                if_not_exists,
+                default_charset,
+                default_collation,
+            ),
+            Statement::CreateSchema {
+                schema_name,
+                if_not_exists,
+                ..
+            } => self.create_database(
+                &schema_name.to_string().replace('`', ""),
+                if_not_exists,
+                None,
+                None,
+            ),
+            Statement::Drop {
+                object_type,
+                if_exists,
+                names,
+                table,
+                ..
+            } => match object_type {
+                ObjectType::Schema | ObjectType::Database => {
+                    let mut n = 0;
+                    for name in &names {
+                        n += self.drop_database(&names_of(name), if_exists)?;
+                    }
+                    Ok(Outcome::Ok(ok(n)))
+                }
+                ObjectType::Table => {
+                    self.drop_tables(&names, if_exists, Kind::Table)?;
+                    Ok(Outcome::Ok(ok(0)))
+                }
+                ObjectType::View => {
+                    self.drop_tables(&names, if_exists, Kind::View)?;
+                    Ok(Outcome::Ok(ok(0)))
+                }
+                ObjectType::Index => {
+                    let Some(table) = table else {
+                        return Err(SqlError::syntax("", 1));
+                    };
+                    for name in &names {
+                        let op = parse_alter_op(&format!(
+                            "ALTER TABLE t DROP INDEX {}",
+                            quote_mysql(&names_of(name))
+                        ))?;
+                        self.alter_table(&table, &[op])?;
+                    }
+                    Ok(Outcome::Ok(ok(0)))
+                }
+                other => Err(SqlError::not_supported(format!("DROP {other}"))),
+            },
+            Statement::CreateTable(ct) => self.create_table(&ct, text),
+            Statement::AlterTable(alter) => {
+                self.alter_table(&alter.name, &alter.operations)?;
+                Ok(Outcome::Ok(ok(0)))
+            }
+            Statement::CreateIndex(ci) => {
+                let kind = if ci.unique { "UNIQUE INDEX" } else { "INDEX" };
+                let name = ci
+                    .name
+                    .as_ref()
+                    .map(|n| quote_mysql(&names_of(n)))
+                    .unwrap_or_default();
+                let columns: Vec<String> = ci.columns.iter().map(|c| c.to_string()).collect();
+                let op = parse_alter_op(&format!(
+                    "ALTER TABLE t ADD {kind} {name} ({})",
+                    columns.join(", ")
+                ))?;
+                self.alter_table(&ci.table_name, &[op])?;
+                Ok(Outcome::Ok(ok(0)))
+            }
+            Statement::RenameTable(renames) => {
+                for r in renames {
+                    self.rename_table(&r.old_name, &r.new_name)?;
+                }
+                Ok(Outcome::Ok(ok(0)))
+            }
+            Statement::Truncate(t) => {
+                for target in &t.table_names {
+                    let (db, name) = resolve(self.database.as_deref(), &target.name)?;
+                    let table = self.base_table(&db, &name)?;
+                    self.exec(&format!("DELETE FROM {}", table_ident(&db, &name)))?;
+                    self.reset_sequence(&table)?;
+                }
+                Ok(Outcome::Ok(ok(0)))
+            }
+            Statement::CreateView(v) => self.create_view(&v.name, v.or_replace, *v.query, text),
+            other => Err(SqlError::not_supported(first_words(&other.to_string()))),
+        }
+    }
+
+    fn create_database(
+        &mut self,
+        name: &str,
+        if_not_exists: bool,
+        charset: Option<String>,
+        collation: Option<String>,
+    ) -> Result<Outcome, SqlError> {
+        if catalog::is_system(name) || catalog::schema(self.conn(), name)?.is_some() {
+            if if_not_exists {
+                return Ok(Outcome::Ok(ok(0)));
+            }
+            return Err(SqlError::database_exists(name));
+        }
+        let charset = charset.unwrap_or_else(|| "utf8mb4".to_owned());
+        let collation = collation.unwrap_or_else(|| {
+            if charset.eq_ignore_ascii_case("utf8mb4") {
+                "utf8mb4_0900_ai_ci".to_owned()
+            } else {
+                format!("{charset}_general_ci")
+            }
+        });
+        catalog::put_schema(
+            self.conn(),
+            &Schema {
+                name: name.to_owned(),
+                charset,
+                collation,
+            },
+        )?;
+        Ok(Outcome::Ok(ok(1)))
+    }
+
+    fn drop_database(&mut self, name: &str, if_exists: bool) -> Result<u64, SqlError> {
+        if catalog::schema(self.conn(), name)?.is_none() {
+            if if_exists {
+                return Ok(0);
+            }
+            return Err(SqlError::drop_missing_database(name));
+        }
+        let tables = catalog::table_names(self.conn(), name)?;
+        for (t, kind) in &tables {
+            let sqlite = table_ident(name, t).to_string();
+            let what = if *kind == Kind::View { "VIEW" } else { "TABLE" };
+            self.exec(&format!("DROP {what} IF EXISTS {sqlite}"))?;
+            catalog::delete_table(self.conn(), name, t)?;
+        }
+        catalog::delete_schema(self.conn(), name)?;
+        if self.database.as_deref() == Some(name) {
+            self.database = None;
+        }
+        Ok(tables.len() as u64)
+    }
+
+    fn drop_tables(
+        &mut self,
+        names: &[ObjectName],
+        if_exists: bool,
+        kind: Kind,
+    ) -> Result<(), SqlError> {
+        let mut missing = Vec::new();
+        for n in names {
+            let (db, t) = resolve(self.database.as_deref(), n)?;
+            match self.table(&db, &t)? {
+                Some((k, _)) if k == kind => {
+                    let sqlite = table_ident(&db, &t).to_string();
+                    let what = if kind == Kind::View { "VIEW" } else { "TABLE" };
+                    self.exec(&format!("DROP {what} {sqlite}"))?;
+                    catalog::delete_table(self.conn(), &db, &t)?;
+                }
+                _ => missing.push(format!("{db}.{t}")),
+            }
+        }
+        if !missing.is_empty() && !if_exists {
+            return Err(SqlError::new(
+                1051,
+                "42S02",
+                format!("Unknown table '{}'", missing.join(",")),
+            ));
+        }
+        Ok(())
+    }
+
+    fn schema_defaults(&self, db: &str) -> Result<SchemaDefaults, SqlError> {
+        let s = catalog::schema(self.conn(), db)?.ok_or_else(|| SqlError::unknown_database(db))?;
+        Ok(SchemaDefaults {
+            charset: s.charset,
+            collation: s.collation,
+        })
+    }
+
+    fn create_table(&mut self, ct: &CreateTable, text: &str) -> Result<Outcome, SqlError> {
+        let (db, name) = resolve(self.database.as_deref(), &ct.name)?;
+        if catalog::is_system(&db) {
+            return Err(SqlError::access_denied(&self.config.user, &db));
+        }
+        let defaults = self.schema_defaults(&db)?;
+        if self.table(&db, &name)?.is_some() {
+            if ct.if_not_exists {
+                return Ok(Outcome::Ok(ok(0)));
+            }
+            return Err(SqlError::table_exists(&name));
+        }
+        let (table, auto_increment) = if let Some(like) = &ct.like {
+            let like_name = match like {
+                sqlparser::ast::CreateTableLikeKind::Parenthesized(l)
+                | sqlparser::ast::CreateTableLikeKind::Plain(l) => &l.name,
+            };
+            let (ldb, lname) = resolve(self.database.as_deref(), like_name)?;
+            let mut t = (*self.base_table(&ldb, &lname)?).clone();
+            t.schema = db.clone();
+            t.name = name.clone();
+            (t, None)
+        } else {
+            Table::from_create(ct, &db, &defaults)?
+        };
+        let _ = text;
+        for sql in table.sqlite_ddl(&Names)? {
+            self.exec(&sql)?;
+        }
+        if let Some(n) = auto_increment.filter(|n| *n > 1) {
+            for sql in table.auto_increment_sql(&Names, n) {
+                self.exec(&sql)?;
+            }
+        }
+        catalog::put_table(self.conn(), Kind::Table, &table, &self.now_text())?;
+        if let Some(q) = &ct.query {
+            // CREATE TABLE ... AS SELECT: the rows come along.
+            let (select, _) = self.translate_query((**q).clone(), text)?;
+            let cols: Vec<String> = table.columns.iter().map(|c| quote_ident(&c.name)).collect();
+            self.exec(&format!(
+                "INSERT INTO {} ({}) {select}",
+                table_ident(&db, &name),
+                cols.join(", ")
+            ))?;
+        }
+        Ok(Outcome::Ok(ok(0)))
+    }
+
+    fn reset_sequence(&self, table: &Table) -> Result<(), SqlError> {
+        if table.rowid_column().is_none_or(|c| !c.auto_increment) {
+            return Ok(());
+        }
+        let bare = format!("{}.{}", table.schema, table.name);
+        self.conn()
+            .execute(
+                &format!("DELETE FROM {} WHERE name = ?1", table.sequence_table()),
+                [&bare],
+            )
+            .map(|_| ())
+            .map_err(|e| self.sqlite_error(e))
+    }
+
+    /// The AUTO_INCREMENT counter's next value for a table, as MySQL shows it.
+    pub(crate) fn next_auto_increment(&self, db: &str, table: &Table) -> Option<u64> {
+        table.auto_increment_column()?;
+        let bare = format!("{db}.{}", table.name);
+        let seq: i64 = self
+            .conn()
+            .query_row(
+                &format!("SELECT seq FROM {} WHERE name = ?1", table.sequence_table()),
+                [&bare],
+                |r| r.get(0),
+            )
+            .unwrap_or(0);
+        Some(seq as u64 + 1)
+    }
+
+    fn alter_table(
+        &mut self,
+        name: &ObjectName,
+        ops: &[AlterTableOperation],
+    ) -> Result<(), SqlError> {
+        let (db, t) = resolve(self.database.as_deref(), name)?;
+        let old = self.base_table(&db, &t)?;
+        let (new, plan) = old.alter(ops)?;
+        if (new.schema.as_str(), new.name.as_str()) != (db.as_str(), t.as_str()) {
+            self.schema_defaults(&new.schema)?;
+            if self.table(&new.schema, &new.name)?.is_some() {
+                return Err(SqlError::table_exists(&new.name));
+            }
+        }
+        for sql in plan.sql(&old, &new, &Names)? {
+            self.exec(&sql)?;
+        }
+        if plan.rebuild && self.foreign_key_checks() {
+            self.check_foreign_keys(&new.schema, &new.name)?;
+        }
+        if (new.schema.as_str(), new.name.as_str()) != (db.as_str(), t.as_str()) {
+            catalog::delete_table(self.conn(), &db, &t)?;
+            // Foreign keys elsewhere that name the old table follow it (SQLite rewrote
+            // theirs).
+            for (k, mut other, _) in catalog::all_tables(self.conn())? {
+                if other.follow_parent_rename((&db, &t), (&new.schema, &new.name), None) {
+                    catalog::put_table(self.conn(), k, &other, &self.now_text())?;
+                }
+            }
+        }
+        catalog::put_table(self.conn(), Kind::Table, &new, &self.now_text())?;
+        self.tables.clear();
+        Ok(())
+    }
+
+    /// Refuses a change that leaves rows breaking a foreign key (MySQL checks them when a
+    /// constraint is added).
+    fn check_foreign_keys(&self, db: &str, t: &str) -> Result<(), SqlError> {
+        let sqlite = table_ident(db, t).to_string();
+        let bad: Option<String> = self
+            .conn()
+            .query_row(&format!("PRAGMA foreign_key_check({sqlite})"), [], |r| {
+                r.get::<_, String>(0)
+            })
+            .ok();
+        if bad.is_some() {
+            return Err(SqlError::new(
+                1452,
+                "23000",
+                format!("Cannot add or update a child row: a foreign key constraint fails (`{db}`.`{t}`)"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn rename_table(&mut self, from: &ObjectName, to: &ObjectName) -> Result<(), SqlError> {
+        let (ndb, nt) = resolve(self.database.as_deref(), to)?;
+        let op = parse_alter_op(&format!(
+            "ALTER TABLE t RENAME TO {}.{}",
+            quote_mysql(&ndb),
+            quote_mysql(&nt)
+        ))?;
+        self.alter_table(from, &[op])
+    }
+
+    fn create_view(
+        &mut self,
+        name: &ObjectName,
+        or_replace: bool,
+        query: sqlparser::ast::Query,
+        text: &str,
+    ) -> Result<Outcome, SqlError> {
+        let (db, v) = resolve(self.database.as_deref(), name)?;
+        self.schema_defaults(&db)?;
+        let existing = self.table(&db, &v)?;
+        match existing {
+            Some((Kind::View, _)) if or_replace => {
+                self.exec(&format!("DROP VIEW {}", table_ident(&db, &v)))?;
+            }
+            Some(_) => return Err(SqlError::table_exists(&v)),
+            None => {}
+        }
+        let definition = query.to_string();
+        let (select, _) = self.translate_query(query, text)?;
+        self.exec(&format!("CREATE VIEW {} AS {select}", table_ident(&db, &v)))?;
+        let view = Table::view(&db, &v, &definition);
+        catalog::put_table(self.conn(), Kind::View, &view, &self.now_text())?;
+        Ok(Outcome::Ok(ok(0)))
+    }
+
+    /// A table's definition for SHOW CREATE TABLE and information_schema.
+    pub(crate) fn definition(&mut self, db: &str, t: &str) -> Result<(Kind, Arc<Table>), SqlError> {
+        self.table(db, t)?
+            .ok_or_else(|| SqlError::no_such_table(db, t))
+    }
+}
+
+/// Parses one ALTER TABLE operation written as text.
+fn parse_alter_op(sql: &str) -> Result<AlterTableOperation, SqlError> {
+    let dialect = MySqlDialect {};
+    match Parser::parse_sql(&dialect, sql).map_err(|e| crate::session::parse_error(sql, &e))? {
+        mut v if v.len() == 1 => match v.remove(0) {
+            Statement::AlterTable(mut a) if a.operations.len() == 1 => Ok(a.operations.remove(0)),
+            _ => Err(SqlError::syntax(sql, 1)),
+        },
+        _ => Err(SqlError::syntax(sql, 1)),
+    }
+}
+
+/// A MySQL identifier in backticks.
+fn quote_mysql(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+fn first_words(text: &str) -> String {
+    text.split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn is_ddl(s: &Statement) -> bool {
+    matches!(
+        s,
+        Statement::CreateDatabase { .. }
+            | Statement::CreateSchema { .. }
+            | Statement::Drop { .. }
+            | Statement::CreateTable(_)
+            | Statement::AlterTable(_)
+            | Statement::CreateIndex(_)
+            | Statement::RenameTable(_)
+            | Statement::Truncate(_)
+            | Statement::CreateView(_)
+    )
+}

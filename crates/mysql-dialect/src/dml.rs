@@ -1,0 +1,710 @@
+//! INSERT, UPDATE and DELETE: MySQL's forms rewritten for SQLite, with every stored value
+//! passed through `mysql_assign` (MySQL's strict-mode conversion and checks for the column's
+//! type) and MySQL's affected-row counts.
+
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{
+    Assignment, AssignmentTarget, Delete, Expr, FromTable, Ident, Insert, ObjectName,
+    ObjectNamePart, OnConflictAction, OnInsert, SetExpr, TableFactor, TableObject, TableWithJoins,
+    Update, VisitMut,
+};
+
+use crate::error::SqlError;
+use crate::outcome::{OkPacket, Outcome};
+use crate::schema::{Column, Table};
+use crate::session::{quote_ident, Session};
+use crate::translate::{table_ident, Rewrite};
+
+/// `value` wrapped in the check for storing it into `column`.
+fn assign(value: &str, column: &Column) -> String {
+    format!(
+        "mysql_assign({value}, '{}', '{}')",
+        column.ty.assign_spec().replace('\'', "''"),
+        column.name.replace('\'', "''")
+    )
+}
+
+/// The last part of a (possibly qualified) column name.
+fn column_name(name: &ObjectName) -> String {
+    match name.0.last() {
+        Some(ObjectNamePart::Identifier(i)) => i.value.clone(),
+        _ => name.to_string(),
+    }
+}
+
+fn target_name(t: &AssignmentTarget) -> String {
+    match t {
+        AssignmentTarget::ColumnName(n) => column_name(n),
+        AssignmentTarget::Tuple(names) => names.first().map(column_name).unwrap_or_default(),
+    }
+}
+
+/// True for the literal `DEFAULT` in a VALUES row.
+fn is_default(e: &Expr) -> bool {
+    matches!(e, Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default"))
+}
+
+/// True for NULL or 0, which make an AUTO_INCREMENT column take its next value.
+fn generates(e: &Expr) -> bool {
+    match e {
+        Expr::Value(v) => {
+            matches!(&v.value, sqlparser::ast::Value::Null)
+                || matches!(&v.value, sqlparser::ast::Value::Number(n, _) if n == "0")
+        }
+        _ => is_default(e),
+    }
+}
+
+impl Session {
+    /// Rewrites one expression of a statement for SQLite.
+    pub(crate) fn expr_sql(&mut self, mut e: Expr, text: &str) -> Result<String, SqlError> {
+        let error = {
+            let mut rw = Rewrite::new(self, text);
+            let _: ControlFlow<()> = e.visit(&mut rw);
+            rw.error
+        };
+        match error {
+            Some(err) => Err(err),
+            None => Ok(e.to_string()),
+        }
+    }
+
+    fn table_of(
+        &mut self,
+        name: &ObjectName,
+    ) -> Result<(String, String, std::sync::Arc<Table>), SqlError> {
+        let (db, t) = crate::translate::resolve(self.database.as_deref(), name)?;
+        let def = self.base_table(&db, &t)?;
+        Ok((db, t, def))
+    }
+
+    pub(crate) fn insert(&mut self, insert: Insert, text: &str) -> Result<Outcome, SqlError> {
+        let TableObject::TableName(name) = &insert.table else {
+            return Err(SqlError::not_supported("INSERT INTO a table function"));
+        };
+        let (db, t, table) = self.table_of(name)?;
+        let sqlite_table = table_ident(&db, &t).to_string();
+        // The target columns, in the order values are given.
+        let mut targets: Vec<&Column> = Vec::new();
+        let mut rows: Vec<Vec<Expr>> = Vec::new();
+        let mut source_query = None;
+        if !insert.assignments.is_empty() {
+            // INSERT ... SET a = 1, b = 2
+            let mut row = Vec::new();
+            for a in &insert.assignments {
+                let n = target_name(&a.target);
+                targets.push(find_column(&table, &n)?);
+                row.push(a.value.clone());
+            }
+            rows.push(row);
+        } else {
+            if insert.columns.is_empty() {
+                targets = table
+                    .columns
+                    .iter()
+                    .filter(|c| c.generated.is_none())
+                    .collect();
+            } else {
+                for c in &insert.columns {
+                    targets.push(find_column(&table, &column_name(c))?);
+                }
+            }
+            match insert.source.as_deref() {
+                Some(q) => match q.body.as_ref() {
+                    SetExpr::Values(v) if q.with.is_none() && q.order_by.is_none() => {
+                        rows = v.rows.iter().map(|r| r.content.clone()).collect();
+                    }
+                    _ => source_query = Some(q.clone()),
+                },
+                None => {
+                    // INSERT INTO t () VALUES (): every column its default.
+                    rows.push(Vec::new());
+                    targets.clear();
+                }
+            }
+        }
+        let mut generated = false;
+        let auto = table.columns.iter().find(|c| c.auto_increment);
+        if let Some(a) = auto {
+            if !targets.iter().any(|c| c.name == a.name) {
+                generated = true;
+            }
+        }
+        let columns_sql: Vec<String> = targets.iter().map(|c| quote_ident(&c.name)).collect();
+        let body = if let Some(q) = source_query {
+            let (select, _) = self.translate_query(q, text)?;
+            let names: Vec<String> = (0..targets.len()).map(|i| format!("c{i}")).collect();
+            let values: Vec<String> = targets
+                .iter()
+                .zip(&names)
+                .map(|(c, n)| {
+                    if c.auto_increment {
+                        generated = true;
+                        format!("nullif({}, 0)", assign(n, c))
+                    } else {
+                        assign(n, c)
+                    }
+                })
+                .collect();
+            format!(
+                "WITH rewind_source({}) AS ({select}) SELECT {} FROM rewind_source WHERE true",
+                names.join(", "),
+                values.join(", ")
+            )
+        } else {
+            let mut out = Vec::with_capacity(rows.len());
+            for (i, row) in rows.into_iter().enumerate() {
+                if row.len() != targets.len() {
+                    return Err(SqlError::new(
+                        1136,
+                        "21S01",
+                        format!("Column count doesn't match value count at row {}", i + 1),
+                    ));
+                }
+                let mut values = Vec::with_capacity(row.len());
+                for (e, c) in row.into_iter().zip(&targets) {
+                    if c.auto_increment && generates(&e) {
+                        generated = true;
+                        values.push("NULL".to_owned());
+                    } else if is_default(&e) {
+                        values.push(self.default_sql(c)?);
+                    } else {
+                        let v = self.expr_sql(e, text)?;
+                        values.push(assign(&v, c));
+                    }
+                }
+                out.push(format!("({})", values.join(", ")));
+            }
+            if targets.is_empty() {
+                "DEFAULT VALUES".to_owned()
+            } else {
+                format!("VALUES {}", out.join(", "))
+            }
+        };
+        let verb = if insert.replace_into {
+            "REPLACE"
+        } else if insert.ignore {
+            "INSERT OR IGNORE"
+        } else {
+            "INSERT"
+        };
+        let mut sql = if targets.is_empty() {
+            format!("{verb} INTO {sqlite_table} {body}")
+        } else {
+            format!(
+                "{verb} INTO {sqlite_table} ({}) {body}",
+                columns_sql.join(", ")
+            )
+        };
+        let mut upsert = false;
+        if let Some(OnInsert::DuplicateKeyUpdate(assignments)) = &insert.on {
+            upsert = true;
+            let mut sets = Vec::new();
+            for a in assignments {
+                let n = target_name(&a.target);
+                let c = find_column(&table, &n)?;
+                let v = self.excluded(a, &insert, text)?;
+                sets.push(format!("{} = {}", quote_ident(&c.name), assign(&v, c)));
+            }
+            sql.push_str(&format!(" ON CONFLICT DO UPDATE SET {}", sets.join(", ")));
+        } else if let Some(OnInsert::OnConflict(c)) = &insert.on {
+            if matches!(c.action, OnConflictAction::DoNothing) {
+                sql.push_str(" ON CONFLICT DO NOTHING");
+            }
+        }
+        let before = self.conn().total_changes();
+        let changed = self
+            .conn()
+            .execute(&sql, [])
+            .map_err(|e| self.dml_error(e, &table))?;
+        let _ = before;
+        let mut ok = OkPacket {
+            affected_rows: changed as u64,
+            matched_rows: changed as u64,
+            ..OkPacket::default()
+        };
+        if upsert {
+            ok.affected_rows = changed as u64;
+        }
+        if auto.is_some() && changed > 0 {
+            let last = self.conn().last_insert_rowid();
+            let first = if generated {
+                (last - changed as i64 + 1).max(1) as u64
+            } else {
+                last as u64
+            };
+            ok.last_insert_id = first;
+            if generated {
+                self.last_insert_id = first;
+            }
+        }
+        self.row_count = changed as i64;
+        if changed > 1 && !upsert {
+            ok.info = format!("Records: {changed}  Duplicates: 0  Warnings: 0");
+        }
+        Ok(Outcome::Ok(ok))
+    }
+
+    /// An ON DUPLICATE KEY UPDATE value: `VALUES(c)` and the row alias read the row that
+    /// was to be inserted, which SQLite calls `excluded`.
+    fn excluded(
+        &mut self,
+        a: &Assignment,
+        insert: &Insert,
+        text: &str,
+    ) -> Result<String, SqlError> {
+        let alias = insert
+            .insert_alias
+            .as_ref()
+            .map(|a| a.row_alias.to_string().to_ascii_lowercase());
+        let mut e = a.value.clone();
+        let _: ControlFlow<()> = sqlparser::ast::visit_expressions_mut(&mut e, |x| {
+            match x {
+                Expr::Function(f) if f.name.to_string().eq_ignore_ascii_case("values") => {
+                    if let sqlparser::ast::FunctionArguments::List(l) = &f.args {
+                        if let Some(sqlparser::ast::FunctionArg::Unnamed(
+                            sqlparser::ast::FunctionArgExpr::Expr(inner),
+                        )) = l.args.first()
+                        {
+                            let col = match inner {
+                                Expr::Identifier(i) => i.value.clone(),
+                                Expr::CompoundIdentifier(p) => {
+                                    p.last().map(|i| i.value.clone()).unwrap_or_default()
+                                }
+                                _ => String::new(),
+                            };
+                            *x = Expr::CompoundIdentifier(vec![
+                                Ident::new("excluded"),
+                                Ident::with_quote('"', col),
+                            ]);
+                        }
+                    }
+                }
+                Expr::CompoundIdentifier(p)
+                    if p.len() == 2
+                        && alias.as_deref() == Some(&p[0].value.to_ascii_lowercase()) =>
+                {
+                    p[0] = Ident::new("excluded");
+                }
+                _ => {}
+            }
+            ControlFlow::<()>::Continue(())
+        });
+        self.expr_sql(e, text)
+    }
+
+    /// The SQL of a column's default, for `DEFAULT` in a VALUES row.
+    fn default_sql(&self, c: &Column) -> Result<String, SqlError> {
+        use crate::schema::ColumnDefault;
+        Ok(match &c.default {
+            None | Some(ColumnDefault::Null) => {
+                if c.nullable || c.auto_increment {
+                    "NULL".to_owned()
+                } else {
+                    return Err(SqlError::new(
+                        1364,
+                        "HY000",
+                        format!("Field '{}' doesn't have a default value", c.name),
+                    ));
+                }
+            }
+            Some(ColumnDefault::Literal(l)) => l.clone(),
+            Some(ColumnDefault::CurrentTimestamp(_)) => "now()".to_owned(),
+            Some(ColumnDefault::Expression(e)) => format!("({e})"),
+        })
+    }
+
+    /// A failed write's error, worded as MySQL words it for `table`.
+    fn dml_error(&self, e: rusqlite::Error, table: &Table) -> SqlError {
+        let mut err = self.sqlite_error(e);
+        if err.code == 1062 {
+            let key = err
+                .message
+                .split_once("for key '")
+                .map(|(_, k)| k.trim_end_matches('\''))
+                .unwrap_or_default()
+                .to_owned();
+            // SQLite names the columns: "db.t.a, db.t.b"; MySQL names the index.
+            let cols: Vec<String> = key
+                .split(", ")
+                .map(|c| c.rsplit('.').next().unwrap_or(c).to_owned())
+                .collect();
+            let name = table
+                .indexes
+                .iter()
+                .find(|i| {
+                    i.parts.len() == cols.len()
+                        && i.parts
+                            .iter()
+                            .zip(&cols)
+                            .all(|(p, c)| p.column.eq_ignore_ascii_case(c))
+                })
+                .map_or_else(|| "PRIMARY".to_owned(), |i| i.name.clone());
+            err = SqlError::new(
+                1062,
+                "23000",
+                format!("Duplicate entry for key '{}.{}'", table.name, name),
+            );
+        } else if err.code == 1048 {
+            // SQLite's NOT NULL failure for a column the statement did not name: MySQL says
+            // it has no default.
+        }
+        err
+    }
+
+    pub(crate) fn update(&mut self, update: Update, text: &str) -> Result<Outcome, SqlError> {
+        let TableWithJoins { relation, joins } = &update.table;
+        let TableFactor::Table { name, alias, .. } = relation else {
+            return Err(SqlError::not_supported("UPDATE of a derived table"));
+        };
+        let (db, t, table) = self.table_of(name)?;
+        let alias_name = alias
+            .as_ref()
+            .map_or_else(|| t.clone(), |a| a.name.value.clone());
+        let mut sets = Vec::new();
+        let mut assigned = Vec::new();
+        let mut changed_terms = Vec::new();
+        for a in &update.assignments {
+            if let AssignmentTarget::ColumnName(n) = &a.target {
+                if n.0.len() > 1 {
+                    let q = match &n.0[n.0.len() - 2] {
+                        ObjectNamePart::Identifier(i) => i.value.clone(),
+                        other => other.to_string(),
+                    };
+                    if !q.eq_ignore_ascii_case(&alias_name) && !q.eq_ignore_ascii_case(&t) {
+                        return Err(SqlError::not_supported(
+                            "a multiple-table UPDATE that sets columns of more than one table",
+                        ));
+                    }
+                }
+            }
+            let n = target_name(&a.target);
+            let c = find_column(&table, &n)?;
+            let v = self.expr_sql(a.value.clone(), text)?;
+            let value = assign(&v, c);
+            changed_terms.push(format!(
+                "{} COLLATE BINARY IS NOT ({value})",
+                quote_ident(&c.name)
+            ));
+            sets.push(format!("{} = {value}", quote_ident(&c.name)));
+            assigned.push(c.name.clone());
+        }
+        for c in &table.columns {
+            if c.on_update_now.is_some() && !assigned.contains(&c.name) {
+                sets.push(format!("{} = now()", quote_ident(&c.name)));
+            }
+        }
+        let changed = if changed_terms.is_empty() {
+            "0".to_owned()
+        } else {
+            changed_terms.join(" OR ")
+        };
+        let mut from = String::new();
+        let mut conditions = Vec::new();
+        if !joins.is_empty() || update.from.is_some() {
+            // UPDATE a JOIN b ON ... SET ...: SQLite's UPDATE ... FROM, the join conditions in
+            // WHERE (an inner join; what MySQL means in practice).
+            let mut parts = Vec::new();
+            for j in joins {
+                let mut rel = j.relation.clone();
+                let rel_sql = self.relation_sql(&mut rel, text)?;
+                parts.push(rel_sql);
+                if let Some(on) = join_condition(&j.join_operator) {
+                    conditions.push(format!("({})", self.expr_sql(on, text)?));
+                }
+            }
+            if let Some(
+                sqlparser::ast::UpdateTableFromKind::AfterSet(tables)
+                | sqlparser::ast::UpdateTableFromKind::BeforeSet(tables),
+            ) = &update.from
+            {
+                for twj in tables {
+                    let mut rel = twj.relation.clone();
+                    parts.push(self.relation_sql(&mut rel, text)?);
+                }
+            }
+            from = format!(" FROM {}", parts.join(", "));
+        }
+        if let Some(w) = &update.selection {
+            conditions.push(format!("({})", self.expr_sql(w.clone(), text)?));
+        }
+        let sqlite_table = table_ident(&db, &t).to_string();
+        let target = format!("{sqlite_table} AS {}", quote_ident(&alias_name));
+        if !update.order_by.is_empty() || update.limit.is_some() {
+            let key = self.row_key(&table);
+            let mut sub = format!(
+                "SELECT {key} FROM {target}{from}",
+                key = key
+                    .iter()
+                    .map(|k| format!("{}.{k}", quote_ident(&alias_name)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            if !conditions.is_empty() {
+                sub.push_str(&format!(" WHERE {}", conditions.join(" AND ")));
+            }
+            sub.push_str(&self.order_limit(&update.order_by, update.limit.as_ref(), text)?);
+            conditions = vec![format!("({}) IN ({sub})", key.join(", "))];
+            from.clear();
+        }
+        let where_all = if conditions.is_empty() {
+            "1".to_owned()
+        } else {
+            conditions.join(" AND ")
+        };
+        let unchanged: i64 = self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT count(*) FROM {target}{from} WHERE ({where_all}) AND NOT ({changed})"
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.dml_error(e, &table))?;
+        let sql = format!(
+            "UPDATE {target} SET {}{from} WHERE ({where_all}) AND ({changed})",
+            sets.join(", ")
+        );
+        let n = self
+            .conn()
+            .execute(&sql, [])
+            .map_err(|e| self.dml_error(e, &table))? as u64;
+        let matched = n + unchanged as u64;
+        self.row_count = n as i64;
+        Ok(Outcome::Ok(OkPacket {
+            affected_rows: n,
+            matched_rows: matched,
+            info: format!("Rows matched: {matched}  Changed: {n}  Warnings: 0"),
+            ..OkPacket::default()
+        }))
+    }
+
+    /// A FROM item rewritten for SQLite.
+    fn relation_sql(&mut self, rel: &mut TableFactor, text: &str) -> Result<String, SqlError> {
+        let error = {
+            let mut rw = Rewrite::new(self, text);
+            let _: ControlFlow<()> = rel.visit(&mut rw);
+            rw.error
+        };
+        match error {
+            Some(e) => Err(e),
+            None => Ok(rel.to_string()),
+        }
+    }
+
+    /// The columns that name one row of `table` for SQLite (`rowid`, or the primary key of a
+    /// table stored without one).
+    fn row_key(&self, table: &Table) -> Vec<String> {
+        if table.without_rowid() {
+            table
+                .primary_key()
+                .map(|pk| pk.parts.iter().map(|p| quote_ident(&p.column)).collect())
+                .unwrap_or_else(|| vec!["rowid".to_owned()])
+        } else {
+            vec!["rowid".to_owned()]
+        }
+    }
+
+    fn order_limit(
+        &mut self,
+        order_by: &[sqlparser::ast::OrderByExpr],
+        limit: Option<&Expr>,
+        text: &str,
+    ) -> Result<String, SqlError> {
+        let mut out = String::new();
+        if !order_by.is_empty() {
+            let mut parts = Vec::new();
+            for o in order_by {
+                let mut o = o.clone();
+                let error = {
+                    let mut rw = Rewrite::new(self, text);
+                    let _: ControlFlow<()> = o.visit(&mut rw);
+                    rw.error
+                };
+                if let Some(e) = error {
+                    return Err(e);
+                }
+                parts.push(o.to_string());
+            }
+            out.push_str(&format!(" ORDER BY {}", parts.join(", ")));
+        }
+        if let Some(l) = limit {
+            out.push_str(&format!(" LIMIT {}", self.expr_sql(l.clone(), text)?));
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn delete(&mut self, delete: Delete, text: &str) -> Result<Outcome, SqlError> {
+        let from = match &delete.from {
+            FromTable::WithFromKeyword(f) | FromTable::WithoutKeyword(f) => f.clone(),
+        };
+        let single = delete.tables.is_empty()
+            && delete.using.is_none()
+            && from.len() == 1
+            && from[0].joins.is_empty();
+        if single {
+            let TableFactor::Table { name, alias, .. } = &from[0].relation else {
+                return Err(SqlError::not_supported("DELETE from a derived table"));
+            };
+            let (db, t, table) = self.table_of(name)?;
+            let alias_name = alias
+                .as_ref()
+                .map_or_else(|| t.clone(), |a| a.name.value.clone());
+            let target = format!("{} AS {}", table_ident(&db, &t), quote_ident(&alias_name));
+            let mut condition = match &delete.selection {
+                Some(w) => self.expr_sql(w.clone(), text)?,
+                None => "1".to_owned(),
+            };
+            if !delete.order_by.is_empty() || delete.limit.is_some() {
+                let key = self.row_key(&table);
+                let tail = self.order_limit(&delete.order_by, delete.limit.as_ref(), text)?;
+                condition = format!(
+                    "({}) IN (SELECT {} FROM {target} WHERE {condition}{tail})",
+                    key.join(", "),
+                    key.join(", ")
+                );
+            }
+            let n = self
+                .conn()
+                .execute(&format!("DELETE FROM {target} WHERE {condition}"), [])
+                .map_err(|e| self.dml_error(e, &table))? as u64;
+            self.row_count = n as i64;
+            return Ok(Outcome::Ok(crate::session::ok(n)));
+        }
+        // DELETE t1[, t2] FROM t1 JOIN t2 ... WHERE ...: the rows to delete are chosen by
+        // the join first, then deleted table by table.
+        let sources = delete.using.clone().unwrap_or_else(|| from.clone());
+        let targets: Vec<ObjectName> = if delete.tables.is_empty() {
+            from.iter()
+                .filter_map(|t| match &t.relation {
+                    TableFactor::Table { name, .. } => Some(name.clone()),
+                    _ => None,
+                })
+                .collect()
+        } else {
+            delete.tables.clone()
+        };
+        let mut q = sqlparser::ast::Select {
+            select_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+            optimizer_hints: Vec::new(),
+            distinct: None,
+            select_modifiers: None,
+            top: None,
+            top_before_distinct: false,
+            projection: Vec::new(),
+            exclude: None,
+            into: None,
+            from: sources,
+            lateral_views: Vec::new(),
+            prewhere: None,
+            selection: delete.selection.clone(),
+            connect_by: Vec::new(),
+            group_by: sqlparser::ast::GroupByExpr::Expressions(Vec::new(), Vec::new()),
+            cluster_by: Vec::new(),
+            distribute_by: Vec::new(),
+            sort_by: Vec::new(),
+            having: None,
+            named_window: Vec::new(),
+            qualify: None,
+            window_before_qualify: false,
+            value_table_mode: None,
+            flavor: sqlparser::ast::SelectFlavor::Standard,
+        };
+        let mut total = 0;
+        for target in targets {
+            let alias = column_name(&target);
+            let (db, t) = match self.alias_table(&q, &alias) {
+                Some(n) => crate::translate::resolve(self.database.as_deref(), &n)?,
+                None => crate::translate::resolve(self.database.as_deref(), &target)?,
+            };
+            let table = self.base_table(&db, &t)?;
+            let key = self.row_key(&table);
+            q.projection = key
+                .iter()
+                .map(|k| {
+                    sqlparser::ast::SelectItem::UnnamedExpr(Expr::CompoundIdentifier(vec![
+                        Ident::with_quote('`', alias.clone()),
+                        Ident::new(k.trim_matches('"')),
+                    ]))
+                })
+                .collect();
+            let query = sqlparser::ast::Query {
+                with: None,
+                body: Box::new(SetExpr::Select(Box::new(q.clone()))),
+                order_by: None,
+                limit_clause: None,
+                fetch: None,
+                locks: Vec::new(),
+                for_clause: None,
+                settings: None,
+                format_clause: None,
+                pipe_operators: Vec::new(),
+            };
+            let (select, _) = self.translate_query(query, text)?;
+            let n = self
+                .conn()
+                .execute(
+                    &format!(
+                        "DELETE FROM {} WHERE ({}) IN ({select})",
+                        table_ident(&db, &t),
+                        key.join(", ")
+                    ),
+                    [],
+                )
+                .map_err(|e| self.dml_error(e, &table))?;
+            total += n as u64;
+        }
+        self.row_count = total as i64;
+        Ok(Outcome::Ok(crate::session::ok(total)))
+    }
+
+    /// The table an alias in a FROM list stands for.
+    fn alias_table(&self, q: &sqlparser::ast::Select, alias: &str) -> Option<ObjectName> {
+        for twj in &q.from {
+            let mut factors = vec![&twj.relation];
+            factors.extend(twj.joins.iter().map(|j| &j.relation));
+            for f in factors {
+                if let TableFactor::Table {
+                    name,
+                    alias: Some(a),
+                    ..
+                } = f
+                {
+                    if a.name.value.eq_ignore_ascii_case(alias) {
+                        return Some(name.clone());
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+/// A join's ON condition.
+fn join_condition(op: &sqlparser::ast::JoinOperator) -> Option<Expr> {
+    use sqlparser::ast::{JoinConstraint, JoinOperator as J};
+    let c = match op {
+        J::Join(c)
+        | J::Inner(c)
+        | J::Left(c)
+        | J::LeftOuter(c)
+        | J::Right(c)
+        | J::RightOuter(c) => c,
+        _ => return None,
+    };
+    match c {
+        JoinConstraint::On(e) => Some(e.clone()),
+        _ => None,
+    }
+}
+
+/// A column of `table` by name, or MySQL's 1054.
+pub(crate) fn find_column<'t>(table: &'t Table, name: &str) -> Result<&'t Column, SqlError> {
+    table
+        .columns
+        .iter()
+        .find(|c| c.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| SqlError::unknown_column(name, "field list"))
+}

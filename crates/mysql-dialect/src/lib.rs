@@ -1,0 +1,93 @@
+//! MySQL 8.0 sessions over SQLite: what an application written for Aurora MySQL sends, run by
+//! an embedded SQL engine whose pages live in the cluster's volume.
+//!
+//! The layers, bottom up: [`pagevfs`] keeps SQLite's pages in the volume (one volume commit
+//! per SQLite commit, snapshot reads, one writer at a time); [`mysql_functions`] registers
+//! MySQL's functions and collations on each connection; this crate parses MySQL's dialect
+//! (sqlparser's MySqlDialect), keeps MySQL's catalog in the same database (so a backtrack
+//! rewinds schema and data together), rewrites statements for SQLite and words its errors as
+//! MySQL's. It never imports the control plane: the dataplane gives it a page space and a
+//! clock.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use chrono::{TimeZone, Utc};
+//! use mysql_dialect::{open_session, Outcome, SessionConfig};
+//! use pagevfs::{MemStore, PageSpace, SpaceConfig};
+//!
+//! let space = PageSpace::new(Arc::new(MemStore::new()), SpaceConfig::default());
+//! let clock = Arc::new(|| Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap());
+//! let config = SessionConfig::new("admin@%", clock, Arc::new(|| 4));
+//! let mut s = open_session(&space, config).unwrap();
+//! let out = s.run(
+//!     "CREATE DATABASE shop; USE shop; CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(20)); \
+//!      INSERT INTO t VALUES (1, 'a'); SELECT name FROM t WHERE id = 1",
+//! );
+//! let Outcome::Rows(rows) = &out[4] else { panic!("{out:?}") };
+//! assert_eq!(rows.rows, vec![vec![Some(b"a".to_vec())]]);
+//! ```
+
+mod admin;
+mod catalog;
+mod ddl;
+mod dml;
+mod error;
+mod errors;
+mod info;
+mod outcome;
+mod query;
+pub mod schema;
+mod session;
+mod set;
+mod split;
+mod translate;
+mod vars;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use error::SqlError;
+pub use info::{AuroraDbCluster, ClusterInfo, NoClusterInfo};
+pub use outcome::{Column, ColumnType, OkPacket, Outcome, ResultSet};
+pub use session::{Clock, Random, Session, SessionConfig, Storage};
+
+impl Storage for pagevfs::PageConnection {
+    fn sqlite(&self) -> &rusqlite::Connection {
+        self
+    }
+    fn acquire_writer(&self, wait: Duration) -> bool {
+        pagevfs::PageConnection::acquire_writer(self, wait)
+    }
+    fn release_writer(&self) {
+        pagevfs::PageConnection::release_writer(self);
+    }
+    fn lock_timed_out(&self) -> bool {
+        pagevfs::PageConnection::lock_timed_out(self)
+    }
+    fn take_store_error(&self) -> Option<String> {
+        pagevfs::PageConnection::take_store_error(self)
+    }
+}
+
+/// Opens a session on a page space: a new SQLite connection with MySQL's functions and
+/// collations, foreign keys enforced.
+pub fn open_session(
+    space: &Arc<pagevfs::PageSpace>,
+    config: SessionConfig,
+) -> Result<Session, SqlError> {
+    let conn = space
+        .connect()
+        .map_err(|e| SqlError::unknown(format!("cannot open the database: {e}")))?;
+    let clock = config.clock.clone();
+    mysql_functions::register(
+        &conn,
+        mysql_functions::Context {
+            now: Arc::new(move || clock().naive_utc()),
+            max_allowed_packet: 67_108_864,
+        },
+    )
+    .map_err(|e| SqlError::unknown(format!("cannot register functions: {e}")))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA trusted_schema = ON;")
+        .map_err(|e| SqlError::unknown(e.to_string()))?;
+    Ok(Session::new(Box::new(conn), config))
+}

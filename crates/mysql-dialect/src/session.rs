@@ -1,0 +1,738 @@
+//! One client connection: its MySQL state, and the statement loop from SQL text to outcomes.
+//!
+//! A [`Session`] holds what MySQL keeps per connection (current database, autocommit, user and
+//! system variables, LAST_INSERT_ID) and one SQLite connection over the cluster's pages. Its
+//! transactions are MySQL's as applications see them:
+//! - a read sees one snapshot for the whole transaction (REPEATABLE READ), and never waits;
+//! - a write first takes the cluster's writer lock, waiting up to `innodb_lock_wait_timeout`
+//!   for another writer (1205 after that), and keeps it until COMMIT or ROLLBACK; a
+//!   transaction that has only read when it first writes moves to the newest snapshot, as
+//!   InnoDB's writes read the newest committed rows;
+//! - an autocommitted write is one SQLite transaction, durable (one volume commit) before its
+//!   OK is sent.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
+use rusqlite::Connection;
+use sqlparser::ast::{Statement, Value as AstValue};
+use sqlparser::dialect::MySqlDialect;
+use sqlparser::parser::Parser;
+
+use crate::catalog::{self, Kind};
+use crate::error::SqlError;
+use crate::info::{ClusterInfo, NoClusterInfo};
+use crate::outcome::{OkPacket, Outcome};
+use crate::schema::Table;
+use crate::split::{split, unsupported, words};
+use crate::translate::SessionValues;
+use crate::vars::default_var;
+
+/// The SQLite connection a session runs on, with the page store's locks around it.
+pub trait Storage: Send {
+    /// The SQLite connection.
+    fn sqlite(&self) -> &Connection;
+    /// Takes the cluster's writer lock before a write transaction, waiting up to `wait`;
+    /// false on timeout. Taking it again while held is a no-op.
+    fn acquire_writer(&self, wait: Duration) -> bool;
+    /// Gives the writer lock back if no transaction holds it.
+    fn release_writer(&self);
+    /// True when the last SQLITE_BUSY was a lock wait that timed out (else: a stale snapshot).
+    fn lock_timed_out(&self) -> bool;
+    /// The page store's message for the last failed commit, if any.
+    fn take_store_error(&self) -> Option<String>;
+}
+
+/// Where a session reads the time: the caller's clock (Rewind's `Env`), never the host's.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Where a session draws random bits: the caller's seeded generator (Rewind's `Env`).
+pub type Random = Arc<dyn Fn() -> u64 + Send + Sync>;
+
+/// Who is connected and to what: fixed for the life of a connection.
+#[derive(Clone)]
+pub struct SessionConfig {
+    /// `user@host`, as USER() shows it.
+    pub user: String,
+    /// A reader instance: every write fails with error 1290.
+    pub read_only: bool,
+    /// `@@version`, e.g. `8.0.32`.
+    pub version: String,
+    /// `@@aurora_version`, e.g. `3.05.2`.
+    pub aurora_version: String,
+    /// CONNECTION_ID().
+    pub connection_id: u32,
+    /// Rows of `information_schema.aurora_db_cluster`.
+    pub cluster_info: Arc<dyn ClusterInfo>,
+    /// The clock NOW() and `DEFAULT CURRENT_TIMESTAMP` read (Rewind's clock, which tests move).
+    pub clock: Clock,
+    /// Where UUID() draws its random bits.
+    pub random: Random,
+}
+
+impl std::fmt::Debug for SessionConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionConfig")
+            .field("user", &self.user)
+            .field("read_only", &self.read_only)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionConfig {
+    /// A writer session for `user@host` reading time from `clock`, with Aurora MySQL
+    /// 3.05.2's versions.
+    pub fn new(user: impl Into<String>, clock: Clock, random: Random) -> Self {
+        Self {
+            user: user.into(),
+            read_only: false,
+            version: "8.0.32".to_owned(),
+            aurora_version: "3.05.2".to_owned(),
+            connection_id: 1,
+            cluster_info: Arc::new(NoClusterInfo),
+            clock,
+            random,
+        }
+    }
+
+    /// Versions from an RDS engine version: `8.0.mysql_aurora.3.05.2` gives `@@version`
+    /// `8.0.32` and `@@aurora_version` `3.05.2`.
+    pub fn with_engine_version(mut self, engine_version: &str) -> Self {
+        if let Some((mysql, aurora)) = engine_version.split_once(".mysql_aurora.") {
+            let minor: String = aurora.split('.').take(2).collect::<Vec<_>>().join(".");
+            self.version = match (mysql, minor.as_str()) {
+                ("5.7", _) => "5.7.12",
+                (_, "3.01" | "3.02") => "8.0.23",
+                (_, "3.03") => "8.0.26",
+                (_, "3.04") => "8.0.28",
+                (_, "3.06") => "8.0.34",
+                (_, "3.07") => "8.0.36",
+                (_, "3.08") => "8.0.39",
+                _ => "8.0.32",
+            }
+            .to_owned();
+            self.aurora_version = aurora.to_owned();
+        }
+        self
+    }
+
+    /// Makes the session a reader's (or a writer's).
+    pub fn with_read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
+        self
+    }
+
+    /// Sets where `information_schema.aurora_db_cluster` reads from.
+    pub fn with_cluster_info(mut self, info: Arc<dyn ClusterInfo>) -> Self {
+        self.cluster_info = info;
+        self
+    }
+
+    /// Sets CONNECTION_ID().
+    pub fn with_connection_id(mut self, id: u32) -> Self {
+        self.connection_id = id;
+        self
+    }
+}
+
+/// Table definitions by (database, table); None remembers a table that does not exist.
+pub(crate) type TableCache = HashMap<(String, String), Option<(Kind, Arc<Table>)>>;
+
+/// Per-connection state; see the module docs.
+pub struct Session {
+    pub(crate) storage: Box<dyn Storage>,
+    pub(crate) config: SessionConfig,
+    pub(crate) database: Option<String>,
+    pub(crate) autocommit: bool,
+    /// A MySQL transaction is open (BEGIN, or a statement with autocommit off).
+    pub(crate) explicit: bool,
+    /// The open transaction holds the writer lock and has written.
+    pub(crate) wrote: bool,
+    pub(crate) vars: BTreeMap<String, Value>,
+    pub(crate) user_vars: HashMap<String, Value>,
+    pub(crate) last_insert_id: u64,
+    pub(crate) found_rows: u64,
+    pub(crate) row_count: i64,
+    /// Table definitions read from the dictionary, valid while its version is unchanged.
+    pub(crate) tables: TableCache,
+    pub(crate) tables_version: (i64, i64),
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("config", &self.config)
+            .field("database", &self.database)
+            .field("autocommit", &self.autocommit)
+            .field("explicit", &self.explicit)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An OK with `affected` rows.
+pub(crate) fn ok(affected: u64) -> OkPacket {
+    OkPacket {
+        affected_rows: affected,
+        matched_rows: affected,
+        ..OkPacket::default()
+    }
+}
+
+impl Session {
+    /// A session over `storage`, whose connection already has Rewind's functions and
+    /// collations registered.
+    pub fn new(storage: Box<dyn Storage>, config: SessionConfig) -> Self {
+        Self {
+            storage,
+            config,
+            database: None,
+            autocommit: true,
+            explicit: false,
+            wrote: false,
+            vars: BTreeMap::new(),
+            user_vars: HashMap::new(),
+            last_insert_id: 0,
+            found_rows: 0,
+            row_count: -1,
+            tables: HashMap::new(),
+            tables_version: (-1, -1),
+        }
+    }
+
+    /// The current database.
+    pub fn database(&self) -> Option<&str> {
+        self.database.as_deref()
+    }
+
+    /// The autocommit setting.
+    pub fn autocommit(&self) -> bool {
+        self.autocommit
+    }
+
+    /// True while a transaction is open.
+    pub fn in_transaction(&self) -> bool {
+        self.explicit
+    }
+
+    /// The SQLite connection.
+    pub(crate) fn conn(&self) -> &Connection {
+        self.storage.sqlite()
+    }
+
+    /// Runs every statement of `text`, stopping at the first error, as MySQL does for a
+    /// multi-statement query.
+    pub fn run(&mut self, text: &str) -> Vec<Outcome> {
+        let statements = match split(text) {
+            Ok(s) => s,
+            Err(e) => return vec![Outcome::Error(e)],
+        };
+        if statements.is_empty() {
+            return vec![Outcome::Error(SqlError::empty_query())];
+        }
+        let mut out = Vec::new();
+        for s in statements {
+            let outcome = match self.statement(&s) {
+                Ok(o) => o,
+                Err(e) => Outcome::Error(e),
+            };
+            let failed = matches!(outcome, Outcome::Error(_));
+            out.push(match outcome {
+                Outcome::Ok(ok) => Outcome::Ok(self.stamp(ok)),
+                other => other,
+            });
+            if failed {
+                break;
+            }
+        }
+        out
+    }
+
+    fn stamp(&self, mut ok: OkPacket) -> OkPacket {
+        ok.in_transaction = self.explicit;
+        ok.autocommit = self.autocommit;
+        ok
+    }
+
+    /// The session's lock wait (`innodb_lock_wait_timeout`).
+    pub(crate) fn lock_wait(&self) -> Duration {
+        let secs = match self.system_value("innodb_lock_wait_timeout") {
+            Some(Value::Integer(n)) => n.max(1) as u64,
+            _ => 50,
+        };
+        Duration::from_secs(secs)
+    }
+
+    /// A system variable's current value for this session.
+    pub(crate) fn system_value(&self, name: &str) -> Option<Value> {
+        let name = name.to_ascii_lowercase();
+        if let Some(v) = self.vars.get(&name) {
+            return Some(v.clone());
+        }
+        Some(match name.as_str() {
+            "autocommit" => Value::Integer(i64::from(self.autocommit)),
+            "version" => Value::Text(self.config.version.clone()),
+            "aurora_version" => Value::Text(self.config.aurora_version.clone()),
+            "version_comment" => Value::Text("Source distribution".into()),
+            "hostname" => Value::Text("localhost".into()),
+            "read_only" | "innodb_read_only" | "super_read_only" => {
+                Value::Integer(i64::from(self.config.read_only))
+            }
+            "identity" | "last_insert_id" => Value::Integer(self.last_insert_id as i64),
+            "warning_count" | "error_count" => Value::Integer(0),
+            "server_id" => Value::Integer(1),
+            _ => return default_var(&name),
+        })
+    }
+
+    /// The session's clock, as MySQL's DATETIME text.
+    pub(crate) fn now_text(&self) -> String {
+        (self.config.clock)()
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    }
+
+    fn statement(&mut self, text: &str) -> Result<Outcome, SqlError> {
+        let w = words(text, 4);
+        let first: Vec<&str> = w.iter().map(String::as_str).collect();
+        if let Some(what) = unsupported(&w) {
+            return Err(SqlError::not_supported(what));
+        }
+        match first.as_slice() {
+            ["LOCK" | "UNLOCK", "TABLES" | "TABLE", ..] => return Ok(Outcome::Ok(ok(0))),
+            ["SHOW", ..] => return self.show(text, &first),
+            ["KILL", ..] => return Ok(Outcome::Ok(ok(0))),
+            _ => {}
+        }
+        let statement = self.parse(text)?;
+        self.dispatch(statement, text)
+    }
+
+    /// Parses one statement's text.
+    pub(crate) fn parse(&self, text: &str) -> Result<Statement, SqlError> {
+        let dialect = MySqlDialect {};
+        let mut parser = Parser::new(&dialect)
+            .try_with_sql(text)
+            .map_err(|e| parse_error(text, &e))?;
+        let statement = parser
+            .parse_statement()
+            .map_err(|e| parse_error(text, &e))?;
+        // Anything after the statement is a syntax error where it starts.
+        while parser.consume_token(&sqlparser::tokenizer::Token::SemiColon) {}
+        let rest = parser.peek_token();
+        if rest.token != sqlparser::tokenizer::Token::EOF {
+            let at = crate::split::offset(text, rest.span.start.line, rest.span.start.column);
+            return Err(SqlError::syntax(&text[at..], rest.span.start.line));
+        }
+        Ok(statement)
+    }
+
+    fn dispatch(&mut self, statement: Statement, text: &str) -> Result<Outcome, SqlError> {
+        use Statement as S;
+        match statement {
+            S::Query(q) => self.query(*q, text),
+            S::Insert(i) => self.write(|s| s.insert(i, text)),
+            S::Update(u) => self.write(|s| s.update(u, text)),
+            S::Delete(d) => self.write(|s| s.delete(d, text)),
+            S::StartTransaction { .. } => {
+                self.commit_open()?;
+                self.explicit = true;
+                Ok(Outcome::Ok(ok(0)))
+            }
+            S::Commit { .. } => self.commit_open().map(|()| Outcome::Ok(ok(0))),
+            S::Rollback { savepoint, .. } => match savepoint {
+                Some(name) => self.rollback_to(&name.value),
+                None => {
+                    self.rollback_open();
+                    Ok(Outcome::Ok(ok(0)))
+                }
+            },
+            S::Savepoint { name } => self.savepoint(&name.value),
+            S::ReleaseSavepoint { name } => self.release_savepoint(&name.value),
+            S::Use(u) => self.use_database(&u),
+            S::Set(set) => self.set(set),
+            S::ExplainTable { table_name, .. } => self.describe_table(&table_name, false, None),
+            S::Explain { statement, .. } => self.explain(*statement),
+            other => self.ddl(other, text),
+        }
+    }
+
+    /// Runs `f` as a write: in its own SQLite transaction under the writer lock when
+    /// autocommitting, else inside the open transaction (taking the writer lock at its first
+    /// write).
+    pub(crate) fn write(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<Outcome, SqlError>,
+    ) -> Result<Outcome, SqlError> {
+        if self.config.read_only {
+            return Err(SqlError::read_only());
+        }
+        self.ensure_dictionary()?;
+        if !self.autocommit {
+            self.explicit = true;
+        }
+        if self.explicit {
+            if !self.wrote {
+                self.start_writing()?;
+            }
+            return self.in_savepoint(f);
+        }
+        self.begin_write()?;
+        match f(self) {
+            Ok(outcome) => {
+                self.commit_sqlite()?;
+                Ok(outcome)
+            }
+            Err(e) => {
+                self.rollback_sqlite();
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs `f` so that, if it fails, what it did is undone and the transaction goes on (a
+    /// failed statement in a MySQL transaction leaves the earlier ones in place).
+    fn in_savepoint(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<Outcome, SqlError>,
+    ) -> Result<Outcome, SqlError> {
+        self.exec("SAVEPOINT rewind_statement")?;
+        match f(self) {
+            Ok(o) => {
+                self.exec("RELEASE rewind_statement")?;
+                Ok(o)
+            }
+            Err(e) => {
+                let _ = self.exec("ROLLBACK TO rewind_statement");
+                let _ = self.exec("RELEASE rewind_statement");
+                Err(e)
+            }
+        }
+    }
+
+    /// Takes the writer lock and opens a SQLite write transaction on the newest snapshot.
+    fn begin_write(&mut self) -> Result<(), SqlError> {
+        if !self.storage.acquire_writer(self.lock_wait()) {
+            return Err(SqlError::lock_wait_timeout());
+        }
+        if let Err(e) = self.exec("BEGIN IMMEDIATE") {
+            self.storage.release_writer();
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// The open MySQL transaction's first write: it must hold the writer lock on the newest
+    /// snapshot. A transaction that has only read moves to the newest snapshot (InnoDB's
+    /// writes read the newest rows too); its reads so far have no effect to keep.
+    fn start_writing(&mut self) -> Result<(), SqlError> {
+        if !self.conn().is_autocommit() {
+            // Reads so far pinned a snapshot that may be stale: start over on the newest.
+            self.rollback_sqlite();
+        }
+        self.begin_write()?;
+        self.wrote = true;
+        Ok(())
+    }
+
+    /// Runs SQL without results.
+    pub(crate) fn exec(&self, sql: &str) -> Result<(), SqlError> {
+        self.conn()
+            .execute_batch(sql)
+            .map_err(|e| self.sqlite_error(e))
+    }
+
+    /// Commits the SQLite transaction; the page store's refusal becomes the error.
+    fn commit_sqlite(&mut self) -> Result<(), SqlError> {
+        let result = self.conn().execute_batch("COMMIT");
+        self.storage.release_writer();
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let message = self.storage.take_store_error();
+                if !self.conn().is_autocommit() {
+                    let _ = self.conn().execute_batch("ROLLBACK");
+                }
+                Err(match message {
+                    Some(m) => SqlError::new(1105, "HY000", format!("The commit was refused: {m}")),
+                    None => self.sqlite_error(e),
+                })
+            }
+        }
+    }
+
+    fn rollback_sqlite(&mut self) {
+        if !self.conn().is_autocommit() {
+            let _ = self.conn().execute_batch("ROLLBACK");
+        }
+        self.storage.release_writer();
+    }
+
+    /// Ends the open transaction with a commit (COMMIT, BEGIN, DDL's implicit commit).
+    pub(crate) fn commit_open(&mut self) -> Result<(), SqlError> {
+        let result = if self.conn().is_autocommit() {
+            Ok(())
+        } else {
+            self.commit_sqlite()
+        };
+        self.explicit = false;
+        self.wrote = false;
+        self.storage.release_writer();
+        result
+    }
+
+    /// Ends the open transaction, undoing it.
+    pub(crate) fn rollback_open(&mut self) {
+        self.rollback_sqlite();
+        self.explicit = false;
+        self.wrote = false;
+    }
+
+    fn savepoint(&mut self, name: &str) -> Result<Outcome, SqlError> {
+        if !self.autocommit || self.explicit {
+            self.explicit = true;
+            if self.conn().is_autocommit() {
+                self.exec("BEGIN")?;
+            }
+            self.exec(&format!("SAVEPOINT {}", quote_ident(name)))?;
+        }
+        Ok(Outcome::Ok(ok(0)))
+    }
+
+    fn rollback_to(&mut self, name: &str) -> Result<Outcome, SqlError> {
+        if self.conn().is_autocommit() {
+            return Err(SqlError::new(
+                1305,
+                "42000",
+                format!("SAVEPOINT {name} does not exist"),
+            ));
+        }
+        self.conn()
+            .execute_batch(&format!("ROLLBACK TO {}", quote_ident(name)))
+            .map_err(|_| {
+                SqlError::new(1305, "42000", format!("SAVEPOINT {name} does not exist"))
+            })?;
+        Ok(Outcome::Ok(ok(0)))
+    }
+
+    fn release_savepoint(&mut self, name: &str) -> Result<Outcome, SqlError> {
+        if self.conn().is_autocommit() {
+            return Err(SqlError::new(
+                1305,
+                "42000",
+                format!("SAVEPOINT {name} does not exist"),
+            ));
+        }
+        self.conn()
+            .execute_batch(&format!("RELEASE {}", quote_ident(name)))
+            .map_err(|_| {
+                SqlError::new(1305, "42000", format!("SAVEPOINT {name} does not exist"))
+            })?;
+        Ok(Outcome::Ok(ok(0)))
+    }
+
+    /// Opens a read transaction for a statement inside a MySQL transaction, so its snapshot
+    /// lasts until COMMIT.
+    pub(crate) fn before_read(&mut self) -> Result<(), SqlError> {
+        if !self.autocommit {
+            self.explicit = true;
+        }
+        if self.explicit && self.conn().is_autocommit() {
+            self.exec("BEGIN")?;
+        }
+        Ok(())
+    }
+
+    /// Creates the dictionary tables if this database has none yet (a new cluster).
+    pub(crate) fn ensure_dictionary(&mut self) -> Result<(), SqlError> {
+        if catalog::exists(self.conn())? {
+            return Ok(());
+        }
+        let outer = !self.conn().is_autocommit();
+        if outer {
+            // Inside a transaction that already writes: create them there.
+            return catalog::bootstrap(self.conn());
+        }
+        self.begin_write()?;
+        if let Err(e) = catalog::bootstrap(self.conn()) {
+            self.rollback_sqlite();
+            return Err(e);
+        }
+        self.commit_sqlite()
+    }
+
+    /// A table's definition, from the dictionary (cached while it is unchanged).
+    pub(crate) fn table(
+        &mut self,
+        db: &str,
+        name: &str,
+    ) -> Result<Option<(Kind, Arc<Table>)>, SqlError> {
+        let version = catalog::version(self.conn())?;
+        if version != self.tables_version {
+            self.tables.clear();
+            self.tables_version = version;
+        }
+        let key = (db.to_owned(), name.to_owned());
+        if let Some(hit) = self.tables.get(&key) {
+            return Ok(hit.clone());
+        }
+        let found = catalog::table(self.conn(), db, name)?.map(|(k, t)| (k, Arc::new(t)));
+        self.tables.insert(key, found.clone());
+        Ok(found)
+    }
+
+    /// A base table's definition, or MySQL's 1146.
+    pub(crate) fn base_table(&mut self, db: &str, name: &str) -> Result<Arc<Table>, SqlError> {
+        match self.table(db, name)? {
+            Some((Kind::Table, t)) => Ok(t),
+            _ => Err(SqlError::no_such_table(db, name)),
+        }
+    }
+
+    /// Maps a SQLite error to MySQL's.
+    pub(crate) fn sqlite_error(&self, e: rusqlite::Error) -> SqlError {
+        crate::errors::from_sqlite(&e, self.storage.lock_timed_out())
+    }
+
+    fn use_database(&mut self, u: &sqlparser::ast::Use) -> Result<Outcome, SqlError> {
+        use sqlparser::ast::Use;
+        let name = match u {
+            Use::Object(n) | Use::Database(n) | Use::Schema(n) => n.to_string(),
+            other => other.to_string(),
+        };
+        let name = name.trim_matches('`').to_owned();
+        if !catalog::is_system(&name) && catalog::schema(self.conn(), &name)?.is_none() {
+            return Err(SqlError::unknown_database(&name));
+        }
+        self.database = Some(name);
+        Ok(Outcome::Ok(ok(0)))
+    }
+
+    fn explain(&mut self, statement: Statement) -> Result<Outcome, SqlError> {
+        let text = statement.to_string();
+        let translated = match statement {
+            Statement::Query(q) => self.translate_query(*q, &text)?.0,
+            other => return Err(SqlError::not_supported(format!("EXPLAIN {}", other))),
+        };
+        let plan = self
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN {translated}"))
+            .and_then(|mut s| {
+                s.query_map([], |r| r.get::<_, String>(3))
+                    .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            })
+            .map_err(|e| self.sqlite_error(e))?;
+        let rows = plan
+            .into_iter()
+            .enumerate()
+            .map(|(i, detail)| {
+                vec![
+                    Some((i + 1).to_string().into_bytes()),
+                    Some(b"SIMPLE".to_vec()),
+                    Some(detail.into_bytes()),
+                ]
+            })
+            .collect();
+        Ok(Outcome::Rows(crate::admin::text_rows(
+            &["id", "select_type", "Extra"],
+            rows,
+        )))
+    }
+}
+
+/// MySQL's 1064 for a parser error, quoting the text from where it failed.
+pub(crate) fn parse_error(text: &str, e: &sqlparser::parser::ParserError) -> SqlError {
+    let message = e.to_string();
+    // sqlparser ends its messages with "at Line: L, Column: C".
+    let position = message.rsplit_once("at Line: ").and_then(|(_, rest)| {
+        let (line, col) = rest.split_once(", Column: ")?;
+        Some((
+            line.trim().parse::<u64>().ok()?,
+            col.trim().parse::<u64>().ok()?,
+        ))
+    });
+    match position {
+        Some((line, column)) => {
+            let at = crate::split::offset(text, line, column);
+            SqlError::syntax(&text[at.min(text.len())..], line)
+        }
+        None => SqlError::syntax(text.trim(), 1),
+    }
+}
+
+/// `name` as a quoted SQLite identifier.
+pub(crate) fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// A SQLite value as a literal for a rewritten statement.
+pub(crate) fn ast_value(v: &Value) -> AstValue {
+    match v {
+        Value::Null => AstValue::Null,
+        Value::Integer(n) => AstValue::Number(n.to_string(), false),
+        Value::Real(r) => AstValue::Number(format!("{r:?}"), false),
+        Value::Text(s) => AstValue::SingleQuotedString(s.clone()),
+        Value::Blob(b) => {
+            AstValue::HexStringLiteral(b.iter().map(|x| format!("{x:02X}")).collect())
+        }
+    }
+}
+
+impl SessionValues for Session {
+    fn database(&self) -> Option<&str> {
+        self.database.as_deref()
+    }
+
+    fn user_variable(&self, name: &str) -> AstValue {
+        self.user_vars
+            .get(&name.to_ascii_lowercase())
+            .map_or(AstValue::Null, ast_value)
+    }
+
+    fn system_variable(&self, name: &str) -> Result<AstValue, SqlError> {
+        let bare = name
+            .trim_start_matches("session.")
+            .trim_start_matches("global.")
+            .trim_start_matches("local.");
+        self.system_value(bare)
+            .map(|v| ast_value(&v))
+            .ok_or_else(|| SqlError::unknown_variable(bare))
+    }
+
+    fn session_function(&self, name: &str) -> Option<AstValue> {
+        let text = |s: &str| Some(AstValue::SingleQuotedString(s.to_owned()));
+        match name {
+            "DATABASE" | "SCHEMA" => Some(self.database.as_deref().map_or(AstValue::Null, |d| {
+                AstValue::SingleQuotedString(d.to_owned())
+            })),
+            "USER" | "CURRENT_USER" | "SESSION_USER" | "SYSTEM_USER" => text(&self.config.user),
+            "VERSION" => text(&self.config.version),
+            "CONNECTION_ID" => Some(AstValue::Number(
+                self.config.connection_id.to_string(),
+                false,
+            )),
+            "LAST_INSERT_ID" => Some(AstValue::Number(self.last_insert_id.to_string(), false)),
+            "FOUND_ROWS" => Some(AstValue::Number(self.found_rows.to_string(), false)),
+            "ROW_COUNT" => Some(AstValue::Number(self.row_count.to_string(), false)),
+            "UUID" => {
+                let (a, b) = ((self.config.random)(), (self.config.random)());
+                let v = (u128::from(a) << 64) | u128::from(b);
+                let v = (v & !(0xF000u128 << 64)) | (0x4000u128 << 64);
+                let v = (v & !(0xC000u128 << 48)) | (0x8000u128 << 48);
+                let h = format!("{v:032x}");
+                text(&format!(
+                    "{}-{}-{}-{}-{}",
+                    &h[0..8],
+                    &h[8..12],
+                    &h[12..16],
+                    &h[16..20],
+                    &h[20..32]
+                ))
+            }
+            _ => None,
+        }
+    }
+}

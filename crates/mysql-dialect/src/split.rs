@@ -1,0 +1,189 @@
+//! Query text as statements: MySQL's statement splitting at `;`, executable `/*!...*/`
+//! comments run as MySQL runs them, and the leading words that pick a statement's handler.
+
+use sqlparser::dialect::MySqlDialect;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+use crate::error::SqlError;
+
+/// Byte offset of a 1-based line and column (in characters) of `text`.
+pub(crate) fn offset(text: &str, line: u64, column: u64) -> usize {
+    let mut start = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i as u64 + 1 == line {
+            let col = usize::try_from(column.saturating_sub(1)).unwrap_or(usize::MAX);
+            return start + l.char_indices().nth(col).map_or(l.len(), |(at, _)| at);
+        }
+        start += l.len();
+    }
+    text.len()
+}
+
+/// Splits query text into the texts of its statements. `/*!NNNNN ... */` comments stay in
+/// the text: sqlparser's MySQL tokenizer reads what they hold, as MySQL runs it.
+pub(crate) fn split(sql: &str) -> Result<Vec<String>, SqlError> {
+    let text = account_at_signs(sql).into_owned();
+    let tokens = tokenize(&text)?;
+    let mut statements = Vec::new();
+    let mut start = 0;
+    for t in &tokens {
+        if t.token == Token::SemiColon {
+            let at = offset(&text, t.span.start.line, t.span.start.column);
+            statements.push(text[start..at].to_owned());
+            start = at + 1;
+        }
+    }
+    statements.push(text[start..].to_owned());
+    Ok(statements.into_iter().filter(|s| has_code(s)).collect())
+}
+
+fn tokenize(text: &str) -> Result<Vec<sqlparser::tokenizer::TokenWithSpan>, SqlError> {
+    Tokenizer::new(&MySqlDialect {}, text)
+        .tokenize_with_location()
+        .map_err(|e| {
+            SqlError::syntax(
+                &text[offset(text, e.location.line, e.location.column)..],
+                e.location.line,
+            )
+        })
+}
+
+/// True when `s` holds something besides whitespace and comments.
+fn has_code(s: &str) -> bool {
+    tokenize(s).map_or(true, |tokens| {
+        tokens
+            .iter()
+            .any(|t| !matches!(t.token, Token::Whitespace(_)))
+    })
+}
+
+/// The statement's first `n` words, upper case (quoted names as written).
+pub(crate) fn words(sql: &str, n: usize) -> Vec<String> {
+    let Ok(tokens) = tokenize(sql) else {
+        return Vec::new();
+    };
+    tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .take(n)
+        .map(|t| match &t.token {
+            Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+            Token::Word(w) => w.value.clone(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+/// The text with the `@` of account names written `'user'@'host'` or `` `user`@`host` ``
+/// (DEFINER clauses, GRANT) blanked: the tokenizer would read `` @` `` as the start of a
+/// variable and fail, where all that matters of such a statement is its leading words.
+/// Positions are kept (one byte for one byte); `@` in strings, comments and quoted names is
+/// left alone.
+fn account_at_signs(sql: &str) -> std::borrow::Cow<'_, str> {
+    let b = sql.as_bytes();
+    let is_quote = |c: u8| matches!(c, b'\'' | b'"' | b'`');
+    let mut blanks = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q if is_quote(q) => {
+                i += 1;
+                while i < b.len() {
+                    let escaped = b[i] == b'\\' && q != b'`';
+                    if escaped || (b[i] == q && b.get(i + 1) == Some(&q)) {
+                        i += 2;
+                    } else if b[i] == q {
+                        break;
+                    } else {
+                        i += 1;
+                    }
+                }
+                if b.get(i + 1) == Some(&b'@') && b.get(i + 2).is_some_and(|c| is_quote(*c)) {
+                    blanks.push(i + 1);
+                }
+            }
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'-' if b.get(i + 1) == Some(&b'-')
+                && b.get(i + 2).is_none_or(|c| c.is_ascii_whitespace()) =>
+            {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') && b.get(i + 2) != Some(&b'!') => {
+                i += 2;
+                while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if blanks.is_empty() {
+        return std::borrow::Cow::Borrowed(sql);
+    }
+    let mut bytes = b.to_vec();
+    for at in blanks {
+        bytes[at] = b' ';
+    }
+    // Only an ASCII `@` became an ASCII space: still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(bytes).expect("ASCII replaced by ASCII"))
+}
+
+/// The kind of statement Rewind has no support for, named as MySQL's error 1235 names it
+/// (`CREATE PROCEDURE`, `GRANT`...), from the leading keywords alone: stored programs, events
+/// and account management, which the parser cannot read (a procedure body is even split at
+/// its first `;`).
+pub(crate) fn unsupported(words: &[String]) -> Option<&'static str> {
+    let at = |i: usize| words.get(i).map(String::as_str);
+    match (at(0)?, at(1)) {
+        ("GRANT", _) => return Some("GRANT"),
+        ("REVOKE", _) => return Some("REVOKE"),
+        ("DROP", Some("USER")) => return Some("DROP USER"),
+        ("ALTER", Some("USER")) => return Some("ALTER USER"),
+        ("CREATE", Some("USER")) => return Some("CREATE USER"),
+        ("CREATE", _) => {}
+        _ => return None,
+    }
+    let mut i = 1;
+    if at(1) == Some("DEFINER") {
+        i = (2..words.len().min(10)).find(|&j| {
+            matches!(
+                at(j),
+                Some("PROCEDURE" | "FUNCTION" | "TRIGGER" | "EVENT" | "AGGREGATE")
+            )
+        })?;
+    }
+    match (at(i)?, at(i + 1)) {
+        ("PROCEDURE", _) => Some("CREATE PROCEDURE"),
+        ("FUNCTION", _) | ("AGGREGATE", Some("FUNCTION")) => Some("CREATE FUNCTION"),
+        ("TRIGGER", _) => Some("CREATE TRIGGER"),
+        ("EVENT", _) => Some("CREATE EVENT"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_statements_and_runs_executable_comments() {
+        let got = split("/*!40101 SET @a=1 */; SELECT ';' ; -- x\n ; SELECT 2").unwrap();
+        let got: Vec<&str> = got.iter().map(|s| s.trim()).collect();
+        assert_eq!(got, vec!["/*!40101 SET @a=1 */", "SELECT ';'", "SELECT 2"]);
+        assert_eq!(words(got[0], 2), vec!["SET", "@A"]);
+    }
+
+    #[test]
+    fn account_names_lose_their_at_sign() {
+        let got = split("CREATE DEFINER=`root`@`%` VIEW v AS SELECT '@'").unwrap();
+        assert_eq!(got[0], "CREATE DEFINER=`root` `%` VIEW v AS SELECT '@'");
+    }
+}

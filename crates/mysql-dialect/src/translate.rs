@@ -1,0 +1,800 @@
+//! MySQL expressions and queries rewritten for SQLite, on sqlparser's AST.
+//!
+//! The rewrite walks a parsed MySQL statement and changes, in place, what SQLite would read
+//! differently: table names (a MySQL table `db`.`t` is the SQLite table `"db.t"`, aliased `t`
+//! so that `t.col` still resolves), operators whose meaning differs (`/`, `DIV`, `||`, `<=>`,
+//! `XOR`, `->>`), functions SQLite has under another name or not at all (see
+//! [`mysql_functions::renames`]), casts, intervals, literals, and session values (`@x`,
+//! `@@sql_mode`, `DATABASE()`) which become literals. sqlparser's `Display` then prints SQL
+//! that SQLite parses: the two dialects agree on everything the rewrite leaves alone.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
+use std::sync::OnceLock;
+
+use sqlparser::ast::{
+    BinaryOperator, CastKind, DataType, DateTimeField, Expr, Function, FunctionArg,
+    FunctionArgExpr, FunctionArgumentClause, FunctionArgumentList, FunctionArguments, Ident,
+    InTarget, ObjectName, ObjectNamePart, Query, Select, SelectItem, Spanned, TableFactor, Value,
+    ValueWithSpan, VisitorMut,
+};
+use sqlparser::tokenizer::Span;
+
+use crate::error::SqlError;
+
+/// The schema MySQL's data dictionary views live in.
+pub(crate) const INFORMATION_SCHEMA: &str = "information_schema";
+
+/// The SQLite identifier of MySQL table `db`.`table`: one quoted name, so every MySQL schema
+/// shares one SQLite database and a commit spanning schemas stays one atomic commit.
+pub(crate) fn table_ident(db: &str, table: &str) -> Ident {
+    Ident::with_quote('"', format!("{db}.{table}"))
+}
+
+/// The SQLite name of an information_schema view, materialized per connection as a temporary
+/// table before a statement that reads it.
+pub(crate) fn information_schema_ident(view: &str) -> Ident {
+    Ident::with_quote(
+        '"',
+        format!("{INFORMATION_SCHEMA}.{}", view.to_ascii_lowercase()),
+    )
+}
+
+/// What a rewrite needs from the session: the current database, and values that become
+/// literals in the statement.
+pub(crate) trait SessionValues {
+    /// The current database (`USE`), if any.
+    fn database(&self) -> Option<&str>;
+    /// A user variable's value (`@name`); NULL when never set.
+    fn user_variable(&self, name: &str) -> Value;
+    /// A system variable's value (`@@name`, `@@session.name`).
+    fn system_variable(&self, name: &str) -> Result<Value, SqlError>;
+    /// The value of a function that reads session state (`DATABASE()`, `CONNECTION_ID()`,
+    /// `LAST_INSERT_ID()`, `UUID()`...), or None when `name` is not one.
+    fn session_function(&self, name: &str) -> Option<Value>;
+}
+
+/// One statement's rewrite: walks it with [`VisitorMut`], keeping the first error.
+pub(crate) struct Rewrite<'a> {
+    session: &'a dyn SessionValues,
+    /// The statement's text, to label result columns with what the client wrote.
+    source: &'a str,
+    /// Names bound by WITH anywhere in the statement: not tables.
+    ctes: HashSet<String>,
+    /// Tables the statement reads or writes, as (database, table).
+    pub tables: Vec<(String, String)>,
+    /// information_schema views the statement reads (lower case).
+    pub information_schema: Vec<String>,
+    /// The first error met; the statement must not run.
+    pub error: Option<SqlError>,
+}
+
+impl<'a> Rewrite<'a> {
+    /// A rewrite of a statement whose text is `source`.
+    pub(crate) fn new(session: &'a dyn SessionValues, source: &'a str) -> Self {
+        Self {
+            session,
+            source,
+            ctes: HashSet::new(),
+            tables: Vec::new(),
+            information_schema: Vec::new(),
+            error: None,
+        }
+    }
+
+    fn fail(&mut self, e: SqlError) {
+        if self.error.is_none() {
+            self.error = Some(e);
+        }
+    }
+
+    /// Resolves a MySQL table name to (database, table), the current database filling in.
+    pub(crate) fn resolve(&self, name: &ObjectName) -> Result<(String, String), SqlError> {
+        resolve(self.session.database(), name)
+    }
+
+    /// The SQLite name for a MySQL table name, recording it.
+    pub(crate) fn table_name(&mut self, name: &ObjectName) -> Result<ObjectName, SqlError> {
+        let (db, table) = self.resolve(name)?;
+        if db.eq_ignore_ascii_case(INFORMATION_SCHEMA) {
+            let view = table.to_ascii_lowercase();
+            if !self.information_schema.contains(&view) {
+                self.information_schema.push(view.clone());
+            }
+            return Ok(ObjectName::from(vec![
+                Ident::new("temp"),
+                information_schema_ident(&view),
+            ]));
+        }
+        self.tables.push((db.clone(), table.clone()));
+        Ok(ObjectName::from(vec![table_ident(&db, &table)]))
+    }
+
+    /// The text the client wrote for `expr`, if its span is usable.
+    fn source_text(&self, span: Span) -> Option<&'a str> {
+        if span == Span::empty() {
+            return None;
+        }
+        let start = offset(self.source, span.start.line, span.start.column)?;
+        let end = offset(self.source, span.end.line, span.end.column)?;
+        let text = self.source.get(start..end)?.trim();
+        // A span that cuts a call or a string in two is not the expression's text.
+        let balanced = text.matches('(').count() == text.matches(')').count()
+            && text.matches('\'').count() % 2 == 0;
+        (balanced && !text.is_empty()).then_some(text)
+    }
+}
+
+/// Resolves a MySQL table name to (database, table).
+pub(crate) fn resolve(
+    current: Option<&str>,
+    name: &ObjectName,
+) -> Result<(String, String), SqlError> {
+    let parts: Vec<String> = name
+        .0
+        .iter()
+        .map(|p| match p {
+            ObjectNamePart::Identifier(i) => i.value.clone(),
+            other => other.to_string(),
+        })
+        .collect();
+    match parts.as_slice() {
+        [table] => match current {
+            Some(db) => Ok((db.to_owned(), table.clone())),
+            None => Err(SqlError::no_database()),
+        },
+        [db, table] => Ok((db.clone(), table.clone())),
+        _ => Err(SqlError::wrong_name("table", &name.to_string())),
+    }
+}
+
+/// Byte offset of a 1-based line and column (in characters) of `text`.
+fn offset(text: &str, line: u64, column: u64) -> Option<usize> {
+    let mut start = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i as u64 + 1 == line {
+            let col = usize::try_from(column.saturating_sub(1)).ok()?;
+            return Some(start + l.char_indices().nth(col).map_or(l.len(), |(at, _)| at));
+        }
+        start += l.len();
+    }
+    (line as usize == text.split_inclusive('\n').count() + 1 && column <= 1).then_some(text.len())
+}
+
+/// A call of SQLite function `name`.
+pub(crate) fn call(name: &str, args: Vec<Expr>) -> Expr {
+    Expr::Function(Function {
+        name: ObjectName::from(vec![Ident::new(name)]),
+        uses_odbc_syntax: false,
+        parameters: FunctionArguments::None,
+        args: FunctionArguments::List(FunctionArgumentList {
+            duplicate_treatment: None,
+            args: args
+                .into_iter()
+                .map(|e| FunctionArg::Unnamed(FunctionArgExpr::Expr(e)))
+                .collect(),
+            clauses: Vec::new(),
+        }),
+        filter: None,
+        null_treatment: None,
+        over: None,
+        within_group: Vec::new(),
+    })
+}
+
+/// A string literal.
+pub(crate) fn string(s: impl Into<String>) -> Expr {
+    Expr::Value(ValueWithSpan {
+        value: Value::SingleQuotedString(s.into()),
+        span: Span::empty(),
+    })
+}
+
+/// A literal of any value.
+pub(crate) fn literal(value: Value) -> Expr {
+    Expr::Value(ValueWithSpan {
+        value,
+        span: Span::empty(),
+    })
+}
+
+fn nested(e: Expr) -> Expr {
+    Expr::Nested(Box::new(e))
+}
+
+/// MySQL function name (upper case) -> the SQLite function computing it.
+fn renames() -> &'static HashMap<String, &'static str> {
+    static MAP: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map: HashMap<String, &'static str> = mysql_functions::renames()
+            .iter()
+            .map(|(mysql, sqlite)| (mysql.to_ascii_uppercase(), *sqlite))
+            .collect();
+        for (mysql, sqlite) in [
+            ("IF", "iif"),
+            ("NOW", "now"),
+            ("SYSDATE", "now"),
+            ("UTC_TIMESTAMP", "now"),
+            ("CURDATE", "curdate"),
+            ("UTC_DATE", "curdate"),
+            ("CURTIME", "curtime"),
+            ("UTC_TIME", "curtime"),
+        ] {
+            map.entry(mysql.to_owned()).or_insert(sqlite);
+        }
+        map
+    })
+}
+
+/// The unit name of an INTERVAL, as the date functions take it.
+fn unit_name(field: &DateTimeField) -> String {
+    match field {
+        DateTimeField::Custom(i) => i.value.to_ascii_uppercase(),
+        other => other.to_string().to_ascii_uppercase().replace(' ', "_"),
+    }
+}
+
+/// `INTERVAL n UNIT` as (amount, unit) arguments.
+fn interval_args(e: &Expr) -> Option<(Expr, Expr)> {
+    let Expr::Interval(i) = e else { return None };
+    let unit = match (&i.leading_field, &i.last_field) {
+        (Some(lead), Some(last)) => format!("{}_{}", unit_name(lead), unit_name(last)),
+        (Some(lead), None) => unit_name(lead),
+        _ => "SECOND".to_owned(),
+    };
+    Some(((*i.value).clone(), string(unit)))
+}
+
+/// The collations registered on every connection; others map to the nearest.
+fn collation_name(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    match lower.as_str() {
+        "binary" | "utf8mb4_bin" | "utf8_bin" | "utf8mb3_bin" | "latin1_bin" | "ascii_bin" => {
+            if lower == "binary" {
+                "BINARY"
+            } else {
+                "utf8mb4_bin"
+            }
+        }
+        "utf8mb4_0900_as_cs" | "utf8mb4_0900_as_ci" => "utf8mb4_0900_as_cs",
+        "utf8mb4_general_ci" | "utf8_general_ci" | "utf8mb3_general_ci" => "utf8mb4_general_ci",
+        "utf8mb4_unicode_ci" | "utf8mb4_unicode_520_ci" | "utf8_unicode_ci" => "utf8mb4_unicode_ci",
+        "latin1_swedish_ci" | "latin1_general_ci" => "latin1_swedish_ci",
+        "ascii_general_ci" => "ascii_general_ci",
+        _ => "utf8mb4_0900_ai_ci",
+    }
+}
+
+/// True for a column reference, which SQLite labels as MySQL does (by the column's name).
+fn is_column(e: &Expr) -> bool {
+    matches!(e, Expr::Identifier(i) if !i.value.starts_with('@'))
+        || matches!(e, Expr::CompoundIdentifier(parts) if !parts[0].value.starts_with('@'))
+}
+
+impl Rewrite<'_> {
+    /// Gives unnamed select items the label MySQL shows: the text the client wrote.
+    fn label_projection(&mut self, select: &mut Select) {
+        for item in &mut select.projection {
+            let SelectItem::UnnamedExpr(e) = item else {
+                continue;
+            };
+            if is_column(e) {
+                continue;
+            }
+            let label = match e {
+                Expr::Value(v) => match &v.value {
+                    Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => s.clone(),
+                    Value::Null => "NULL".to_owned(),
+                    Value::Boolean(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+                    _ => self
+                        .source_text(e.span())
+                        .map_or_else(|| e.to_string(), str::to_owned),
+                },
+                _ => self
+                    .source_text(e.span())
+                    .map_or_else(|| e.to_string(), str::to_owned),
+            };
+            *item = SelectItem::ExprWithAlias {
+                expr: e.clone(),
+                alias: Ident::with_quote('"', label),
+            };
+        }
+        // MySQL's `FROM DUAL` is no table at all.
+        select.from.retain(|t| {
+            !(t.joins.is_empty()
+                && matches!(&t.relation, TableFactor::Table { name, .. }
+                    if name.0.len() == 1 && name.to_string().eq_ignore_ascii_case("dual")))
+        });
+    }
+
+    fn rewrite_function(&mut self, f: &mut Function) -> Option<Expr> {
+        let name = f.name.to_string().to_ascii_uppercase();
+        if let Some(v) = self.session.session_function(&name) {
+            return Some(literal(v));
+        }
+        match name.as_str() {
+            "ISNULL" => {
+                let arg = single_arg(f)?;
+                return Some(nested(Expr::IsNull(Box::new(arg))));
+            }
+            "DATE_ADD" | "ADDDATE" | "DATE_SUB" | "SUBDATE" => {
+                if let FunctionArguments::List(list) = &mut f.args {
+                    if let Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e))) = list.args.get(1) {
+                        if let Some((amount, unit)) = interval_args(e) {
+                            list.args.splice(
+                                1..2,
+                                [amount, unit]
+                                    .map(|e| FunctionArg::Unnamed(FunctionArgExpr::Expr(e))),
+                            );
+                        } else if list.args.len() == 2 {
+                            // ADDDATE(d, n): n days.
+                            list.args
+                                .push(FunctionArg::Unnamed(FunctionArgExpr::Expr(string("DAY"))));
+                        }
+                    }
+                }
+            }
+            "TIMESTAMPDIFF" | "TIMESTAMPADD" => {
+                // The unit is a keyword: pass it as a string.
+                if let FunctionArguments::List(list) = &mut f.args {
+                    if let Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Identifier(
+                        unit,
+                    )))) = list.args.first()
+                    {
+                        let unit = unit.value.to_ascii_uppercase();
+                        list.args[0] = FunctionArg::Unnamed(FunctionArgExpr::Expr(string(unit)));
+                    }
+                }
+            }
+            "GROUP_CONCAT" => {
+                if let FunctionArguments::List(list) = &mut f.args {
+                    let mut separator = None;
+                    list.clauses.retain(|c| match c {
+                        FunctionArgumentClause::Separator(v) => {
+                            separator = Some(v.clone());
+                            false
+                        }
+                        _ => true,
+                    });
+                    if list.args.len() > 1 {
+                        // GROUP_CONCAT(a, b): MySQL concatenates the arguments.
+                        let parts: Vec<Expr> = list
+                            .args
+                            .drain(..)
+                            .filter_map(|a| match a {
+                                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
+                                _ => None,
+                            })
+                            .collect();
+                        list.args
+                            .push(FunctionArg::Unnamed(FunctionArgExpr::Expr(call(
+                                "mysql_concat",
+                                parts,
+                            ))));
+                    }
+                    if let Some(sep) = separator {
+                        if list.duplicate_treatment.is_none() || sep.to_string() != "','" {
+                            list.args.push(FunctionArg::Unnamed(FunctionArgExpr::Expr(
+                                Expr::Value(sep),
+                            )));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Some(sqlite) = renames().get(&name) {
+            f.name = ObjectName::from(vec![Ident::new(*sqlite)]);
+        }
+        if matches!(f.args, FunctionArguments::None) {
+            // CURRENT_TIMESTAMP and friends, written without parentheses.
+            f.args = FunctionArguments::List(FunctionArgumentList {
+                duplicate_treatment: None,
+                args: Vec::new(),
+                clauses: Vec::new(),
+            });
+        }
+        None
+    }
+
+    fn rewrite_cast(&mut self, expr: Expr, data_type: &DataType) -> Expr {
+        let text = data_type.to_string().to_ascii_uppercase();
+        let word = text.split(['(', ' ']).next().unwrap_or_default().to_owned();
+        let numbers: Vec<Expr> = text
+            .split_once('(')
+            .map(|(_, rest)| {
+                rest.trim_end_matches(')')
+                    .split(',')
+                    .filter_map(|n| n.trim().parse::<u64>().ok())
+                    .map(|n| literal(Value::Number(n.to_string(), false)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let with = |mut args: Vec<Expr>, rest: Vec<Expr>| {
+            args.extend(rest);
+            args
+        };
+        match word.as_str() {
+            "SIGNED" | "INT" | "INTEGER" | "BIGINT" => call("mysql_cast_signed", vec![expr]),
+            "UNSIGNED" => call("mysql_cast_unsigned", vec![expr]),
+            "CHAR" | "VARCHAR" | "NCHAR" | "TEXT" | "STRING" => {
+                call("mysql_cast_char", with(vec![expr], numbers))
+            }
+            "DECIMAL" | "NUMERIC" | "DEC" => {
+                let mut args = vec![expr];
+                args.extend(numbers);
+                while args.len() < 3 {
+                    let n = if args.len() == 1 { "10" } else { "0" };
+                    args.push(literal(Value::Number(n.to_owned(), false)));
+                }
+                call("mysql_cast_decimal", args)
+            }
+            "DATE" => call("mysql_cast_date", vec![expr]),
+            "DATETIME" | "TIMESTAMP" => call("mysql_cast_datetime", vec![expr]),
+            "TIME" => call("mysql_cast_time", vec![expr]),
+            "BINARY" | "VARBINARY" | "BLOB" => Expr::Cast {
+                kind: CastKind::Cast,
+                expr: Box::new(expr),
+                data_type: DataType::Blob(None),
+                format: None,
+            },
+            "DOUBLE" | "FLOAT" | "REAL" => Expr::Cast {
+                kind: CastKind::Cast,
+                expr: Box::new(expr),
+                data_type: DataType::Real,
+                format: None,
+            },
+            "JSON" => call("mysql_json_cast", vec![expr]),
+            "YEAR" => call("mysql_cast_signed", vec![expr]),
+            _ => {
+                self.fail(SqlError::syntax(&text, 1));
+                expr
+            }
+        }
+    }
+
+    fn rewrite_binary(&mut self, left: Expr, op: &BinaryOperator, right: Expr) -> Option<Expr> {
+        Some(match op {
+            BinaryOperator::Eq
+            | BinaryOperator::NotEq
+            | BinaryOperator::Lt
+            | BinaryOperator::LtEq
+            | BinaryOperator::Gt
+            | BinaryOperator::GtEq
+                if needs_connection_collation(&left, &right) =>
+            {
+                Expr::BinaryOp {
+                    left: Box::new(connection_collation(left)),
+                    op: op.clone(),
+                    right: Box::new(right),
+                }
+            }
+            BinaryOperator::Divide => call("mysql_div", vec![left, right]),
+            BinaryOperator::MyIntegerDivide => call("mysql_intdiv", vec![left, right]),
+            BinaryOperator::Modulo => call("mysql_mod", vec![left, right]),
+            BinaryOperator::Spaceship => {
+                nested(Expr::IsNotDistinctFrom(Box::new(left), Box::new(right)))
+            }
+            BinaryOperator::StringConcat => nested(Expr::BinaryOp {
+                left: Box::new(left),
+                op: BinaryOperator::Or,
+                right: Box::new(right),
+            }),
+            BinaryOperator::Xor => {
+                let truth = |e: Expr| {
+                    nested(Expr::BinaryOp {
+                        left: Box::new(nested(e)),
+                        op: BinaryOperator::NotEq,
+                        right: Box::new(literal(Value::Number("0".into(), false))),
+                    })
+                };
+                nested(Expr::BinaryOp {
+                    left: Box::new(truth(left)),
+                    op: BinaryOperator::NotEq,
+                    right: Box::new(truth(right)),
+                })
+            }
+            BinaryOperator::BitwiseXor => {
+                let or = nested(Expr::BinaryOp {
+                    left: Box::new(left.clone()),
+                    op: BinaryOperator::BitwiseOr,
+                    right: Box::new(right.clone()),
+                });
+                let and = nested(Expr::BinaryOp {
+                    left: Box::new(left),
+                    op: BinaryOperator::BitwiseAnd,
+                    right: Box::new(right),
+                });
+                nested(Expr::BinaryOp {
+                    left: Box::new(or),
+                    op: BinaryOperator::Minus,
+                    right: Box::new(and),
+                })
+            }
+            BinaryOperator::Arrow => call("mysql_json_extract", vec![left, right]),
+            BinaryOperator::LongArrow => call(
+                "json_unquote",
+                vec![call("mysql_json_extract", vec![left, right])],
+            ),
+            BinaryOperator::Plus | BinaryOperator::Minus => {
+                let sub = matches!(op, BinaryOperator::Minus);
+                if let Some((amount, unit)) = interval_args(&right) {
+                    let f = if sub {
+                        "mysql_date_sub"
+                    } else {
+                        "mysql_date_add"
+                    };
+                    call(f, vec![left, amount, unit])
+                } else if let (false, Some((amount, unit))) = (sub, interval_args(&left)) {
+                    call("mysql_date_add", vec![right, amount, unit])
+                } else {
+                    return None;
+                }
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// True when a comparison has no column and no explicit COLLATE to take a collation from:
+/// SQLite would compare byte by byte, MySQL with the connection's collation.
+fn needs_connection_collation(left: &Expr, right: &Expr) -> bool {
+    let decided = |e: &Expr| {
+        is_column(e)
+            || matches!(e, Expr::Collate { .. })
+            || matches!(e, Expr::Nested(n) if matches!(**n, Expr::Collate { .. }))
+    };
+    let texty = |e: &Expr| !matches!(e, Expr::Value(v) if matches!(v.value, Value::Number(..) | Value::Null));
+    !decided(left) && !decided(right) && (texty(left) || texty(right))
+}
+
+/// `e COLLATE utf8mb4_0900_ai_ci`: MySQL's default collation for a comparison of values.
+fn connection_collation(e: Expr) -> Expr {
+    Expr::Collate {
+        expr: Box::new(nested(e)),
+        collation: ObjectName::from(vec![Ident::new("utf8mb4_0900_ai_ci")]),
+    }
+}
+
+fn single_arg(f: &Function) -> Option<Expr> {
+    match &f.args {
+        FunctionArguments::List(list) if list.args.len() == 1 => match &list.args[0] {
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+impl VisitorMut for Rewrite<'_> {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        if let Some(with) = &query.with {
+            for cte in &with.cte_tables {
+                self.ctes.insert(cte.alias.name.value.to_ascii_lowercase());
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<()> {
+        self.label_projection(select);
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
+        if let TableFactor::Table {
+            name,
+            alias,
+            index_directives,
+            ..
+        } = factor
+        {
+            index_directives.clear();
+            if name.0.len() == 1 && self.ctes.contains(&name.to_string().to_ascii_lowercase()) {
+                return ControlFlow::Continue(());
+            }
+            let bare = match name.0.last() {
+                Some(ObjectNamePart::Identifier(i)) => i.clone(),
+                _ => Ident::new(name.to_string()),
+            };
+            match self.table_name(name) {
+                Ok(sqlite) => {
+                    *name = sqlite;
+                    if alias.is_none() {
+                        *alias = Some(sqlparser::ast::TableAlias {
+                            explicit: true,
+                            name: Ident::with_quote('`', bare.value),
+                            columns: Vec::new(),
+                            at: None,
+                        });
+                    }
+                }
+                Err(e) => self.fail(e),
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        let replacement = match expr {
+            Expr::Identifier(i) if i.value.starts_with("@@") && i.quote_style.is_none() => {
+                match self.session.system_variable(&i.value[2..]) {
+                    Ok(v) => Some(literal(v)),
+                    Err(e) => {
+                        self.fail(e);
+                        None
+                    }
+                }
+            }
+            Expr::Identifier(i) if i.value.starts_with('@') && i.quote_style.is_none() => {
+                Some(literal(self.session.user_variable(&i.value[1..])))
+            }
+            Expr::CompoundIdentifier(parts) if parts[0].value.starts_with("@@") => {
+                let name = parts.last().map(|p| p.value.clone()).unwrap_or_default();
+                match self.session.system_variable(&name) {
+                    Ok(v) => Some(literal(v)),
+                    Err(e) => {
+                        self.fail(e);
+                        None
+                    }
+                }
+            }
+            Expr::CompoundIdentifier(parts) if parts.len() == 3 => {
+                Some(Expr::CompoundIdentifier(parts[1..].to_vec()))
+            }
+            Expr::Value(v) => match &v.value {
+                Value::DoubleQuotedString(s) => Some(string(s.clone())),
+                Value::Boolean(b) => Some(literal(Value::Number(
+                    if *b { "1" } else { "0" }.into(),
+                    false,
+                ))),
+                _ => None,
+            },
+            Expr::Prefixed { prefix, value } => {
+                if prefix.value.eq_ignore_ascii_case("_binary") {
+                    Some(Expr::Cast {
+                        kind: CastKind::Cast,
+                        expr: value.clone(),
+                        data_type: DataType::Blob(None),
+                        format: None,
+                    })
+                } else {
+                    Some((**value).clone())
+                }
+            }
+            Expr::TypedString(t) => Some(literal(t.value.value.clone())),
+            Expr::BinaryOp { left, op, right } => {
+                let op = op.clone();
+                self.rewrite_binary((**left).clone(), &op, (**right).clone())
+            }
+            Expr::Function(f) => self.rewrite_function(f),
+            Expr::Cast {
+                expr: inner,
+                data_type,
+                ..
+            } => {
+                if matches!(data_type, DataType::Binary(None)) {
+                    // `BINARY x`: compare byte by byte.
+                    Some(nested(Expr::Collate {
+                        expr: inner.clone(),
+                        collation: ObjectName::from(vec![Ident::new("BINARY")]),
+                    }))
+                } else {
+                    let data_type = data_type.clone();
+                    Some(self.rewrite_cast((**inner).clone(), &data_type))
+                }
+            }
+            Expr::Convert {
+                expr: inner,
+                data_type: Some(data_type),
+                ..
+            } => {
+                let data_type = data_type.clone();
+                Some(self.rewrite_cast((**inner).clone(), &data_type))
+            }
+            Expr::Convert {
+                expr: inner,
+                data_type: None,
+                ..
+            } => Some((**inner).clone()),
+            Expr::Extract {
+                field, expr: inner, ..
+            } => Some(call(
+                "mysql_extract",
+                vec![string(unit_name(field)), (**inner).clone()],
+            )),
+            Expr::Substring {
+                expr: inner,
+                substring_from,
+                substring_for,
+                ..
+            } => {
+                let mut args = vec![(**inner).clone()];
+                args.extend(substring_from.as_deref().cloned());
+                args.extend(substring_for.as_deref().cloned());
+                Some(call("mysql_substr", args))
+            }
+            Expr::Position { expr: needle, r#in } => Some(call(
+                "mysql_instr",
+                vec![(**r#in).clone(), (**needle).clone()],
+            )),
+            Expr::Trim {
+                expr: inner,
+                trim_where,
+                trim_what,
+                ..
+            } => {
+                let side = match trim_where {
+                    Some(sqlparser::ast::TrimWhereField::Leading) => "LEADING",
+                    Some(sqlparser::ast::TrimWhereField::Trailing) => "TRAILING",
+                    _ => "BOTH",
+                };
+                let what = trim_what.as_deref().cloned().unwrap_or_else(|| string(" "));
+                Some(call(
+                    "mysql_trim",
+                    vec![(**inner).clone(), what, string(side)],
+                ))
+            }
+            Expr::Collate {
+                expr: inner,
+                collation,
+            } => Some(Expr::Collate {
+                expr: inner.clone(),
+                collation: ObjectName::from(vec![Ident::new(collation_name(
+                    &collation.to_string(),
+                ))]),
+            }),
+            Expr::RLike {
+                negated,
+                expr: inner,
+                pattern,
+                ..
+            } => Some(Expr::RLike {
+                negated: *negated,
+                expr: inner.clone(),
+                pattern: pattern.clone(),
+                regexp: true,
+            }),
+            Expr::AnyOp {
+                left,
+                compare_op: BinaryOperator::Eq,
+                right,
+                ..
+            } => match &**right {
+                Expr::Subquery(q) => Some(Expr::In {
+                    expr: left.clone(),
+                    target: InTarget::Subquery(q.clone()),
+                    negated: false,
+                    global: false,
+                }),
+                _ => None,
+            },
+            Expr::AllOp {
+                left,
+                compare_op: BinaryOperator::NotEq,
+                right,
+            } => match &**right {
+                Expr::Subquery(q) => Some(Expr::In {
+                    expr: left.clone(),
+                    target: InTarget::Subquery(q.clone()),
+                    negated: true,
+                    global: false,
+                }),
+                _ => None,
+            },
+            Expr::MatchAgainst { .. } => {
+                self.fail(SqlError::not_supported(
+                    "MATCH ... AGAINST (full-text search)",
+                ));
+                None
+            }
+            _ => None,
+        };
+        if let Some(r) = replacement {
+            *expr = r;
+        }
+        ControlFlow::Continue(())
+    }
+}
