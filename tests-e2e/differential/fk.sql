@@ -1,0 +1,64 @@
+-- Foreign keys (InnoDB): RESTRICT / CASCADE / SET NULL, checks, FOREIGN_KEY_CHECKS, self references.
+CREATE TABLE parent (id INT PRIMARY KEY, name VARCHAR(10));
+CREATE TABLE child (id INT PRIMARY KEY, parent_id INT, v VARCHAR(10), FOREIGN KEY (parent_id) REFERENCES parent (id));
+INSERT INTO parent VALUES (1, 'p1'), (2, 'p2'), (3, 'p3');
+INSERT INTO child VALUES (10, 1, 'a'), (11, 1, 'b'), (12, 2, 'c');
+INSERT INTO child VALUES (13, 99, 'orphan');
+INSERT INTO child VALUES (13, NULL, 'no parent');
+DELETE FROM parent WHERE id = 1;
+DELETE FROM parent WHERE id = 3;
+UPDATE parent SET id = 20 WHERE id = 2;
+UPDATE child SET parent_id = 42 WHERE id = 10;
+UPDATE child SET parent_id = 2 WHERE id = 10;
+SELECT id, parent_id FROM child ORDER BY id;
+-- @mysql8 {"error": 3730} MySQL 8.0 refuses to drop a table a foreign key references with 3730; MariaDB with 1451
+DROP TABLE parent;
+TRUNCATE TABLE parent;
+CREATE TABLE c_casc (id INT PRIMARY KEY, parent_id INT NOT NULL, CONSTRAINT fk_casc FOREIGN KEY (parent_id) REFERENCES parent (id) ON DELETE CASCADE ON UPDATE CASCADE);
+CREATE TABLE c_null (id INT PRIMARY KEY, parent_id INT NULL, CONSTRAINT fk_null FOREIGN KEY (parent_id) REFERENCES parent (id) ON DELETE SET NULL);
+INSERT INTO parent VALUES (4, 'p4'), (5, 'p5');
+INSERT INTO c_casc VALUES (1, 4), (2, 4), (3, 5);
+INSERT INTO c_null VALUES (1, 5), (2, NULL);
+UPDATE parent SET id = 40 WHERE id = 4;
+SELECT id, parent_id FROM c_casc ORDER BY id;
+DELETE FROM parent WHERE id = 40;
+SELECT id, parent_id FROM c_casc ORDER BY id;
+SELECT id, parent_id FROM c_null ORDER BY id;
+DELETE FROM parent WHERE id = 5;
+SELECT id, parent_id FROM c_casc ORDER BY id;
+SELECT id, parent_id FROM c_null ORDER BY id;
+SET FOREIGN_KEY_CHECKS = 0;
+INSERT INTO child VALUES (14, 777, 'unchecked');
+SET FOREIGN_KEY_CHECKS = 1;
+SELECT id, parent_id FROM child WHERE id = 14;
+INSERT INTO child VALUES (15, 778, 'checked');
+SELECT @@foreign_key_checks;
+CREATE TABLE node (id INT PRIMARY KEY, parent_id INT NULL, FOREIGN KEY (parent_id) REFERENCES node (id) ON DELETE CASCADE);
+INSERT INTO node VALUES (1, NULL), (2, 1), (3, 2), (4, 1);
+INSERT INTO node VALUES (5, 9);
+DELETE FROM node WHERE id = 2;
+SELECT id FROM node ORDER BY id;
+-- @mysql8 {"error": 1824} MySQL names the missing referenced table (1824); MariaDB gives 1005 (errno 150)
+CREATE TABLE bad_ref (id INT PRIMARY KEY, x INT, FOREIGN KEY (x) REFERENCES no_such_table (id));
+-- @mysql8 {"error": 3734} MySQL names the missing referenced column (3734); MariaDB gives 1005 (errno 150)
+CREATE TABLE bad_col (id INT PRIMARY KEY, x INT, FOREIGN KEY (x) REFERENCES parent (nope));
+CREATE TABLE multi_p (a INT, b INT, PRIMARY KEY (a, b));
+CREATE TABLE multi_c (id INT PRIMARY KEY, a INT, b INT, CONSTRAINT fk_multi FOREIGN KEY (a, b) REFERENCES multi_p (a, b));
+INSERT INTO multi_p VALUES (1, 1), (1, 2);
+INSERT INTO multi_c VALUES (1, 1, 2), (2, NULL, 5);
+INSERT INTO multi_c VALUES (3, 2, 2);
+ALTER TABLE multi_c DROP FOREIGN KEY fk_multi;
+INSERT INTO multi_c VALUES (3, 2, 2);
+ALTER TABLE multi_c ADD CONSTRAINT fk_multi2 FOREIGN KEY (a, b) REFERENCES multi_p (a, b);
+DELETE FROM multi_c WHERE id = 3;
+ALTER TABLE multi_c ADD CONSTRAINT fk_multi2 FOREIGN KEY (a, b) REFERENCES multi_p (a, b);
+ALTER TABLE multi_c DROP FOREIGN KEY nope;
+SELECT CONSTRAINT_NAME, TABLE_NAME, REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY CONSTRAINT_NAME;
+SELECT CONSTRAINT_NAME, DELETE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND CONSTRAINT_NAME IN ('fk_casc', 'fk_null') ORDER BY CONSTRAINT_NAME;
+SELECT UPDATE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND CONSTRAINT_NAME = 'fk_casc';
+SELECT CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'child' AND REFERENCED_TABLE_NAME IS NOT NULL;
+-- @mysql8 {"error": 1828} MySQL 8.0 refuses to drop a column a foreign key uses with 1828; MariaDB reports the index (1553)
+ALTER TABLE child DROP COLUMN parent_id;
+DROP TABLE child, c_casc, c_null;
+DROP TABLE parent;
+SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'parent';
