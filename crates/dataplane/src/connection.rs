@@ -1,22 +1,20 @@
-//! One client connection: authentication against the cluster's master user, statements through
-//! a SQL session over the volume, and commits that check for write conflicts and land in the log.
+//! One client connection: authentication against the cluster's master user, and statements
+//! through a MySQL session over the cluster's pages, whose commits land in the volume's log.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::AtomicU32;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use aurora::endpoints::EndpointSpec;
-use aurora::{Aurora, Paging, Transaction, Volume};
+use aurora::{Aurora, Paging};
+use mysql_dialect::{AuroraDbCluster, ColumnType, Outcome, SqlError};
 use mysql_wire::{
     Column, ColumnKind, ConnectionParams, ErrorPacket, Login, Reply, ServerConfig, SessionStatus,
 };
-use sql::{AuroraDbCluster, ColumnType, CommitRequest, KvError, KvRead, Outcome, SqlError};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
-/// One lock per (region, cluster).
-pub(crate) type CommitLocks = Mutex<HashMap<(String, String), Arc<Mutex<()>>>>;
+use crate::pages::Spaces;
 
 /// What every connection shares.
 pub(crate) struct Shared {
@@ -24,23 +22,8 @@ pub(crate) struct Shared {
     pub aurora: Aurora,
     /// Numbers connections (CONNECTION_ID()).
     pub connection_ids: AtomicU32,
-    /// One lock per cluster, held across a commit's conflict check and the commit itself.
-    pub commit_locks: CommitLocks,
-}
-
-/// A volume's committed head, as the SQL engine reads it.
-struct Head(Arc<Volume>);
-
-impl KvRead for Head {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, KvError> {
-        self.0.get(key).map_err(|e| KvError(e.to_string()))
-    }
-
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, KvError> {
-        self.0
-            .scan_prefix(prefix)
-            .map_err(|e| KvError(e.to_string()))
-    }
+    /// Each cluster's pages, shared by its sessions.
+    pub spaces: Spaces,
 }
 
 /// Serves one accepted connection until the client leaves or the endpoint closes.
@@ -88,7 +71,7 @@ pub(crate) async fn serve(
 /// The version string clients see, from the cluster's engine version.
 fn server_version(c: &Connection) -> String {
     let engine = c.engine_version();
-    sql::SessionConfig::new("", c.clock())
+    mysql_dialect::SessionConfig::new("", c.clock(), c.random())
         .with_engine_version(&engine)
         .version
 }
@@ -97,7 +80,7 @@ struct Connection {
     spec: Arc<EndpointSpec>,
     shared: Arc<Shared>,
     /// Created once the client has authenticated.
-    sql: Option<sql::Session>,
+    sql: Option<mysql_dialect::Session>,
 }
 
 impl Connection {
@@ -123,26 +106,13 @@ impl Connection {
     }
 
     /// Rewind's seeded id generator, for UUID().
-    fn random(&self) -> sql::Random {
+    fn random(&self) -> mysql_dialect::Random {
         let ids = self.shared.aurora.env().ids.clone();
         Arc::new(move || ids.next_u64())
     }
 
-    fn head(&self) -> Result<Head, SqlError> {
-        self.shared
-            .aurora
-            .volume(&self.spec.region, &self.spec.cluster_id)
-            .map(Head)
-            .map_err(|e| SqlError::new(1105, "HY000", e.message()))
-    }
-
-    /// Runs `text` to the end, committing where the session asks to.
+    /// Runs `text` to the end.
     fn run(&mut self, text: &str) -> Vec<Reply> {
-        let head = match self.head() {
-            Ok(h) => h,
-            Err(e) => return vec![error(e)],
-        };
-        let (shared, spec) = (self.shared.clone(), self.spec.clone());
         let Some(session) = self.sql.as_mut() else {
             return vec![Reply::Error(ErrorPacket::new(
                 1045,
@@ -150,82 +120,35 @@ impl Connection {
                 "Not authenticated",
             ))];
         };
-        let outcomes = session.run(text, &head, |request| {
-            commit(&shared, &spec, &head, request)
-        });
-        outcomes.into_iter().map(reply).collect()
+        session.run(text).into_iter().map(reply).collect()
     }
 
-    /// The result columns of a statement being prepared, over the committed head and the open
-    /// transaction's writes; nothing runs for real (see `sql::Session::describe`).
-    fn describe_columns(&self, text: &str) -> Result<Vec<Column>, ErrorPacket> {
-        let (Some(session), Ok(head)) = (self.sql.as_ref(), self.head()) else {
+    /// The result columns of a statement being prepared; nothing runs for real (see
+    /// `mysql_dialect::Session::describe`).
+    fn describe_columns(&mut self, text: &str) -> Result<Vec<Column>, ErrorPacket> {
+        let Some(session) = self.sql.as_mut() else {
             return Ok(Vec::new());
         };
-        match session.describe(text, &head) {
+        match session.describe(text) {
             Ok(columns) => Ok(columns
                 .unwrap_or_default()
                 .into_iter()
                 .map(column)
                 .collect()),
-            Err(e) => Err(ErrorPacket::new(e.code, e.sqlstate, e.message)),
+            Err(e) => Err(ErrorPacket::new(e.code, &e.sqlstate, e.message)),
         }
     }
-}
-
-/// Commits a session's writes: the conflict check and the commit hold the cluster's lock.
-fn commit(
-    shared: &Shared,
-    spec: &EndpointSpec,
-    head: &Head,
-    request: &CommitRequest,
-) -> Result<(), SqlError> {
-    let lock = {
-        let mut locks = shared
-            .commit_locks
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        locks
-            .entry((spec.region.clone(), spec.cluster_id.clone()))
-            .or_default()
-            .clone()
-    };
-    let _held = lock.lock().unwrap_or_else(|p| p.into_inner());
-    request.check(head)?;
-    let mut txn = Transaction::new();
-    for (key, value) in request.writes() {
-        match value {
-            Some(v) => txn.put(key.clone(), v.clone()),
-            None => txn.delete(key.clone()),
-        }
-    }
-    shared
-        .aurora
-        .commit(&spec.region, &spec.cluster_id, txn)
-        .map(|_| ())
-        .map_err(|e| {
-            SqlError::new(
-                1105,
-                "HY000",
-                format!("The commit was refused: {}", e.message()),
-            )
-        })
 }
 
 fn error(e: SqlError) -> Reply {
-    Reply::Error(ErrorPacket::new(e.code, e.sqlstate, e.message))
+    Reply::Error(ErrorPacket::new(e.code, &e.sqlstate, e.message))
 }
 
 fn reply(outcome: Outcome) -> Reply {
     match outcome {
         Outcome::Rows(rs) => Reply::ResultSet {
             columns: rs.columns.into_iter().map(column).collect(),
-            // The engine's values are text: the wire carries their UTF-8 bytes.
-            rows: rs
-                .rows
-                .into_iter()
-                .map(|row| row.into_iter().map(|v| v.map(String::into_bytes)).collect())
-                .collect(),
+            rows: rs.rows,
         },
         Outcome::Ok(ok) => Reply::Ok {
             affected_rows: ok.affected_rows,
@@ -233,20 +156,21 @@ fn reply(outcome: Outcome) -> Reply {
             info: ok.info,
         },
         Outcome::Error(e) => error(e),
-        // `Session::run` turns every commit request into an OK or an error.
-        Outcome::Commit(request) => Reply::Ok {
-            affected_rows: request.ok.affected_rows,
-            last_insert_id: request.ok.last_insert_id,
-            info: request.ok.info,
-        },
     }
 }
 
-fn column(c: sql::Column) -> Column {
-    Column::new(c.name, kind(c.column_type))
+fn column(c: mysql_dialect::Column) -> Column {
+    let mut out = Column::new(c.name, kind(c.column_type, c.binary));
+    if c.unsigned {
+        out = out.unsigned();
+    }
+    if let Some(d) = c.decimals {
+        out = out.decimals(d);
+    }
+    out
 }
 
-fn kind(t: ColumnType) -> ColumnKind {
+fn kind(t: ColumnType, binary: bool) -> ColumnKind {
     match t {
         ColumnType::Tiny => ColumnKind::Tiny,
         ColumnType::Short => ColumnKind::Short,
@@ -255,15 +179,20 @@ fn kind(t: ColumnType) -> ColumnKind {
         ColumnType::Float => ColumnKind::Float,
         ColumnType::Double => ColumnKind::Double,
         ColumnType::NewDecimal => ColumnKind::NewDecimal,
+        ColumnType::VarString if binary => ColumnKind::VarBinary,
+        ColumnType::String if binary => ColumnKind::Binary,
         ColumnType::VarString | ColumnType::String => ColumnKind::VarString,
-        // The engine keeps TEXT and BLOB alike, as text: send them as text in the connection's
-        // character set, so drivers return strings, as MySQL does for TEXT.
+        ColumnType::Blob if binary => ColumnKind::Blob,
         ColumnType::Blob => ColumnKind::Text,
         ColumnType::Date => ColumnKind::Date,
         ColumnType::Time => ColumnKind::Time,
         ColumnType::DateTime => ColumnKind::DateTime,
         ColumnType::Timestamp => ColumnKind::Timestamp,
         ColumnType::Year => ColumnKind::Year,
+        ColumnType::Json => ColumnKind::Json,
+        ColumnType::Bit => ColumnKind::Bit,
+        ColumnType::Enum => ColumnKind::Enum,
+        ColumnType::Null => ColumnKind::Null,
     }
 }
 
@@ -291,14 +220,28 @@ impl mysql_wire::Session for Connection {
                 })
                 .unwrap_or_default()
         };
-        let config =
-            sql::SessionConfig::new(format!("{}@{}", login.user, login.host), self.clock())
-                .with_engine_version(&self.engine_version())
-                .with_read_only(self.spec.read_only)
-                .with_connection_id(login.connection_id)
-                .with_cluster_info(Arc::new(info))
-                .with_random(self.random());
-        self.sql = Some(sql::Session::new(config));
+        let config = mysql_dialect::SessionConfig::new(
+            format!("{}@{}", login.user, login.host),
+            self.clock(),
+            self.random(),
+        )
+        .with_engine_version(&self.engine_version())
+        .with_read_only(self.spec.read_only)
+        .with_connection_id(login.connection_id)
+        .with_cluster_info(Arc::new(info));
+        let (space, marks) = self
+            .shared
+            .spaces
+            .space(
+                &self.shared.aurora,
+                &self.spec.region,
+                &self.spec.cluster_id,
+            )
+            .map_err(|m| ErrorPacket::new(1105, "HY000", m))?;
+        let config = config.with_auto_increments(marks);
+        let session = tokio::task::block_in_place(|| mysql_dialect::open_session(&space, config))
+            .map_err(|e| ErrorPacket::new(e.code, &e.sqlstate, e.message))?;
+        self.sql = Some(session);
         if let Some(db) = login.database {
             if let Some(Reply::Error(e)) =
                 self.run(&format!("USE `{}`", db.replace('`', "``"))).pop()

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use aurora::endpoints::EndpointSpec;
@@ -44,7 +44,7 @@ pub async fn run(aurora: Aurora) {
     let shared = Arc::new(Shared {
         aurora: aurora.clone(),
         connection_ids: AtomicU32::new(1),
-        commit_locks: Mutex::new(HashMap::new()),
+        spaces: crate::pages::Spaces::default(),
     });
     let mut changes = aurora.changes();
     let mut listeners: HashMap<SocketAddr, Listener> = HashMap::new();

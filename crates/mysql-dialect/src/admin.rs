@@ -40,6 +40,8 @@ struct ShowWords {
     like: Option<String>,
     /// The text after WHERE.
     filter: Option<String>,
+    /// `words` as written (names keep their case: table names are case-sensitive).
+    raw: Vec<String>,
 }
 
 fn show_words(text: &str) -> Result<ShowWords, SqlError> {
@@ -47,6 +49,7 @@ fn show_words(text: &str) -> Result<ShowWords, SqlError> {
         .tokenize_with_location()
         .map_err(|e| SqlError::syntax(&e.message, 1))?;
     let mut words = Vec::new();
+    let mut raw = Vec::new();
     let mut like = None;
     let mut filter = None;
     let mut iter = tokens
@@ -67,10 +70,22 @@ fn show_words(text: &str) -> Result<ShowWords, SqlError> {
                 filter = Some(text[at..].to_owned());
                 break;
             }
-            Token::Word(w) if w.quote_style.is_none() => words.push(w.value.to_ascii_uppercase()),
-            Token::Word(w) => words.push(format!("`{}`", w.value)),
-            Token::Period => words.push(".".to_owned()),
-            Token::SingleQuotedString(s) => words.push(s.clone()),
+            Token::Word(w) if w.quote_style.is_none() => {
+                words.push(w.value.to_ascii_uppercase());
+                raw.push(w.value.clone());
+            }
+            Token::Word(w) => {
+                words.push(format!("`{}`", w.value));
+                raw.push(format!("`{}`", w.value));
+            }
+            Token::Period => {
+                words.push(".".to_owned());
+                raw.push(".".to_owned());
+            }
+            Token::SingleQuotedString(s) => {
+                words.push(s.clone());
+                raw.push(s.clone());
+            }
             _ => {}
         }
     }
@@ -78,6 +93,7 @@ fn show_words(text: &str) -> Result<ShowWords, SqlError> {
         words,
         like,
         filter,
+        raw,
     })
 }
 
@@ -119,7 +135,11 @@ impl Session {
     /// The database a SHOW names with FROM/IN, else the current one.
     fn show_database(&self, words: &[String], after: usize) -> Result<String, SqlError> {
         match words.get(after..) {
-            Some([from, db, ..]) if from == "FROM" || from == "IN" => Ok(bare(db)),
+            Some([from, db, ..])
+                if from.eq_ignore_ascii_case("FROM") || from.eq_ignore_ascii_case("IN") =>
+            {
+                Ok(bare(db))
+            }
             _ => self.database.clone().ok_or_else(SqlError::no_database),
         }
     }
@@ -135,7 +155,11 @@ impl Session {
             return Ok((name, t, at + 3));
         }
         match words.get(at + 1..) {
-            Some([from, db, ..]) if from == "FROM" || from == "IN" => Ok((bare(db), name, at + 3)),
+            Some([from, db, ..])
+                if from.eq_ignore_ascii_case("FROM") || from.eq_ignore_ascii_case("IN") =>
+            {
+                Ok((bare(db), name, at + 3))
+            }
             _ => Ok((
                 self.database.clone().ok_or_else(SqlError::no_database)?,
                 name,
@@ -149,6 +173,7 @@ impl Session {
             words,
             like,
             filter,
+            raw,
         } = show_words(text)?;
         let w: Vec<&str> = words.iter().map(String::as_str).collect();
         let full = w.get(1) == Some(&"FULL");
@@ -166,7 +191,7 @@ impl Session {
                 cond("SCHEMA_NAME")
             )),
             ["TABLES", ..] => {
-                let db = self.show_database(&words, if full { 3 } else { 2 })?;
+                let db = self.show_database(&raw, if full { 3 } else { 2 })?;
                 if !catalog::is_system(&db) && catalog::schema(self.conn(), &db)?.is_none() {
                     return Err(SqlError::unknown_database(&db));
                 }
@@ -184,11 +209,11 @@ impl Session {
                 self.info_query(&format!("SELECT {cols} FROM ({inner}) AS t{filter} ORDER BY 1"))
             }
             ["COLUMNS" | "FIELDS", "FROM" | "IN", ..] => {
-                let (db, t, _) = self.show_table(&words, if full { 4 } else { 3 })?;
+                let (db, t, _) = self.show_table(&raw, if full { 4 } else { 3 })?;
                 self.show_columns(&db, &t, full, like.as_deref())
             }
             ["INDEX" | "INDEXES" | "KEYS", "FROM" | "IN", ..] => {
-                let (db, t, _) = self.show_table(&words, 3)?;
+                let (db, t, _) = self.show_table(&raw, 3)?;
                 self.definition(&db, &t)?;
                 self.info_query(&format!(
                     "SELECT TABLE_NAME AS `Table`, NON_UNIQUE AS `Non_unique`, INDEX_NAME AS `Key_name`, \
@@ -202,7 +227,7 @@ impl Session {
                 ))
             }
             ["CREATE", "TABLE", ..] | ["CREATE", "VIEW", ..] => {
-                let (db, t, _) = self.show_table(&words, 3)?;
+                let (db, t, _) = self.show_table(&raw, 3)?;
                 let (kind, def) = self.definition(&db, &t)?;
                 if kind == Kind::View {
                     let text = format!(
@@ -227,7 +252,7 @@ impl Session {
                 if if_not_exists {
                     i = 6;
                 }
-                let db = words.get(i).map(|d| bare(d)).ok_or_else(|| SqlError::syntax("", 1))?;
+                let db = raw.get(i).map(|d| bare(d)).ok_or_else(|| SqlError::syntax("", 1))?;
                 let s = catalog::schema(self.conn(), &db)?.ok_or_else(|| SqlError::unknown_database(&db))?;
                 let guard = if if_not_exists { "/*!32312 IF NOT EXISTS*/ " } else { "" };
                 Ok(Outcome::Rows(text_rows(
@@ -242,7 +267,7 @@ impl Session {
                 )))
             }
             ["TABLE", "STATUS", ..] => {
-                let db = self.show_database(&words, 3)?;
+                let db = self.show_database(&raw, 3)?;
                 self.info_query(&format!(
                     "SELECT TABLE_NAME AS `Name`, ENGINE AS `Engine`, VERSION AS `Version`, ROW_FORMAT AS `Row_format`, \
                      TABLE_ROWS AS `Rows`, AVG_ROW_LENGTH AS `Avg_row_length`, DATA_LENGTH AS `Data_length`, \

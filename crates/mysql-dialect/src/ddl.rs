@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use sqlparser::ast::{
-    AlterTableOperation, CreateTable, Expr, ObjectName, ObjectType, Statement, VisitMut,
+    AlterTableOperation, CreateTable, Expr, Ident, ObjectName, ObjectType, Statement, VisitMut,
 };
 use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
@@ -123,19 +123,23 @@ impl Session {
                 ..
             } => match object_type {
                 ObjectType::Schema | ObjectType::Database => {
-                    let mut n = 0;
+                    let mut done = ok(0);
                     for name in &names {
-                        n += self.drop_database(&names_of(name), if_exists)?;
+                        match self.drop_database(&names_of(name), if_exists)? {
+                            Some(n) => done.affected_rows += n,
+                            None => done.warnings += 1,
+                        }
                     }
-                    Ok(Outcome::Ok(ok(n)))
+                    done.matched_rows = done.affected_rows;
+                    Ok(Outcome::Ok(done))
                 }
                 ObjectType::Table => {
-                    self.drop_tables(&names, if_exists, Kind::Table)?;
-                    Ok(Outcome::Ok(ok(0)))
+                    let missing = self.drop_tables(&names, if_exists, Kind::Table)?;
+                    Ok(Outcome::Ok(noted(missing)))
                 }
                 ObjectType::View => {
-                    self.drop_tables(&names, if_exists, Kind::View)?;
-                    Ok(Outcome::Ok(ok(0)))
+                    let missing = self.drop_tables(&names, if_exists, Kind::View)?;
+                    Ok(Outcome::Ok(noted(missing)))
                 }
                 ObjectType::Index => {
                     let Some(table) = table else {
@@ -201,7 +205,7 @@ impl Session {
     ) -> Result<Outcome, SqlError> {
         if catalog::is_system(name) || catalog::schema(self.conn(), name)?.is_some() {
             if if_not_exists {
-                return Ok(Outcome::Ok(ok(0)));
+                return Ok(Outcome::Ok(noted(1)));
             }
             return Err(SqlError::database_exists(name));
         }
@@ -224,10 +228,14 @@ impl Session {
         Ok(Outcome::Ok(ok(1)))
     }
 
-    fn drop_database(&mut self, name: &str, if_exists: bool) -> Result<u64, SqlError> {
+    /// Drops a database: the number of its tables, or None when IF EXISTS found none.
+    fn drop_database(&mut self, name: &str, if_exists: bool) -> Result<Option<u64>, SqlError> {
+        if catalog::is_system(name) {
+            return Err(SqlError::access_denied(&self.config.user, name));
+        }
         if catalog::schema(self.conn(), name)?.is_none() {
             if if_exists {
-                return Ok(0);
+                return Ok(None);
             }
             return Err(SqlError::drop_missing_database(name));
         }
@@ -242,7 +250,7 @@ impl Session {
         if self.database.as_deref() == Some(name) {
             self.database = None;
         }
-        Ok(tables.len() as u64)
+        Ok(Some(tables.len() as u64))
     }
 
     fn drop_tables(
@@ -250,16 +258,40 @@ impl Session {
         names: &[ObjectName],
         if_exists: bool,
         kind: Kind,
-    ) -> Result<(), SqlError> {
+    ) -> Result<usize, SqlError> {
         let mut missing = Vec::new();
+        let mut dropping = Vec::new();
         for n in names {
-            let (db, t) = resolve(self.database.as_deref(), n)?;
+            dropping.push(resolve(self.database.as_deref(), n)?);
+        }
+        if kind == Kind::Table && self.foreign_key_checks() {
+            // A table another table's foreign key references cannot go (unless both do).
+            for (_, other, _) in catalog::all_tables(self.conn())? {
+                if dropping.contains(&(other.schema.clone(), other.name.clone())) {
+                    continue;
+                }
+                for fk in &other.foreign_keys {
+                    if dropping.contains(&(fk.ref_schema.clone(), fk.ref_table.clone())) {
+                        return Err(SqlError::new(
+                            3730,
+                            "HY000",
+                            format!(
+                                "Cannot drop table '{}' referenced by a foreign key constraint '{}' on table '{}'.",
+                                fk.ref_table, fk.name, other.name
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        for (db, t) in dropping {
             match self.table(&db, &t)? {
                 Some((k, _)) if k == kind => {
                     let sqlite = table_ident(&db, &t).to_string();
                     let what = if kind == Kind::View { "VIEW" } else { "TABLE" };
                     self.exec(&format!("DROP {what} {sqlite}"))?;
                     catalog::delete_table(self.conn(), &db, &t)?;
+                    self.config.auto_increments.forget(&format!("{db}.{t}"));
                 }
                 _ => missing.push(format!("{db}.{t}")),
             }
@@ -271,7 +303,7 @@ impl Session {
                 format!("Unknown table '{}'", missing.join(",")),
             ));
         }
-        Ok(())
+        Ok(missing.len())
     }
 
     fn schema_defaults(&self, db: &str) -> Result<SchemaDefaults, SqlError> {
@@ -290,7 +322,7 @@ impl Session {
         let defaults = self.schema_defaults(&db)?;
         if self.table(&db, &name)?.is_some() {
             if ct.if_not_exists {
-                return Ok(Outcome::Ok(ok(0)));
+                return Ok(Outcome::Ok(noted(1)));
             }
             return Err(SqlError::table_exists(&name));
         }
@@ -304,6 +336,25 @@ impl Session {
             t.schema = db.clone();
             t.name = name.clone();
             (t, None)
+        } else if let Some(q) = &ct.query {
+            // CREATE TABLE ... [(columns)] AS SELECT: the given columns, then the query's.
+            let (select, views) = self.translate_query((**q).clone(), text)?;
+            if !views.is_empty() {
+                self.materialize(&views)?;
+            }
+            let mut shape = ct.clone();
+            shape.query = None;
+            for (name, ty) in self.query_columns(&select)? {
+                if shape
+                    .columns
+                    .iter()
+                    .any(|c| c.name.value.eq_ignore_ascii_case(&name))
+                {
+                    continue;
+                }
+                shape.columns.push(column_def(&name, &ty)?);
+            }
+            Table::from_create(&shape, &db, &defaults)?
         } else {
             Table::from_create(ct, &db, &defaults)?
         };
@@ -318,9 +369,10 @@ impl Session {
         }
         catalog::put_table(self.conn(), Kind::Table, &table, &self.now_text())?;
         if let Some(q) = &ct.query {
-            // CREATE TABLE ... AS SELECT: the rows come along.
+            // CREATE TABLE ... AS SELECT: the rows come along, into the query's columns.
             let (select, _) = self.translate_query((**q).clone(), text)?;
-            let cols: Vec<String> = table.columns.iter().map(|c| quote_ident(&c.name)).collect();
+            let names = self.query_columns(&select)?;
+            let cols: Vec<String> = names.iter().map(|(c, _)| quote_ident(c)).collect();
             self.exec(&format!(
                 "INSERT INTO {} ({}) {select}",
                 table_ident(&db, &name),
@@ -330,11 +382,73 @@ impl Session {
         Ok(Outcome::Ok(ok(0)))
     }
 
+    /// The result columns of translated SQL and the MySQL type each gets in a table made
+    /// from it: a table column's own type, else one for the values' type.
+    fn query_columns(&mut self, select: &str) -> Result<Vec<(String, String)>, SqlError> {
+        let origins: Vec<(String, Option<String>, Option<String>)> = {
+            let stmt = self
+                .conn()
+                .prepare(select)
+                .map_err(|e| self.sqlite_error(e))?;
+            stmt.columns_with_metadata()
+                .map(|m| {
+                    (
+                        m.name().to_owned(),
+                        m.table_name().map(str::to_owned),
+                        m.origin_name().map(str::to_owned),
+                    )
+                })
+                .collect()
+        };
+        let kinds = self.result_set(select, &[])?.columns;
+        let mut out = Vec::with_capacity(origins.len());
+        for ((name, table, origin), kind) in origins.into_iter().zip(kinds) {
+            let from_table = match (table.as_deref().and_then(|t| t.split_once('.')), origin) {
+                (Some((db, t)), Some(c)) => self.table(db, t)?.and_then(|(_, def)| {
+                    def.columns
+                        .iter()
+                        .find(|col| col.name.eq_ignore_ascii_case(&c))
+                        .map(|col| {
+                            let mut ty = col.ty.show();
+                            if !col.nullable {
+                                ty.push_str(" NOT NULL");
+                            }
+                            ty
+                        })
+                }),
+                _ => None,
+            };
+            let ty = from_table.unwrap_or_else(|| {
+                use crate::outcome::ColumnType as C;
+                match kind.column_type {
+                    C::Tiny => "tinyint".to_owned(),
+                    C::Short => "smallint".to_owned(),
+                    C::Long => "int".to_owned(),
+                    C::LongLong => "bigint".to_owned(),
+                    C::Float => "float".to_owned(),
+                    C::Double => "double".to_owned(),
+                    C::NewDecimal => format!("decimal(65,{})", kind.decimals.unwrap_or(0).min(30)),
+                    C::Date => "date".to_owned(),
+                    C::Time => "time".to_owned(),
+                    C::DateTime => "datetime".to_owned(),
+                    C::Timestamp => "timestamp".to_owned(),
+                    C::Year => "year".to_owned(),
+                    C::Json => "json".to_owned(),
+                    C::Blob | C::Bit if kind.binary => "longblob".to_owned(),
+                    _ => "longtext".to_owned(),
+                }
+            });
+            out.push((name, ty));
+        }
+        Ok(out)
+    }
+
     fn reset_sequence(&self, table: &Table) -> Result<(), SqlError> {
         if table.rowid_column().is_none_or(|c| !c.auto_increment) {
             return Ok(());
         }
         let bare = format!("{}.{}", table.schema, table.name);
+        self.config.auto_increments.forget(&bare);
         self.conn()
             .execute(
                 &format!("DELETE FROM {} WHERE name = ?1", table.sequence_table()),
@@ -366,8 +480,29 @@ impl Session {
     ) -> Result<(), SqlError> {
         let (db, t) = resolve(self.database.as_deref(), name)?;
         let old = self.base_table(&db, &t)?;
-        let (new, plan) = old.alter(ops)?;
+        // RENAME TO names a table as everywhere else: unqualified, in the current database.
+        let mut ops = ops.to_vec();
+        for op in &mut ops {
+            if let AlterTableOperation::RenameTable {
+                table_name:
+                    sqlparser::ast::RenameTableNameKind::As(n)
+                    | sqlparser::ast::RenameTableNameKind::To(n),
+            } = op
+            {
+                if n.0.len() == 1 {
+                    let current = self.database.clone().ok_or_else(SqlError::no_database)?;
+                    n.0.insert(
+                        0,
+                        sqlparser::ast::ObjectNamePart::Identifier(Ident::new(current)),
+                    );
+                }
+            }
+        }
+        let (new, plan) = old.alter(&ops)?;
         if (new.schema.as_str(), new.name.as_str()) != (db.as_str(), t.as_str()) {
+            if catalog::is_system(&new.schema) {
+                return Err(SqlError::access_denied(&self.config.user, &new.schema));
+            }
             self.schema_defaults(&new.schema)?;
             if self.table(&new.schema, &new.name)?.is_some() {
                 return Err(SqlError::table_exists(&new.name));
@@ -493,4 +628,29 @@ fn is_ddl(s: &Statement) -> bool {
             | Statement::Truncate(_)
             | Statement::CreateView(_)
     )
+}
+
+/// An OK with `notes` warnings: what MySQL's IF [NOT] EXISTS leaves (Note 1007, 1050, 1051).
+fn noted(notes: usize) -> crate::outcome::OkPacket {
+    let mut done = ok(0);
+    done.warnings = u16::try_from(notes).unwrap_or(u16::MAX);
+    done
+}
+
+/// A column definition `name type` as CREATE TABLE reads it.
+fn column_def(name: &str, ty: &str) -> Result<sqlparser::ast::ColumnDef, SqlError> {
+    let text = format!("CREATE TABLE t ({} {ty})", quote_mysql(name));
+    match Parser::parse_sql(&MySqlDialect {}, &text) {
+        Ok(mut s) => match s.pop() {
+            Some(Statement::CreateTable(mut ct)) if ct.columns.len() == 1 => {
+                Ok(ct.columns.remove(0))
+            }
+            _ => Err(SqlError::unknown(format!(
+                "cannot define column {name} {ty}"
+            ))),
+        },
+        Err(e) => Err(SqlError::unknown(format!(
+            "cannot define column {name} {ty}: {e}"
+        ))),
+    }
 }

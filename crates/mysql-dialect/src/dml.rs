@@ -75,6 +75,10 @@ impl Session {
         name: &ObjectName,
     ) -> Result<(String, String, std::sync::Arc<Table>), SqlError> {
         let (db, t) = crate::translate::resolve(self.database.as_deref(), name)?;
+        if crate::catalog::is_system(&db) {
+            // information_schema, mysql, performance_schema, sys: not the user's to write.
+            return Err(SqlError::access_denied(&self.config.user, &db));
+        }
         let def = self.base_table(&db, &t)?;
         Ok((db, t, def))
     }
@@ -112,6 +116,14 @@ impl Session {
             }
             match insert.source.as_deref() {
                 Some(q) => match q.body.as_ref() {
+                    SetExpr::Values(v)
+                        if insert.columns.is_empty()
+                            && v.rows.iter().all(|r| r.content.is_empty()) =>
+                    {
+                        // INSERT INTO t () VALUES (), (): every column its default.
+                        rows = v.rows.iter().map(|_| Vec::new()).collect();
+                        targets.clear();
+                    }
                     SetExpr::Values(v) if q.with.is_none() && q.order_by.is_none() => {
                         rows = v.rows.iter().map(|r| r.content.clone()).collect();
                     }
@@ -132,6 +144,12 @@ impl Session {
             }
         }
         let columns_sql: Vec<String> = targets.iter().map(|c| quote_ident(&c.name)).collect();
+        let default_rows = if targets.is_empty() {
+            rows.len().max(1)
+        } else {
+            1
+        };
+        let mut row_values: Vec<Vec<String>> = Vec::new();
         let body = if let Some(q) = source_query {
             let (select, _) = self.translate_query(q, text)?;
             let names: Vec<String> = (0..targets.len()).map(|i| format!("c{i}")).collect();
@@ -175,6 +193,7 @@ impl Session {
                     }
                 }
                 out.push(format!("({})", values.join(", ")));
+                row_values.push(values);
             }
             if targets.is_empty() {
                 "DEFAULT VALUES".to_owned()
@@ -201,31 +220,98 @@ impl Session {
         if let Some(OnInsert::DuplicateKeyUpdate(assignments)) = &insert.on {
             upsert = true;
             let mut sets = Vec::new();
+            let mut changes = Vec::new();
             for a in assignments {
                 let n = target_name(&a.target);
                 let c = find_column(&table, &n)?;
-                let v = self.excluded(a, &insert, text)?;
-                sets.push(format!("{} = {}", quote_ident(&c.name), assign(&v, c)));
+                let v = self.excluded(a, &insert, &t, text)?;
+                let value = assign(&v, c);
+                changes.push(format!(
+                    "{} COLLATE BINARY IS NOT ({value})",
+                    quote_ident(&c.name)
+                ));
+                sets.push(format!("{} = {value}", quote_ident(&c.name)));
             }
-            sql.push_str(&format!(" ON CONFLICT DO UPDATE SET {}", sets.join(", ")));
+            for (c, _) in table.on_update_columns() {
+                if !sets
+                    .iter()
+                    .any(|s| s.starts_with(&format!("{} =", quote_ident(c))))
+                {
+                    sets.push(format!("{} = now()", quote_ident(c)));
+                }
+            }
+            // A row the update would leave as it is, is not updated (MySQL counts it 0).
+            sql.push_str(&format!(
+                " ON CONFLICT DO UPDATE SET {} WHERE {}",
+                sets.join(", "),
+                changes.join(" OR ")
+            ));
         } else if let Some(OnInsert::OnConflict(c)) = &insert.on {
             if matches!(c.action, OnConflictAction::DoNothing) {
                 sql.push_str(" ON CONFLICT DO NOTHING");
             }
         }
-        let before = self.conn().total_changes();
-        let changed = self
-            .conn()
-            .execute(&sql, [])
-            .map_err(|e| self.dml_error(e, &table))?;
-        let _ = before;
+        let counter = (generated && table.rowid_column().is_some_and(|c| c.auto_increment))
+            .then(|| format!("{}.{}", table.schema, table.name));
+        let epoch = self.storage.epoch();
+        if let Some(name) = &counter {
+            if let Some(high) = self.config.auto_increments.get(epoch, name) {
+                // Values that rolled-back inserts took stay taken.
+                self.conn()
+                    .execute(
+                        &format!(
+                            "INSERT INTO {seq} (name, seq) SELECT ?1, ?2 WHERE NOT EXISTS \
+                             (SELECT 1 FROM {seq} WHERE name = ?1)",
+                            seq = table.sequence_table()
+                        ),
+                        rusqlite::params![name, high],
+                    )
+                    .and_then(|_| {
+                        self.conn().execute(
+                            &format!(
+                                "UPDATE {} SET seq = max(seq, ?2) WHERE name = ?1",
+                                table.sequence_table()
+                            ),
+                            rusqlite::params![name, high],
+                        )
+                    })
+                    .map_err(|e| self.sqlite_error(e))?;
+            }
+        }
+        // MySQL counts a replaced row twice (deleted, inserted) and an upsert's update twice.
+        let replaced =
+            if insert.replace_into || matches!(insert.on, Some(OnInsert::DuplicateKeyUpdate(_))) {
+                self.replaced_rows(&table, &targets, &row_values)
+            } else {
+                0
+            };
+        let mut changed = 0;
+        for _ in 0..default_rows {
+            changed += match self.conn().execute(&sql, []) {
+                Ok(n) => n,
+                Err(e) => {
+                    let err = self.dml_error(e, &table);
+                    let names: Vec<String> = targets.iter().map(|c| c.name.clone()).collect();
+                    return Err(self.with_duplicate(err, &table, &names, &row_values));
+                }
+            };
+        }
         let mut ok = OkPacket {
             affected_rows: changed as u64,
             matched_rows: changed as u64,
             ..OkPacket::default()
         };
-        if upsert {
-            ok.affected_rows = changed as u64;
+        if let (Some(name), true) = (&counter, changed > 0) {
+            let last = self.conn().last_insert_rowid();
+            self.config.auto_increments.note(epoch, name, last);
+        }
+        if upsert && !row_values.is_empty() {
+            // Rows that met a key were updated (counted twice when changed) or left alone.
+            let inserted = (row_values.len() as u64).saturating_sub(replaced);
+            let updated = (changed as u64).saturating_sub(inserted);
+            ok.affected_rows = inserted + 2 * updated;
+        } else {
+            ok.affected_rows += replaced;
         }
         if auto.is_some() && changed > 0 {
             let last = self.conn().last_insert_rowid();
@@ -252,6 +338,7 @@ impl Session {
         &mut self,
         a: &Assignment,
         insert: &Insert,
+        table_name: &str,
         text: &str,
     ) -> Result<String, SqlError> {
         let alias = insert
@@ -287,6 +374,13 @@ impl Session {
                 {
                     p[0] = Ident::new("excluded");
                 }
+                Expr::CompoundIdentifier(p)
+                    if p.len() >= 2 && p[p.len() - 2].value.eq_ignore_ascii_case(table_name) =>
+                {
+                    // `t.col`: the existing row, which SQLite's DO UPDATE names bare.
+                    let col = p[p.len() - 1].clone();
+                    *x = Expr::Identifier(col);
+                }
                 _ => {}
             }
             ControlFlow::<()>::Continue(())
@@ -313,6 +407,135 @@ impl Session {
             Some(ColumnDefault::CurrentTimestamp(_)) => "now()".to_owned(),
             Some(ColumnDefault::Expression(e)) => format!("({e})"),
         })
+    }
+
+    /// How many existing rows a REPLACE's rows collide with on a unique key (MySQL counts
+    /// them as affected: deleted, then inserted again).
+    fn replaced_rows(&self, table: &Table, targets: &[&Column], rows: &[Vec<String>]) -> u64 {
+        let sqlite_table = table_ident(&table.schema, &table.name);
+        let mut total = 0;
+        for row in rows {
+            let mut keys = Vec::new();
+            for index in table.indexes.iter().filter(|i| i.is_unique()) {
+                let conds: Option<Vec<String>> = index
+                    .parts
+                    .iter()
+                    .map(|p| {
+                        let at = targets
+                            .iter()
+                            .position(|t| t.name.eq_ignore_ascii_case(&p.column))?;
+                        Some(format!("{} = ({})", quote_ident(&p.column), row[at]))
+                    })
+                    .collect();
+                if let Some(c) = conds {
+                    keys.push(format!("({})", c.join(" AND ")));
+                }
+            }
+            if keys.is_empty() {
+                continue;
+            }
+            total += self
+                .conn()
+                .query_row(
+                    &format!(
+                        "SELECT count(*) FROM {sqlite_table} WHERE {}",
+                        keys.join(" OR ")
+                    ),
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )
+                .unwrap_or(0) as u64;
+        }
+        total
+    }
+
+    /// MySQL names the duplicate value in 1062: found by trying each row's values for the
+    /// key's columns against the table.
+    fn with_duplicate(
+        &self,
+        err: SqlError,
+        table: &Table,
+        targets: &[String],
+        rows: &[Vec<String>],
+    ) -> SqlError {
+        if err.code != 1062 {
+            return err;
+        }
+        let Some(key) = err.message.split("for key '").nth(1) else {
+            return err;
+        };
+        let key_name = key
+            .trim_end_matches('\'')
+            .rsplit('.')
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        let Some(index) = table.indexes.iter().find(|i| {
+            i.name == key_name
+                || (key_name == "PRIMARY" && i.kind == crate::schema::IndexKind::Primary)
+        }) else {
+            return err;
+        };
+        let sqlite_table = table_ident(&table.schema, &table.name);
+        for row in rows {
+            let mut exprs = Vec::new();
+            let mut conds = Vec::new();
+            for part in &index.parts {
+                let Some(at) = targets
+                    .iter()
+                    .position(|t| t.eq_ignore_ascii_case(&part.column))
+                else {
+                    return err;
+                };
+                exprs.push(row[at].clone());
+                conds.push(format!("{} = ({})", quote_ident(&part.column), row[at]));
+            }
+            let found: i64 = self
+                .conn()
+                .query_row(
+                    &format!(
+                        "SELECT count(*) FROM {sqlite_table} WHERE {}",
+                        conds.join(" AND ")
+                    ),
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap_or(0);
+            if found == 0 {
+                continue;
+            }
+            let values: Option<Vec<String>> = self
+                .conn()
+                .query_row(&format!("SELECT {}", exprs.join(", ")), [], |r| {
+                    (0..exprs.len())
+                        .map(|i| {
+                            r.get::<_, rusqlite::types::Value>(i).map(|v| match v {
+                                rusqlite::types::Value::Null => "NULL".to_owned(),
+                                rusqlite::types::Value::Integer(n) => n.to_string(),
+                                rusqlite::types::Value::Real(f) => f.to_string(),
+                                rusqlite::types::Value::Text(t) => t,
+                                rusqlite::types::Value::Blob(b) => {
+                                    String::from_utf8_lossy(&b).into_owned()
+                                }
+                            })
+                        })
+                        .collect()
+                })
+                .ok();
+            if let Some(values) = values {
+                return SqlError::new(
+                    1062,
+                    "23000",
+                    format!(
+                        "Duplicate entry '{}' for key '{}.{}'",
+                        values.join("-"),
+                        table.name,
+                        index.name
+                    ),
+                );
+            }
+        }
+        err
     }
 
     /// A failed write's error, worded as MySQL words it for `table`.
@@ -346,6 +569,9 @@ impl Session {
                 "23000",
                 format!("Duplicate entry for key '{}.{}'", table.name, name),
             );
+        } else if err.code == 1452 && table.foreign_keys.is_empty() {
+            // The table references nothing: the rows it changed are some child's parents.
+            err = parent_row(err);
         } else if err.code == 1048 {
             // SQLite's NOT NULL failure for a column the statement did not name: MySQL says
             // it has no default.
@@ -364,6 +590,7 @@ impl Session {
             .map_or_else(|| t.clone(), |a| a.name.value.clone());
         let mut sets = Vec::new();
         let mut assigned = Vec::new();
+        let mut assignments_sql: Vec<(String, String)> = Vec::new();
         let mut changed_terms = Vec::new();
         for a in &update.assignments {
             if let AssignmentTarget::ColumnName(n) = &a.target {
@@ -383,12 +610,15 @@ impl Session {
             let c = find_column(&table, &n)?;
             let v = self.expr_sql(a.value.clone(), text)?;
             let value = assign(&v, c);
+            // Qualified: in a multiple-table UPDATE other tables have columns of that name.
             changed_terms.push(format!(
-                "{} COLLATE BINARY IS NOT ({value})",
+                "{}.{} COLLATE BINARY IS NOT ({value})",
+                quote_ident(&alias_name),
                 quote_ident(&c.name)
             ));
             sets.push(format!("{} = {value}", quote_ident(&c.name)));
             assigned.push(c.name.clone());
+            assignments_sql.push((c.name.clone(), value));
         }
         for c in &table.columns {
             if c.on_update_now.is_some() && !assigned.contains(&c.name) {
@@ -434,7 +664,8 @@ impl Session {
         if !update.order_by.is_empty() || update.limit.is_some() {
             let key = self.row_key(&table);
             let mut sub = format!(
-                "SELECT {key} FROM {target}{from}",
+                "SELECT {key} FROM {target}{joined}",
+                joined = from.replacen(" FROM ", ", ", 1),
                 key = key
                     .iter()
                     .map(|k| format!("{}.{k}", quote_ident(&alias_name)))
@@ -457,7 +688,9 @@ impl Session {
             .conn()
             .query_row(
                 &format!(
-                    "SELECT count(*) FROM {target}{from} WHERE ({where_all}) AND NOT ({changed})"
+                    "SELECT count(*) FROM {target}{joined} WHERE ({where_all}) AND NOT ({changed})",
+                    // The joined tables come after the target in a SELECT's one FROM.
+                    joined = from.replacen(" FROM ", ", ", 1)
                 ),
                 [],
                 |r| r.get(0),
@@ -467,10 +700,46 @@ impl Session {
             "UPDATE {target} SET {}{from} WHERE ({where_all}) AND ({changed})",
             sets.join(", ")
         );
-        let n = self
-            .conn()
-            .execute(&sql, [])
-            .map_err(|e| self.dml_error(e, &table))? as u64;
+        let n = match self.conn().execute(&sql, []) {
+            Ok(n) => n as u64,
+            Err(e) => {
+                let err = self.dml_error(e, &table);
+                if err.code != 1062 {
+                    return Err(err);
+                }
+                // The rows' new key values, to name the duplicate.
+                let names: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
+                let news: Vec<String> = table
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        assignments_sql
+                            .iter()
+                            .find(|(n, _)| n == &c.name)
+                            .map_or_else(|| quote_ident(&c.name), |(_, v)| v.clone())
+                    })
+                    .collect();
+                let candidates: Vec<Vec<String>> = self
+                    .conn()
+                    .prepare(&format!(
+                        "SELECT {} FROM {target}{from} WHERE ({where_all})",
+                        news.join(", ")
+                    ))
+                    .and_then(|mut st| {
+                        st.query_map([], |r| {
+                            (0..news.len())
+                                .map(|i| {
+                                    r.get::<_, rusqlite::types::Value>(i)
+                                        .map(|v| literal_sql(&v))
+                                })
+                                .collect()
+                        })
+                        .and_then(|rows| rows.collect())
+                    })
+                    .unwrap_or_default();
+                return Err(self.with_duplicate(err, &table, &names, &candidates));
+            }
+        };
         let matched = n + unchanged as u64;
         self.row_count = n as i64;
         Ok(Outcome::Ok(OkPacket {
@@ -569,7 +838,7 @@ impl Session {
             let n = self
                 .conn()
                 .execute(&format!("DELETE FROM {target} WHERE {condition}"), [])
-                .map_err(|e| self.dml_error(e, &table))? as u64;
+                .map_err(|e| parent_row(self.dml_error(e, &table)))? as u64;
             self.row_count = n as i64;
             return Ok(Outcome::Ok(crate::session::ok(n)));
         }
@@ -653,7 +922,7 @@ impl Session {
                     ),
                     [],
                 )
-                .map_err(|e| self.dml_error(e, &table))?;
+                .map_err(|e| parent_row(self.dml_error(e, &table)))?;
             total += n as u64;
         }
         self.row_count = total as i64;
@@ -682,6 +951,21 @@ impl Session {
     }
 }
 
+/// A value as a SQLite literal.
+fn literal_sql(v: &rusqlite::types::Value) -> String {
+    use rusqlite::types::Value as V;
+    match v {
+        V::Null => "NULL".to_owned(),
+        V::Integer(n) => n.to_string(),
+        V::Real(f) => format!("{f:?}"),
+        V::Text(t) => format!("'{}'", t.replace('\'', "''")),
+        V::Blob(b) => format!(
+            "X'{}'",
+            b.iter().map(|x| format!("{x:02X}")).collect::<String>()
+        ),
+    }
+}
+
 /// A join's ON condition.
 fn join_condition(op: &sqlparser::ast::JoinOperator) -> Option<Expr> {
     use sqlparser::ast::{JoinConstraint, JoinOperator as J};
@@ -707,4 +991,16 @@ pub(crate) fn find_column<'t>(table: &'t Table, name: &str) -> Result<&'t Column
         .iter()
         .find(|c| c.name.eq_ignore_ascii_case(name))
         .ok_or_else(|| SqlError::unknown_column(name, "field list"))
+}
+
+/// A foreign key failure caused by changing a referenced (parent) row: MySQL's 1451.
+fn parent_row(err: SqlError) -> SqlError {
+    if err.code != 1452 {
+        return err;
+    }
+    SqlError::new(
+        1451,
+        "23000",
+        "Cannot delete or update a parent row: a foreign key constraint fails",
+    )
 }

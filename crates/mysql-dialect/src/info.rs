@@ -65,6 +65,24 @@ fn n(v: Option<u64>) -> Value {
     v.map_or(Value::Null, |x| Value::Integer(x as i64))
 }
 
+/// The views of information_schema this engine computes.
+const INFORMATION_SCHEMA_VIEWS: &[&str] = &[
+    "aurora_db_cluster",
+    "character_sets",
+    "check_constraints",
+    "collations",
+    "columns",
+    "engines",
+    "key_column_usage",
+    "processlist",
+    "referential_constraints",
+    "schemata",
+    "statistics",
+    "table_constraints",
+    "tables",
+    "views",
+];
+
 impl Session {
     /// Fills the temporary tables of the views a statement reads.
     pub(crate) fn materialize(&mut self, views: &[String]) -> Result<(), SqlError> {
@@ -200,6 +218,20 @@ impl Session {
                         s(""),
                         s(if is_view { "VIEW" } else { &t.comment }),
                     ]);
+                }
+                // information_schema's own views, as MySQL 8 lists them.
+                for view in INFORMATION_SCHEMA_VIEWS {
+                    let mut row = vec![
+                        s("def"),
+                        s("information_schema"),
+                        s(&view.to_ascii_uppercase()),
+                        s("SYSTEM VIEW"),
+                        Value::Null,
+                        Value::Integer(10),
+                    ];
+                    row.resize(20, Value::Null);
+                    row.push(s(""));
+                    rows.push(row);
                 }
                 (
                     vec![

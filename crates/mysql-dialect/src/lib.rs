@@ -49,7 +49,7 @@ use std::time::Duration;
 pub use error::SqlError;
 pub use info::{AuroraDbCluster, ClusterInfo, NoClusterInfo};
 pub use outcome::{Column, ColumnType, OkPacket, Outcome, ResultSet};
-pub use session::{Clock, Random, Session, SessionConfig, Storage};
+pub use session::{AutoIncrements, Clock, Random, Session, SessionConfig, Storage};
 
 impl Storage for pagevfs::PageConnection {
     fn sqlite(&self) -> &rusqlite::Connection {
@@ -66,6 +66,9 @@ impl Storage for pagevfs::PageConnection {
     }
     fn take_store_error(&self) -> Option<String> {
         pagevfs::PageConnection::take_store_error(self)
+    }
+    fn epoch(&self) -> u64 {
+        pagevfs::PageConnection::epoch(self)
     }
 }
 

@@ -41,14 +41,23 @@ pub struct Column {
     pub name: String,
     /// The protocol type.
     pub column_type: ColumnType,
+    /// Bytes, not text (BLOB, BINARY, VARBINARY): drivers return them as bytes.
+    pub binary: bool,
+    /// An UNSIGNED integer or DECIMAL.
+    pub unsigned: bool,
+    /// Digits after the point of a DECIMAL.
+    pub decimals: Option<u8>,
 }
 
 impl Column {
-    /// A column named `name` of type `column_type`.
+    /// A text-flavoured column named `name` of type `column_type`.
     pub fn new(name: impl Into<String>, column_type: ColumnType) -> Self {
         Self {
             name: name.into(),
             column_type,
+            binary: false,
+            unsigned: false,
+            decimals: None,
         }
     }
 }

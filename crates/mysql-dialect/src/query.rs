@@ -4,12 +4,12 @@
 use std::ops::ControlFlow;
 
 use rusqlite::types::Value;
-use sqlparser::ast::{Query, VisitMut};
+use sqlparser::ast::{Expr, Query, Select, SelectItem, SetExpr, TableFactor, VisitMut};
 
 use crate::error::SqlError;
 use crate::outcome::{Column, ColumnType, Outcome, ResultSet};
 use crate::session::Session;
-use crate::translate::Rewrite;
+use crate::translate::{item_hint, num_of_type, numeric_type, resolve, Num, NumColumns, Rewrite};
 
 /// What a result column is, for the protocol and for printing its values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,11 +18,39 @@ pub(crate) struct Kind {
     pub column_type: ColumnType,
     /// Digits after the point a DECIMAL prints.
     pub scale: Option<usize>,
+    /// Bytes, not text.
+    pub binary: bool,
+    /// UNSIGNED.
+    pub unsigned: bool,
+}
+
+impl Kind {
+    fn of(column_type: ColumnType) -> Kind {
+        Kind {
+            column_type,
+            scale: None,
+            binary: false,
+            unsigned: false,
+        }
+    }
+
+    /// The result column this kind describes, labelled `name`.
+    fn column(self, name: String) -> Column {
+        let mut c = Column::new(name, self.column_type);
+        c.binary = self.binary;
+        c.unsigned = self.unsigned;
+        c.decimals = self.scale.map(|s| s.min(30) as u8);
+        c
+    }
 }
 
 /// A result column as SQLite prepared it: its label, declared type, and the table and column
 /// it comes from (none for a computed column).
 type ColumnOrigin = (String, Option<String>, Option<String>, Option<String>);
+
+/// A query rewritten for SQLite: its text, the information_schema views it reads, and its
+/// result columns' type hints.
+pub(crate) type Translated = (String, Vec<String>, Vec<Option<&'static str>>);
 
 /// The protocol type of a MySQL column type as SHOW CREATE TABLE prints it (`int unsigned`,
 /// `decimal(10,2)`, `varchar(20)`), or as a SQLite column was declared.
@@ -50,8 +78,13 @@ pub(crate) fn kind_of_type(text: &str) -> Kind {
         "bigint" => ColumnType::LongLong,
         "decimal" | "numeric" | "dec" | "fixed" => {
             return Kind {
-                column_type: ColumnType::NewDecimal,
-                scale: Some(args.get(1).copied().unwrap_or(0)),
+                scale: if args.is_empty() {
+                    None
+                } else {
+                    Some(args.get(1).copied().unwrap_or(0))
+                },
+                unsigned: lower.contains("unsigned"),
+                ..Kind::of(ColumnType::NewDecimal)
             }
         }
         "float" => ColumnType::Float,
@@ -71,8 +104,12 @@ pub(crate) fn kind_of_type(text: &str) -> Kind {
         _ => ColumnType::VarString,
     };
     Kind {
-        column_type: t,
-        scale: None,
+        binary: matches!(
+            word,
+            "binary" | "varbinary" | "tinyblob" | "blob" | "mediumblob" | "longblob" | "bit"
+        ),
+        unsigned: lower.contains("unsigned"),
+        ..Kind::of(t)
     }
 }
 
@@ -126,6 +163,51 @@ fn decimal_text(s: &str, scale: usize) -> String {
     }
 }
 
+/// A date, time or datetime column told by its values' shape (`2024-05-01 12:00:00`), for
+/// expressions whose type follows their operands.
+fn kind_of_shape(rows: &[Vec<Value>], i: usize) -> Option<Kind> {
+    let mut found: Option<ColumnType> = None;
+    for row in rows {
+        let t = match &row[i] {
+            Value::Null => continue,
+            Value::Text(s) => {
+                let b = s.as_bytes();
+                let date = b.len() >= 10
+                    && b[4] == b'-'
+                    && b[7] == b'-'
+                    && b[..4]
+                        .iter()
+                        .chain(&b[5..7])
+                        .chain(&b[8..10])
+                        .all(u8::is_ascii_digit);
+                if date && b.len() == 10 {
+                    ColumnType::Date
+                } else if date && b.len() >= 19 && b[10] == b' ' && b[13] == b':' && b[16] == b':' {
+                    ColumnType::DateTime
+                } else if s.split(':').count() == 3
+                    && s.trim_start_matches('-').split(':').all(|p| {
+                        !p.is_empty()
+                            && p.split('.')
+                                .next()
+                                .is_some_and(|d| d.bytes().all(|c| c.is_ascii_digit()))
+                    })
+                {
+                    ColumnType::Time
+                } else {
+                    return None;
+                }
+            }
+            _ => return None,
+        };
+        match found {
+            None => found = Some(t),
+            Some(f) if f == t => {}
+            _ => return None,
+        }
+    }
+    found.map(Kind::of)
+}
+
 /// The type of a computed column, from its values.
 fn kind_of_values(rows: &[Vec<Value>], i: usize) -> Kind {
     let mut t = ColumnType::Null;
@@ -145,14 +227,12 @@ fn kind_of_values(rows: &[Vec<Value>], i: usize) -> Kind {
             _ => ColumnType::VarString,
         };
     }
-    if t == ColumnType::Null && !rows.is_empty() {
-        t = ColumnType::Null;
-    } else if t == ColumnType::Null {
+    if t == ColumnType::Null && rows.is_empty() {
         t = ColumnType::VarString;
     }
     Kind {
-        column_type: t,
-        scale: None,
+        binary: t == ColumnType::Blob,
+        ..Kind::of(t)
     }
 }
 
@@ -160,18 +240,30 @@ impl Session {
     /// Rewrites a query for SQLite; also returns the information_schema views it reads.
     pub(crate) fn translate_query(
         &mut self,
-        mut q: Query,
+        q: Query,
         text: &str,
     ) -> Result<(String, Vec<String>), SqlError> {
-        let (error, views) = {
+        let (sql, views, _) = self.translate_query_typed(q, text)?;
+        Ok((sql, views))
+    }
+
+    /// [`Session::translate_query`], with the result columns' type hints.
+    pub(crate) fn translate_query_typed(
+        &mut self,
+        mut q: Query,
+        text: &str,
+    ) -> Result<Translated, SqlError> {
+        let hints = self.query_hints(&q);
+        let (error, views, hints) = {
             let mut rw = Rewrite::new(self, text);
+            rw.hints = hints;
             let _: ControlFlow<()> = q.visit(&mut rw);
-            (rw.error, rw.information_schema)
+            (rw.error, rw.information_schema, rw.hints)
         };
         if let Some(e) = error {
             return Err(e);
         }
-        Ok((q.to_string(), views))
+        Ok((q.to_string(), views, hints.unwrap_or_default()))
     }
 
     /// SELECT (and anything else that returns rows).
@@ -196,7 +288,8 @@ impl Session {
         } else {
             None
         };
-        let (sql, views) = self.translate_query(q, text)?;
+        let (sql, views, hints) = self.translate_query_typed(q, text)?;
+        self.hints = hints;
         if for_update && !self.config.read_only && (self.explicit || !self.autocommit) {
             // SELECT ... FOR UPDATE locks what it reads: take the writer lock, on the
             // newest snapshot, as the transaction's first write would.
@@ -261,12 +354,19 @@ impl Session {
             }
             (columns, values)
         };
+        let hints = std::mem::take(&mut self.hints);
         let mut kinds = Vec::with_capacity(columns.len());
         for (i, (_, decl, table, origin)) in columns.iter().enumerate() {
             let from_catalog = self.catalog_kind(table.as_deref(), origin.as_deref())?;
+            let hinted = match hints.get(i).copied().flatten() {
+                Some("shape") => kind_of_shape(&values, i),
+                Some(t) => Some(kind_of_type(t)),
+                None => None,
+            };
             kinds.push(
                 from_catalog
                     .or_else(|| decl.as_deref().map(kind_of_type))
+                    .or(hinted)
                     .unwrap_or_else(|| kind_of_values(&values, i)),
             );
         }
@@ -278,10 +378,169 @@ impl Session {
             columns: columns
                 .into_iter()
                 .zip(&kinds)
-                .map(|((name, ..), k)| Column::new(name, k.column_type))
+                .map(|((name, ..), k)| k.column(name))
                 .collect(),
             rows,
         })
+    }
+}
+
+/// The SELECTs whose items are a query's result columns: one, or each branch of a UNION.
+fn branches(body: &SetExpr) -> Vec<&Select> {
+    match body {
+        SetExpr::Select(s) => vec![s],
+        SetExpr::Query(q) => branches(&q.body),
+        SetExpr::SetOperation { left, right, .. } => {
+            let mut out = branches(left);
+            out.extend(branches(right));
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The label of a select item, as a derived table's column name.
+fn item_label(item: &SelectItem) -> Option<String> {
+    match item {
+        SelectItem::ExprWithAlias { alias, .. } => Some(alias.value.clone()),
+        SelectItem::UnnamedExpr(Expr::Identifier(i)) => Some(i.value.clone()),
+        SelectItem::UnnamedExpr(Expr::CompoundIdentifier(parts)) => {
+            parts.last().map(|p| p.value.clone())
+        }
+        _ => None,
+    }
+}
+
+impl Session {
+    /// The type hints of a query's result columns, from its outermost SELECT (all branches of
+    /// a UNION: a DECIMAL column prints the largest scale of its branches). None when the
+    /// query has no plain SELECT.
+    fn query_hints(&mut self, q: &Query) -> Option<Vec<Option<&'static str>>> {
+        let ctes: Vec<String> = q
+            .with
+            .iter()
+            .flat_map(|w| &w.cte_tables)
+            .map(|c| c.alias.name.value.to_ascii_lowercase())
+            .collect();
+        let selects = branches(&q.body);
+        let first = selects.first()?;
+        let mut hints: Vec<Option<&'static str>> = Vec::with_capacity(first.projection.len());
+        let per_branch: Vec<(Vec<Option<Num>>, NumColumns)> = selects
+            .iter()
+            .map(|s| {
+                let cols = self.num_columns(s, &ctes, 0);
+                let nums =
+                    s.projection
+                        .iter()
+                        .map(|item| match item {
+                            SelectItem::UnnamedExpr(e)
+                            | SelectItem::ExprWithAlias { expr: e, .. } => numeric_type(e, &cols),
+                            _ => None,
+                        })
+                        .collect();
+                (nums, cols)
+            })
+            .collect();
+        for (i, item) in first.projection.iter().enumerate() {
+            let hint = match item {
+                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
+                    let cols = &per_branch[0].1;
+                    if selects.len() > 1 {
+                        // A UNION's DECIMAL column: the largest scale of its branches.
+                        let merged =
+                            per_branch
+                                .iter()
+                                .try_fold(None, |acc: Option<Num>, (n, _)| {
+                                    let this = n.get(i).copied().flatten()?;
+                                    Some(Some(
+                                        acc.map_or(this, |a| crate::translate::num_union(a, this)),
+                                    ))
+                                });
+                        match merged.flatten() {
+                            Some(Num::Dec(s)) => Some(crate::translate::decimal_hint(s)),
+                            _ => item_hint(e, cols),
+                        }
+                    } else {
+                        item_hint(e, cols)
+                    }
+                }
+                _ => None,
+            };
+            hints.push(hint);
+        }
+        Some(hints)
+    }
+
+    /// Numeric classes of the columns `select` can name, from the tables (and derived tables)
+    /// of its FROM clause.
+    fn num_columns(&mut self, select: &Select, ctes: &[String], depth: usize) -> NumColumns {
+        let mut out = NumColumns::new();
+        let mut clashes: Vec<String> = Vec::new();
+        let mut add = |out: &mut NumColumns, key: String, n: Option<Num>| match (out.get(&key), n) {
+            (Some(old), Some(n)) if *old == n => {}
+            (None, Some(n)) if !clashes.contains(&key) => {
+                out.insert(key, n);
+            }
+            _ => {
+                out.remove(&key);
+                clashes.push(key);
+            }
+        };
+        let factors = select
+            .from
+            .iter()
+            .flat_map(|t| std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation)));
+        for factor in factors {
+            match factor {
+                TableFactor::Table { name, alias, .. } => {
+                    if name.0.len() == 1 && ctes.contains(&name.to_string().to_ascii_lowercase()) {
+                        continue;
+                    }
+                    let Ok((db, table)) = resolve(self.database.as_deref(), name) else {
+                        continue;
+                    };
+                    let Ok(Some((_, def))) = self.table(&db, &table) else {
+                        continue;
+                    };
+                    let qualifier = alias
+                        .as_ref()
+                        .map_or(table.clone(), |a| a.name.value.clone())
+                        .to_ascii_lowercase();
+                    for col in &def.columns {
+                        let n = num_of_type(&col.ty.show());
+                        let c = col.name.to_ascii_lowercase();
+                        add(&mut out, format!("{qualifier}.{c}"), n);
+                        add(&mut out, c, n);
+                    }
+                }
+                TableFactor::Derived {
+                    subquery,
+                    alias: Some(alias),
+                    ..
+                } if depth < 8 => {
+                    let SetExpr::Select(inner) = subquery.body.as_ref() else {
+                        continue;
+                    };
+                    let cols = self.num_columns(inner, ctes, depth + 1);
+                    let qualifier = alias.name.value.to_ascii_lowercase();
+                    for item in &inner.projection {
+                        let (
+                            Some(label),
+                            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. },
+                        ) = (item_label(item), item)
+                        else {
+                            continue;
+                        };
+                        let n = numeric_type(e, &cols);
+                        let c = label.to_ascii_lowercase();
+                        add(&mut out, format!("{qualifier}.{c}"), n);
+                        add(&mut out, c, n);
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
     }
 }
 
@@ -294,11 +553,33 @@ impl Session {
             return Ok(None);
         };
         let words = crate::split::words(one, 1);
-        if words.first().is_some_and(|w| w == "SHOW") {
-            return Ok(None);
-        }
-        let sqlparser::ast::Statement::Query(q) = self.parse(one)? else {
-            return Ok(None);
+        let statement = if words.first().is_some_and(|w| w == "SHOW") {
+            None
+        } else {
+            Some(self.parse(one)?)
+        };
+        let q = match statement {
+            Some(sqlparser::ast::Statement::Query(q)) => q,
+            Some(sqlparser::ast::Statement::ExplainTable { .. }) | None => {
+                // SHOW and DESCRIBE read the catalog only: run them for their columns, and
+                // leave no transaction a read may have opened.
+                let (explicit, idle) = (self.explicit, self.conn().is_autocommit());
+                let out = match statement {
+                    Some(sqlparser::ast::Statement::ExplainTable { table_name, .. }) => {
+                        self.describe_table(&table_name, false, None)
+                    }
+                    _ => self.show(one, &[]),
+                };
+                if idle && !explicit && !self.conn().is_autocommit() {
+                    let _ = self.conn().execute_batch("ROLLBACK");
+                }
+                self.explicit = explicit;
+                return match out? {
+                    Outcome::Rows(rs) => Ok(Some(rs.columns)),
+                    _ => Ok(None),
+                };
+            }
+            Some(_) => return Ok(None),
         };
         let (sql, views) = self.translate_query(*q, one)?;
         if !views.is_empty() {
@@ -326,8 +607,8 @@ impl Session {
             let kind = self
                 .catalog_kind(table.as_deref(), origin.as_deref())?
                 .or_else(|| decl.as_deref().map(kind_of_type))
-                .map_or(ColumnType::VarString, |k| k.column_type);
-            out.push(Column::new(name, kind));
+                .unwrap_or_else(|| Kind::of(ColumnType::VarString));
+            out.push(kind.column(name));
         }
         Ok(Some(out))
     }

@@ -44,6 +44,8 @@ pub trait Storage: Send {
     fn lock_timed_out(&self) -> bool;
     /// The page store's message for the last failed commit, if any.
     fn take_store_error(&self) -> Option<String>;
+    /// Changes when the pages changed under the connection (a backtrack).
+    fn epoch(&self) -> u64;
 }
 
 /// Where a session reads the time: the caller's clock (Rewind's `Env`), never the host's.
@@ -71,6 +73,44 @@ pub struct SessionConfig {
     pub clock: Clock,
     /// Where UUID() draws its random bits.
     pub random: Random,
+    /// The cluster's AUTO_INCREMENT high-water marks, shared by its sessions.
+    pub auto_increments: Arc<AutoIncrements>,
+}
+
+/// The highest AUTO_INCREMENT value handed out per table, outside any transaction: as in
+/// InnoDB, a value a rolled-back insert took is not handed out again (SQLite's own counter
+/// rolls back with the transaction). Shared by a cluster's sessions; forgotten when the
+/// page space's epoch changes (a backtrack restores the counters with the data).
+#[derive(Debug, Default)]
+pub struct AutoIncrements {
+    highest: std::sync::Mutex<(u64, HashMap<String, i64>)>,
+}
+
+impl AutoIncrements {
+    /// The highest value handed out for `table` in `epoch`.
+    pub(crate) fn get(&self, epoch: u64, table: &str) -> Option<i64> {
+        let mut g = self.highest.lock().unwrap_or_else(|p| p.into_inner());
+        if g.0 != epoch {
+            *g = (epoch, HashMap::new());
+        }
+        g.1.get(table).copied()
+    }
+
+    /// Records that `value` was handed out for `table`.
+    pub(crate) fn note(&self, epoch: u64, table: &str, value: i64) {
+        let mut g = self.highest.lock().unwrap_or_else(|p| p.into_inner());
+        if g.0 != epoch {
+            *g = (epoch, HashMap::new());
+        }
+        let e = g.1.entry(table.to_owned()).or_insert(value);
+        *e = (*e).max(value);
+    }
+
+    /// Forgets `table`'s mark (TRUNCATE, DROP).
+    pub(crate) fn forget(&self, table: &str) {
+        let mut g = self.highest.lock().unwrap_or_else(|p| p.into_inner());
+        g.1.remove(table);
+    }
 }
 
 impl std::fmt::Debug for SessionConfig {
@@ -96,7 +136,14 @@ impl SessionConfig {
             cluster_info: Arc::new(NoClusterInfo),
             clock,
             random,
+            auto_increments: Arc::new(AutoIncrements::default()),
         }
+    }
+
+    /// Shares a cluster's AUTO_INCREMENT marks with this session.
+    pub fn with_auto_increments(mut self, marks: Arc<AutoIncrements>) -> Self {
+        self.auto_increments = marks;
+        self
     }
 
     /// Versions from an RDS engine version: `8.0.mysql_aurora.3.05.2` gives `@@version`
@@ -160,6 +207,13 @@ pub struct Session {
     /// Table definitions read from the dictionary, valid while its version is unchanged.
     pub(crate) tables: TableCache,
     pub(crate) tables_version: (i64, i64),
+    /// The open transaction's savepoints, oldest first, as MySQL keeps them (a name set
+    /// again moves); set again in SQLite when the first write moves the transaction to a
+    /// new SQLite transaction.
+    pub(crate) savepoints: Vec<String>,
+    /// Type hints of the result columns of the query about to run (see
+    /// [`crate::translate::type_hint`]).
+    pub(crate) hints: Vec<Option<&'static str>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -171,6 +225,123 @@ impl std::fmt::Debug for Session {
             .field("explicit", &self.explicit)
             .finish_non_exhaustive()
     }
+}
+
+/// The last UUID() timestamp handed out in this process: a frozen or repeated clock still
+/// gives every UUID its own time, as MySQL's generator does.
+static LAST_UUID_TIME: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+impl Session {
+    /// MySQL's UUID(): version 1, its time from the session clock (100 ns steps since
+    /// 1582-10-15), its clock sequence (low 14 bits) and node (high 48 bits) from one draw of
+    /// the session's random source.
+    fn uuid(&self) -> String {
+        use std::sync::atomic::Ordering;
+        let now = (self.config.clock)();
+        let ticks = u64::try_from(now.timestamp_nanos_opt().unwrap_or(0) / 100).unwrap_or(0)
+            + 0x01B2_1DD2_1381_4000;
+        let mut last = LAST_UUID_TIME.load(Ordering::Relaxed);
+        let t = loop {
+            let next = ticks.max(last + 1);
+            match LAST_UUID_TIME.compare_exchange(last, next, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => break next,
+                Err(seen) => last = seen,
+            }
+        };
+        let r = (self.config.random)();
+        let clock_seq = (r & 0x3FFF) | 0x8000;
+        let node = r >> 16;
+        format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            t & 0xFFFF_FFFF,
+            (t >> 32) & 0xFFFF,
+            ((t >> 48) & 0x0FFF) | 0x1000,
+            clock_seq,
+            node
+        )
+    }
+}
+
+/// A multiple-table UPDATE's table list with its commas as CROSS JOINs; None when there
+/// are none.
+fn update_commas_as_joins(text: &str) -> Option<String> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let tokens = Tokenizer::new(&MySqlDialect {}, text)
+        .tokenize_with_location()
+        .ok()?;
+    let mut depth = 0i32;
+    let mut commas = Vec::new();
+    for t in &tokens {
+        match &t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            Token::Word(w) if depth == 0 && w.quote_style.is_none() && w.value.eq_ignore_ascii_case("SET") => {
+                break;
+            }
+            Token::Comma if depth == 0 => {
+                commas.push(crate::split::offset(text, t.span.start.line, t.span.start.column));
+            }
+            _ => {}
+        }
+    }
+    if commas.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + commas.len() * 12);
+    let mut from = 0;
+    for at in commas {
+        out.push_str(&text[from..at]);
+        out.push_str(" CROSS JOIN ");
+        from = at + 1;
+    }
+    out.push_str(&text[from..]);
+    Some(out)
+}
+
+/// DROP INDEX's text without its trailing ALGORITHM and LOCK options; None without them.
+fn without_index_options(text: &str) -> Option<String> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let tokens = Tokenizer::new(&MySqlDialect {}, text)
+        .tokenize_with_location()
+        .ok()?;
+    let mut seen_on = false;
+    for t in &tokens {
+        if let Token::Word(w) = &t.token {
+            if w.quote_style.is_some() {
+                continue;
+            }
+            if w.value.eq_ignore_ascii_case("ON") {
+                seen_on = true;
+            } else if seen_on
+                && (w.value.eq_ignore_ascii_case("ALGORITHM")
+                    || w.value.eq_ignore_ascii_case("LOCK"))
+            {
+                let at = crate::split::offset(text, t.span.start.line, t.span.start.column);
+                return Some(text[..at].to_owned());
+            }
+        }
+    }
+    None
+}
+
+/// `CREATE SCHEMA ...` as `CREATE DATABASE ...`.
+fn schema_as_database(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    match lower.find("schema") {
+        Some(at) => format!("{}DATABASE{}", &text[..at], &text[at + "schema".len()..]),
+        None => text.to_owned(),
+    }
+}
+
+/// A panic's message as error 1105.
+fn panic_error(payload: &(dyn std::any::Any + Send)) -> SqlError {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    SqlError::unknown(format!("Internal error: {message}"))
 }
 
 /// An OK with `affected` rows.
@@ -200,6 +371,8 @@ impl Session {
             row_count: -1,
             tables: HashMap::new(),
             tables_version: (-1, -1),
+            savepoints: Vec::new(),
+            hints: Vec::new(),
         }
     }
 
@@ -216,6 +389,17 @@ impl Session {
     /// True while a transaction is open.
     pub fn in_transaction(&self) -> bool {
         self.explicit
+    }
+
+    /// LAST_INSERT_ID(): the first id the session's last generating INSERT produced.
+    pub fn last_insert_id(&self) -> u64 {
+        self.last_insert_id
+    }
+
+    /// Makes the session a reader's or a writer's, as a failover turns a reader instance's
+    /// open connections into the writer's without reconnecting.
+    pub fn set_read_only(&mut self, read_only: bool) {
+        self.config.read_only = read_only;
     }
 
     /// The SQLite connection.
@@ -235,7 +419,12 @@ impl Session {
         }
         let mut out = Vec::new();
         for s in statements {
-            let outcome = match self.statement(&s) {
+            // A panic underneath (a bug, a failing store) is this statement's error, not the
+            // end of the connection.
+            let result =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.statement(&s)))
+                    .unwrap_or_else(|payload| Err(panic_error(payload.as_ref())));
+            let outcome = match result {
                 Ok(o) => o,
                 Err(e) => Outcome::Error(e),
             };
@@ -296,7 +485,7 @@ impl Session {
     }
 
     fn statement(&mut self, text: &str) -> Result<Outcome, SqlError> {
-        let w = words(text, 4);
+        let w = words(text, 10);
         let first: Vec<&str> = w.iter().map(String::as_str).collect();
         if let Some(what) = unsupported(&w) {
             return Err(SqlError::not_supported(what));
@@ -306,6 +495,43 @@ impl Session {
             ["SHOW", ..] => return self.show(text, &first),
             ["KILL", ..] => return Ok(Outcome::Ok(ok(0))),
             _ => {}
+        }
+        // A SET list with NAMES among other items, which sqlparser reads wrong or not at
+        // all: its items run one by one, stopping at the first error as MySQL does.
+        if first.first() == Some(&"SET") {
+            if let Some(items) = crate::set::set_items(text) {
+                let mut last = Outcome::Ok(ok(0));
+                for item in items {
+                    let statement = self.parse(&item)?;
+                    last = self.dispatch(statement, &item)?;
+                }
+                return Ok(last);
+            }
+        }
+        if let ["UPDATE", ..] = first.as_slice() {
+            // UPDATE a, b SET ...: the comma join sqlparser reads only as CROSS JOIN.
+            return match self.parse(text) {
+                Ok(statement) => self.dispatch(statement, text),
+                Err(e) => match update_commas_as_joins(text).map(|j| (self.parse(&j), j)) {
+                    Some((Ok(statement), joined)) => self.dispatch(statement, &joined),
+                    _ => Err(e),
+                },
+            };
+        }
+        if let ["DROP", "INDEX", ..] = first.as_slice() {
+            // DROP INDEX ... ALGORITHM=... LOCK=...: options with no effect here, which
+            // sqlparser does not read.
+            if let Some(text) = without_index_options(text) {
+                let statement = self.parse(&text)?;
+                return self.dispatch(statement, &text);
+            }
+        }
+        if let ["CREATE", "SCHEMA", ..] = first.as_slice() {
+            // CREATE SCHEMA is CREATE DATABASE, options and all (sqlparser reads the
+            // options only after DATABASE).
+            let text = schema_as_database(text);
+            let statement = self.parse(&text)?;
+            return self.dispatch(statement, &text);
         }
         let statement = self.parse(text)?;
         self.dispatch(statement, text)
@@ -353,7 +579,7 @@ impl Session {
             S::Savepoint { name } => self.savepoint(&name.value),
             S::ReleaseSavepoint { name } => self.release_savepoint(&name.value),
             S::Use(u) => self.use_database(&u),
-            S::Set(set) => self.set(set),
+            S::Set(set) => self.set(set, text),
             S::ExplainTable { table_name, .. } => self.describe_table(&table_name, false, None),
             S::Explain { statement, .. } => self.explain(*statement),
             other => self.ddl(other, text),
@@ -435,6 +661,9 @@ impl Session {
         }
         self.begin_write()?;
         self.wrote = true;
+        for name in self.savepoints.clone() {
+            self.exec(&format!("SAVEPOINT {}", quote_ident(&name)))?;
+        }
         Ok(())
     }
 
@@ -480,6 +709,7 @@ impl Session {
         };
         self.explicit = false;
         self.wrote = false;
+        self.savepoints.clear();
         self.storage.release_writer();
         result
     }
@@ -489,6 +719,7 @@ impl Session {
         self.rollback_sqlite();
         self.explicit = false;
         self.wrote = false;
+        self.savepoints.clear();
     }
 
     fn savepoint(&mut self, name: &str) -> Result<Outcome, SqlError> {
@@ -498,11 +729,14 @@ impl Session {
                 self.exec("BEGIN")?;
             }
             self.exec(&format!("SAVEPOINT {}", quote_ident(name)))?;
+            self.savepoints.retain(|s| !s.eq_ignore_ascii_case(name));
+            self.savepoints.push(name.to_owned());
         }
         Ok(Outcome::Ok(ok(0)))
     }
 
     fn rollback_to(&mut self, name: &str) -> Result<Outcome, SqlError> {
+        let at = self.savepoint_at(name)?;
         if self.conn().is_autocommit() {
             return Err(SqlError::new(
                 1305,
@@ -515,10 +749,20 @@ impl Session {
             .map_err(|_| {
                 SqlError::new(1305, "42000", format!("SAVEPOINT {name} does not exist"))
             })?;
+        self.savepoints.truncate(at + 1);
         Ok(Outcome::Ok(ok(0)))
     }
 
+    /// Where `name` is among the open transaction's savepoints; 1305 when it is not.
+    fn savepoint_at(&self, name: &str) -> Result<usize, SqlError> {
+        self.savepoints
+            .iter()
+            .position(|s| s.eq_ignore_ascii_case(name))
+            .ok_or_else(|| SqlError::new(1305, "42000", format!("SAVEPOINT {name} does not exist")))
+    }
+
     fn release_savepoint(&mut self, name: &str) -> Result<Outcome, SqlError> {
+        let at = self.savepoint_at(name)?;
         if self.conn().is_autocommit() {
             return Err(SqlError::new(
                 1305,
@@ -531,6 +775,7 @@ impl Session {
             .map_err(|_| {
                 SqlError::new(1305, "42000", format!("SAVEPOINT {name} does not exist"))
             })?;
+        self.savepoints.truncate(at);
         Ok(Outcome::Ok(ok(0)))
     }
 
@@ -717,21 +962,7 @@ impl SessionValues for Session {
             "LAST_INSERT_ID" => Some(AstValue::Number(self.last_insert_id.to_string(), false)),
             "FOUND_ROWS" => Some(AstValue::Number(self.found_rows.to_string(), false)),
             "ROW_COUNT" => Some(AstValue::Number(self.row_count.to_string(), false)),
-            "UUID" => {
-                let (a, b) = ((self.config.random)(), (self.config.random)());
-                let v = (u128::from(a) << 64) | u128::from(b);
-                let v = (v & !(0xF000u128 << 64)) | (0x4000u128 << 64);
-                let v = (v & !(0xC000u128 << 48)) | (0x8000u128 << 48);
-                let h = format!("{v:032x}");
-                text(&format!(
-                    "{}-{}-{}-{}-{}",
-                    &h[0..8],
-                    &h[8..12],
-                    &h[12..16],
-                    &h[16..20],
-                    &h[20..32]
-                ))
-            }
+            "UUID" => text(&self.uuid()),
             _ => None,
         }
     }

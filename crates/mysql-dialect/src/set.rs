@@ -51,6 +51,47 @@ const SETTABLE: &[&str] = &[
     "autocommit",
 ];
 
+/// Variables no SET changes (error 1238).
+const READ_ONLY: &[&str] = &[
+    "version",
+    "version_comment",
+    "version_compile_machine",
+    "version_compile_os",
+    "aurora_version",
+    "hostname",
+    "innodb_read_only",
+    "character_set_system",
+    "warning_count",
+    "error_count",
+    "port",
+    "datadir",
+    "basedir",
+    "lower_case_table_names",
+];
+
+/// Variables with only a global value (error 1229 without GLOBAL).
+const GLOBAL_ONLY: &[&str] = &[
+    "read_only",
+    "super_read_only",
+    "server_id",
+    "max_connections",
+    "innodb_buffer_pool_size",
+    "general_log",
+    "slow_query_log",
+    "event_scheduler",
+    "binlog_format",
+];
+
+/// SET GLOBAL: the master user of an Aurora cluster has no SUPER privilege (parameter
+/// groups set global values).
+fn super_needed() -> SqlError {
+    SqlError::new(
+        1227,
+        "42000",
+        "Access denied; you need (at least one of) the SUPER or SYSTEM_VARIABLES_ADMIN privilege(s) for this operation",
+    )
+}
+
 impl Session {
     /// Evaluates a MySQL expression to a value (SET's right-hand sides).
     pub(crate) fn eval(&mut self, e: Expr, text: &str) -> Result<Value, SqlError> {
@@ -70,12 +111,26 @@ impl Session {
             .map_err(|e| self.sqlite_error(e))
     }
 
-    pub(crate) fn set(&mut self, set: Set) -> Result<Outcome, SqlError> {
+    pub(crate) fn set(&mut self, set: Set, source: &str) -> Result<Outcome, SqlError> {
         let text = set.to_string();
+        // SET SESSION TRANSACTION / SET LOCAL TRANSACTION (sqlparser keeps no scope).
+        let scoped = {
+            let w = crate::split::words(source, 3);
+            matches!(
+                w.get(1).map(String::as_str),
+                Some("SESSION" | "LOCAL" | "GLOBAL")
+            ) && w.get(2).map(String::as_str) == Some("TRANSACTION")
+        };
         match set {
             Set::SingleAssignment {
-                variable, values, ..
+                variable,
+                values,
+                scope,
+                ..
             } => {
+                if matches!(scope, Some(sqlparser::ast::ContextModifier::Global)) {
+                    return Err(super_needed());
+                }
                 let value = values
                     .into_iter()
                     .next()
@@ -84,6 +139,9 @@ impl Session {
             }
             Set::MultipleAssignments { assignments } => {
                 for a in assignments {
+                    if matches!(a.scope, Some(sqlparser::ast::ContextModifier::Global)) {
+                        return Err(super_needed());
+                    }
                     self.assign(&a.name, a.value, &text)?;
                 }
             }
@@ -92,8 +150,24 @@ impl Session {
                     self.assign(v, e, &text)?;
                 }
             }
-            Set::SetNames { .. } | Set::SetNamesDefault {} | Set::SetTimeZone { .. } => {}
-            Set::SetTransaction { modes, .. } => {
+            Set::SetNames {
+                charset_name,
+                collation_name,
+            } => self.set_names(&charset_name.value, collation_name.as_deref()),
+            Set::SetNamesDefault {} => self.set_names("utf8mb4", None),
+            Set::SetTimeZone { value, .. } => {
+                let v = self.eval(value, &text)?;
+                self.vars.insert("time_zone".to_owned(), v);
+            }
+            Set::SetTransaction { modes, session, .. } => {
+                if !session && !scoped {
+                    // For the next transaction only, which runs at the one level there is:
+                    // nothing to keep, but refused inside a transaction as MySQL does.
+                    if self.explicit {
+                        return Err(SqlError::cannot_change_transaction());
+                    }
+                    return Ok(Outcome::Ok(ok(0)));
+                }
                 for m in modes {
                     if let sqlparser::ast::TransactionMode::IsolationLevel(level) = m {
                         let level = level.to_string().replace(' ', "-");
@@ -109,6 +183,34 @@ impl Session {
             other => return Err(SqlError::not_supported(other.to_string())),
         }
         Ok(Outcome::Ok(ok(0)))
+    }
+
+    /// SET NAMES: the client, connection and results character sets, and the connection's
+    /// collation (the character set's default unless named).
+    fn set_names(&mut self, charset: &str, collation: Option<&str>) {
+        let charset = charset
+            .trim_matches(|c| c == '\'' || c == '"')
+            .to_ascii_lowercase();
+        let collation = collation.map_or_else(
+            || match charset.as_str() {
+                "utf8mb4" => "utf8mb4_0900_ai_ci".to_owned(),
+                "binary" => "binary".to_owned(),
+                other => format!("{other}_general_ci"),
+            },
+            |c| {
+                c.trim_matches(|c| c == '\'' || c == '"')
+                    .to_ascii_lowercase()
+            },
+        );
+        for n in [
+            "character_set_client",
+            "character_set_connection",
+            "character_set_results",
+        ] {
+            self.vars.insert(n.to_owned(), Value::Text(charset.clone()));
+        }
+        self.vars
+            .insert("collation_connection".to_owned(), Value::Text(collation));
     }
 
     fn assign(&mut self, variable: &ObjectName, value: Expr, text: &str) -> Result<(), SqlError> {
@@ -136,6 +238,24 @@ impl Session {
             .or_else(|| name.strip_prefix("global "))
             .unwrap_or(&name)
             .to_owned();
+        let lower = full.to_ascii_lowercase();
+        if lower.starts_with("@@global.") || lower.starts_with("@@persist.") {
+            return Err(super_needed());
+        }
+        if READ_ONLY.contains(&name.as_str()) {
+            return Err(SqlError::new(
+                1238,
+                "HY000",
+                format!("Variable '{name}' is a read only variable"),
+            ));
+        }
+        if GLOBAL_ONLY.contains(&name.as_str()) {
+            return Err(SqlError::new(
+                1229,
+                "HY000",
+                format!("Variable '{name}' is a GLOBAL variable and should be set with SET GLOBAL"),
+            ));
+        }
         if default_var(&name).is_none() && !SETTABLE.contains(&name.as_str()) {
             return Err(SqlError::new(
                 1193,
@@ -143,10 +263,73 @@ impl Session {
                 format!("Unknown system variable '{name}'"),
             ));
         }
+        let is_default = matches!(&value, Expr::Identifier(i)
+            if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("DEFAULT"));
+        if is_default && name != "transaction_isolation" && name != "tx_isolation" {
+            // The variable's default again.
+            if name == "autocommit" {
+                if !self.autocommit {
+                    self.commit_open()?;
+                }
+                self.autocommit = true;
+            }
+            self.vars.remove(&name);
+            return Ok(());
+        }
         let v = self.eval(value, text)?;
         match name.as_str() {
+            "transaction_isolation" | "tx_isolation" => {
+                let level = isolation_level(&v).ok_or_else(|| {
+                    let shown = match &v {
+                        Value::Null => "NULL".to_owned(),
+                        Value::Integer(n) => n.to_string(),
+                        Value::Real(r) => r.to_string(),
+                        Value::Text(t) => t.clone(),
+                        Value::Blob(b) => String::from_utf8_lossy(b).into_owned(),
+                    };
+                    SqlError::wrong_value(&name, &shown)
+                })?;
+                let lower = full.to_ascii_lowercase();
+                let next_only = lower.starts_with("@@")
+                    && !lower.starts_with("@@session.")
+                    && !lower.starts_with("@@local.")
+                    && !lower.starts_with("@@global.");
+                if next_only {
+                    // `SET @@transaction_isolation`: the next transaction only, as SET
+                    // TRANSACTION without SESSION.
+                    if self.explicit {
+                        return Err(SqlError::cannot_change_transaction());
+                    }
+                    return Ok(());
+                }
+                for n in ["transaction_isolation", "tx_isolation"] {
+                    self.vars
+                        .insert(n.to_owned(), Value::Text(level.to_owned()));
+                }
+                return Ok(());
+            }
             "autocommit" => {
-                let on = truthy(&v);
+                let on = match &v {
+                    Value::Integer(n @ (0 | 1)) => *n == 1,
+                    Value::Text(t) if ["ON", "TRUE"].iter().any(|w| t.eq_ignore_ascii_case(w)) => {
+                        true
+                    }
+                    Value::Text(t)
+                        if ["OFF", "FALSE"].iter().any(|w| t.eq_ignore_ascii_case(w)) =>
+                    {
+                        false
+                    }
+                    other => {
+                        let shown = match other {
+                            Value::Null => "NULL".to_owned(),
+                            Value::Integer(n) => n.to_string(),
+                            Value::Real(r) => r.to_string(),
+                            Value::Text(t) => t.clone(),
+                            Value::Blob(b) => String::from_utf8_lossy(b).into_owned(),
+                        };
+                        return Err(SqlError::wrong_value("autocommit", &shown));
+                    }
+                };
                 if on && !self.autocommit {
                     // Turning autocommit on commits what was open.
                     self.commit_open()?;
@@ -186,4 +369,73 @@ fn truthy(v: &Value) -> bool {
         Value::Text(s) => matches!(s.to_ascii_uppercase().as_str(), "ON" | "TRUE" | "1"),
         _ => false,
     }
+}
+
+/// An isolation level as `transaction_isolation` takes it: a name (`READ-COMMITTED`, any
+/// case), its number (0 to 3), or DEFAULT.
+fn isolation_level(v: &Value) -> Option<&'static str> {
+    const LEVELS: [&str; 4] = [
+        "READ-UNCOMMITTED",
+        "READ-COMMITTED",
+        "REPEATABLE-READ",
+        "SERIALIZABLE",
+    ];
+    match v {
+        Value::Integer(n) => usize::try_from(*n)
+            .ok()
+            .and_then(|i| LEVELS.get(i).copied()),
+        Value::Text(t) if t.eq_ignore_ascii_case("DEFAULT") => Some("REPEATABLE-READ"),
+        Value::Text(t) => LEVELS.iter().copied().find(|l| l.eq_ignore_ascii_case(t)),
+        _ => None,
+    }
+}
+
+/// The items of a SET list as SET statements of their own (`SET a = 1, NAMES utf8mb4` is
+/// `SET a = 1` then `SET NAMES utf8mb4`), for the lists sqlparser reads only whole; None
+/// when `text` is no list.
+pub(crate) fn set_items(text: &str) -> Option<Vec<String>> {
+    use sqlparser::dialect::MySqlDialect;
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let tokens = Tokenizer::new(&MySqlDialect {}, text)
+        .tokenize_with_location()
+        .ok()?;
+    let mut depth = 0i32;
+    let mut start = None;
+    let mut items = Vec::new();
+    for t in &tokens {
+        let at = crate::split::offset(text, t.span.start.line, t.span.start.column);
+        match &t.token {
+            Token::Whitespace(_) => {}
+            Token::Word(w) if start.is_none() && w.value.eq_ignore_ascii_case("SET") => {
+                start = Some(crate::split::offset(
+                    text,
+                    t.span.end.line,
+                    t.span.end.column,
+                ));
+            }
+            _ if start.is_none() => return None,
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            Token::Comma if depth == 0 => {
+                let from = start?;
+                items.push(format!("SET {}", text[from..at].trim()));
+                start = Some(at + 1);
+            }
+            _ => {}
+        }
+    }
+    let from = start?;
+    let last = text[from..].trim().trim_end_matches(';').trim();
+    if items.is_empty() || last.is_empty() {
+        return None;
+    }
+    items.push(format!("SET {last}"));
+    let names = |item: &String| {
+        let w = crate::split::words(item, 2);
+        matches!(
+            w.get(1).map(String::as_str),
+            Some("NAMES" | "CHARSET" | "CHARACTER")
+        )
+    };
+    items.iter().any(names).then_some(items)
 }

@@ -144,6 +144,8 @@ pub(crate) fn unsupported(words: &[String]) -> Option<&'static str> {
     let at = |i: usize| words.get(i).map(String::as_str);
     match (at(0)?, at(1)) {
         ("GRANT", _) => return Some("GRANT"),
+        ("LOAD", Some("DATA")) => return Some("LOAD DATA"),
+        ("LOAD", Some("XML")) => return Some("LOAD XML"),
         ("REVOKE", _) => return Some("REVOKE"),
         ("DROP", Some("USER")) => return Some("DROP USER"),
         ("ALTER", Some("USER")) => return Some("ALTER USER"),

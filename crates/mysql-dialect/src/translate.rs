@@ -67,6 +67,13 @@ pub(crate) struct Rewrite<'a> {
     pub information_schema: Vec<String>,
     /// The first error met; the statement must not run.
     pub error: Option<SqlError>,
+    /// The MySQL type of each result column of the outermost SELECT, where the expression
+    /// alone tells it (`NOW()` is a DATETIME): SQLite's values do not.
+    pub hints: Option<Vec<Option<&'static str>>>,
+    /// The statement's tokens, read once when a projection needs its written text.
+    tokens: Option<Vec<sqlparser::tokenizer::TokenWithSpan>>,
+    /// Numeric classes of the columns the outermost SELECT names, for its type hints.
+    pub columns: NumColumns,
 }
 
 impl<'a> Rewrite<'a> {
@@ -79,6 +86,9 @@ impl<'a> Rewrite<'a> {
             tables: Vec::new(),
             information_schema: Vec::new(),
             error: None,
+            hints: None,
+            tokens: None,
+            columns: NumColumns::new(),
         }
     }
 
@@ -272,13 +282,146 @@ fn is_column(e: &Expr) -> bool {
 }
 
 impl Rewrite<'_> {
+    /// The text of each select item of `select` as the client wrote it, read from the
+    /// statement's tokens (sqlparser's spans of expressions stop short of many forms: `CAST`,
+    /// `TRIM`, `x IS NULL`, `(SELECT ...)`); None when the tokens do not line up.
+    fn projection_texts(&mut self, select: &Select) -> Option<Vec<String>> {
+        use sqlparser::tokenizer::{Token, Tokenizer};
+        let start = select.select_token.0.span.start;
+        if start.line == 0 {
+            return None;
+        }
+        if self.tokens.is_none() {
+            self.tokens = Some(
+                Tokenizer::new(&sqlparser::dialect::MySqlDialect {}, self.source)
+                    .tokenize_with_location()
+                    .unwrap_or_default(),
+            );
+        }
+        let tokens = self.tokens.as_deref()?;
+        let at = tokens.iter().position(|t| t.span.start == start)?;
+        let word = |t: &Token, words: &[&str]| {
+            matches!(t, Token::Word(w) if w.quote_style.is_none()
+                && words.iter().any(|k| w.value.eq_ignore_ascii_case(k)))
+        };
+        const MODIFIERS: &[&str] = &[
+            "ALL",
+            "DISTINCT",
+            "DISTINCTROW",
+            "HIGH_PRIORITY",
+            "STRAIGHT_JOIN",
+            "SQL_SMALL_RESULT",
+            "SQL_BIG_RESULT",
+            "SQL_BUFFER_RESULT",
+            "SQL_NO_CACHE",
+            "SQL_CACHE",
+            "SQL_CALC_FOUND_ROWS",
+        ];
+        const ENDS: &[&str] = &[
+            "FROM",
+            "WHERE",
+            "GROUP",
+            "HAVING",
+            "WINDOW",
+            "ORDER",
+            "LIMIT",
+            "UNION",
+            "EXCEPT",
+            "INTERSECT",
+            "INTO",
+            "FOR",
+            "LOCK",
+        ];
+        let mut items: Vec<String> = Vec::new();
+        let mut first: Option<Span> = None;
+        let mut last: Option<Span> = None;
+        let mut depth = 0usize;
+        let mut leading = true;
+        let source = self.source;
+        let text = |a: Span, b: Span| -> Option<String> {
+            let from = offset(source, a.start.line, a.start.column)?;
+            let to = offset(source, b.end.line, b.end.column)?;
+            source.get(from..to).map(str::to_owned)
+        };
+        for t in &tokens[at + 1..] {
+            if matches!(t.token, Token::Whitespace(_)) {
+                continue;
+            }
+            if leading && word(&t.token, MODIFIERS) {
+                continue;
+            }
+            leading = false;
+            let end_of_list = depth == 0
+                && (matches!(t.token, Token::RParen | Token::SemiColon | Token::EOF)
+                    || word(&t.token, ENDS));
+            if end_of_list || (depth == 0 && t.token == Token::Comma) {
+                items.push(text(first?, last?)?);
+                first = None;
+                last = None;
+                if end_of_list {
+                    break;
+                }
+                continue;
+            }
+            match t.token {
+                Token::LParen | Token::LBracket | Token::LBrace => depth += 1,
+                Token::RParen | Token::RBracket | Token::RBrace => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            first.get_or_insert(t.span);
+            last = Some(t.span);
+        }
+        if let (Some(a), Some(b)) = (first, last) {
+            items.push(text(a, b)?);
+        }
+        (items.len() == select.projection.len()).then_some(items)
+    }
+
     /// Gives unnamed select items the label MySQL shows: the text the client wrote.
     fn label_projection(&mut self, select: &mut Select) {
-        for item in &mut select.projection {
+        let texts = self.projection_texts(select);
+        for (i, item) in select.projection.iter_mut().enumerate() {
             let SelectItem::UnnamedExpr(e) = item else {
                 continue;
             };
+            let written = texts.as_ref().and_then(|t| t.get(i).cloned());
             if is_column(e) {
+                // A column is labelled with its name as written (`SELECT iD` shows `iD`).
+                let name = match e {
+                    Expr::Identifier(i) => i.value.clone(),
+                    Expr::CompoundIdentifier(parts) => {
+                        parts.last().map(|p| p.value.clone()).unwrap_or_default()
+                    }
+                    _ => continue,
+                };
+                *item = SelectItem::ExprWithAlias {
+                    expr: e.clone(),
+                    alias: Ident::with_quote('"', name),
+                };
+                continue;
+            }
+            let string_value = match e {
+                Expr::Value(v) => match &v.value {
+                    Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => Some(s.clone()),
+                    Value::Null => Some("NULL".to_owned()),
+                    _ => None,
+                },
+                Expr::Prefixed { value, .. } => match &**value {
+                    Expr::Value(v) => match &v.value {
+                        Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => {
+                            Some(s.clone())
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(label) = string_value.or(written) {
+                *item = SelectItem::ExprWithAlias {
+                    expr: e.clone(),
+                    alias: Ident::with_quote('"', label),
+                };
                 continue;
             }
             let label = match e {
@@ -290,6 +433,11 @@ impl Rewrite<'_> {
                         .source_text(e.span())
                         .map_or_else(|| e.to_string(), str::to_owned),
                 },
+                // sqlparser's span of a call can stop short of its arguments (`COUNT(*)`).
+                Expr::Function(_) => self
+                    .source_text(e.span())
+                    .filter(|t| t.ends_with(')'))
+                    .map_or_else(|| e.to_string(), str::to_owned),
                 _ => self
                     .source_text(e.span())
                     .map_or_else(|| e.to_string(), str::to_owned),
@@ -536,6 +684,319 @@ impl Rewrite<'_> {
     }
 }
 
+/// The MySQL type an expression has whatever its operands (a `DATETIME` for `NOW()`), as a
+/// type name; `"shape"` when only the values can tell (`DATE_ADD` of a DATE is a DATE, of a
+/// DATETIME a DATETIME).
+pub(crate) fn type_hint(e: &Expr) -> Option<&'static str> {
+    Some(match e {
+        Expr::Nested(inner) => return type_hint(inner),
+        Expr::Function(f) => {
+            let name = f.name.to_string().to_ascii_uppercase();
+            match name.as_str() {
+                "NOW" | "CURRENT_TIMESTAMP" | "SYSDATE" | "LOCALTIME" | "LOCALTIMESTAMP"
+                | "UTC_TIMESTAMP" | "FROM_UNIXTIME" | "TIMESTAMP" => "datetime",
+                "CURDATE" | "CURRENT_DATE" | "UTC_DATE" | "DATE" | "LAST_DAY" | "MAKEDATE"
+                | "FROM_DAYS" => "date",
+                "CURTIME" | "CURRENT_TIME" | "UTC_TIME" | "TIME" | "SEC_TO_TIME" | "TIMEDIFF"
+                | "MAKETIME" => "time",
+                "SUM" | "AVG" => "decimal",
+                "COUNT" | "LENGTH" | "CHAR_LENGTH" | "CHARACTER_LENGTH" | "OCTET_LENGTH"
+                | "YEAR" | "MONTH" | "DAY" | "DAYOFMONTH" | "HOUR" | "MINUTE" | "SECOND"
+                | "DAYOFWEEK" | "DAYOFYEAR" | "WEEKDAY" | "QUARTER" | "WEEK" | "TO_DAYS"
+                | "DATEDIFF" | "TIMESTAMPDIFF" | "LOCATE" | "INSTR" | "POSITION"
+                | "FIND_IN_SET" | "ROW_NUMBER" | "RANK" | "DENSE_RANK" | "CONNECTION_ID"
+                | "LAST_INSERT_ID" | "FOUND_ROWS" | "ROW_COUNT" | "UNIX_TIMESTAMP"
+                | "BIT_COUNT" | "CRC32" | "ASCII" | "ORD" | "SIGN" | "MICROSECOND" => "bigint",
+                "JSON_EXTRACT"
+                | "JSON_OBJECT"
+                | "JSON_ARRAY"
+                | "JSON_SET"
+                | "JSON_INSERT"
+                | "JSON_REPLACE"
+                | "JSON_REMOVE"
+                | "JSON_MERGE_PRESERVE"
+                | "JSON_MERGE_PATCH"
+                | "JSON_MERGE"
+                | "JSON_ARRAY_APPEND"
+                | "JSON_ARRAY_INSERT"
+                | "JSON_KEYS"
+                | "JSON_ARRAYAGG"
+                | "JSON_OBJECTAGG"
+                | "JSON_QUOTE" => "json",
+                "DATE_ADD" | "DATE_SUB" | "ADDDATE" | "SUBDATE" | "TIMESTAMPADD"
+                | "STR_TO_DATE" | "IFNULL" | "COALESCE" | "GREATEST" | "LEAST" | "IF"
+                | "NULLIF" | "MIN" | "MAX" | "ADDTIME" | "SUBTIME" | "CONVERT_TZ" => "shape",
+                _ => return None,
+            }
+        }
+        Expr::Cast { data_type, .. }
+        | Expr::Convert {
+            data_type: Some(data_type),
+            ..
+        } => {
+            let t = data_type.to_string().to_ascii_uppercase();
+            match t.split(['(', ' ']).next().unwrap_or_default() {
+                "DATE" => "date",
+                "DATETIME" | "TIMESTAMP" => "datetime",
+                "TIME" => "time",
+                "SIGNED" | "INT" | "INTEGER" | "BIGINT" => "bigint",
+                "UNSIGNED" => "bigint unsigned",
+                "DECIMAL" | "NUMERIC" | "DEC" => "decimal",
+                "JSON" => "json",
+                "DOUBLE" | "FLOAT" | "REAL" => "double",
+                "BINARY" => return None,
+                _ => return None,
+            }
+        }
+        Expr::BinaryOp { op, left, right } => match op {
+            BinaryOperator::Divide => "decimal",
+            BinaryOperator::MyIntegerDivide => "bigint",
+            BinaryOperator::Arrow => "json",
+            BinaryOperator::Plus | BinaryOperator::Minus
+                if matches!(**right, Expr::Interval(_)) || matches!(**left, Expr::Interval(_)) =>
+            {
+                "shape"
+            }
+            _ => return None,
+        },
+        Expr::Case { .. } => "shape",
+        _ => return None,
+    })
+}
+
+/// The numeric class of a MySQL expression's result, for the digits a DECIMAL prints after
+/// the point (SQLite keeps DECIMAL values as INTEGER/REAL, which have no scale).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Num {
+    /// An integer type.
+    Int,
+    /// DECIMAL with this scale.
+    Dec(u32),
+    /// FLOAT / DOUBLE.
+    Double,
+}
+
+/// MySQL's `div_precision_increment`: the digits `/` adds to its dividend's scale.
+const DIV_PRECISION_INCREMENT: u32 = 4;
+/// The largest DECIMAL scale.
+const MAX_SCALE: u32 = 30;
+
+/// Numeric classes of the columns a SELECT can name: keys are lower-case `column` and
+/// `qualifier.column`.
+pub(crate) type NumColumns = HashMap<String, Num>;
+
+/// The numeric class of a column of MySQL type `text` (`decimal(10,2)`, `int unsigned`).
+pub(crate) fn num_of_type(text: &str) -> Option<Num> {
+    let lower = text.to_ascii_lowercase();
+    let word = lower
+        .split(|c: char| c == '(' || c.is_whitespace())
+        .next()
+        .unwrap_or_default();
+    Some(match word {
+        "tinyint" | "bool" | "boolean" | "smallint" | "mediumint" | "int" | "integer"
+        | "bigint" | "year" | "bit" => Num::Int,
+        "decimal" | "numeric" | "dec" | "fixed" => Num::Dec(
+            lower
+                .split_once('(')
+                .and_then(|(_, r)| r.split(')').next())
+                .and_then(|args| args.split(',').nth(1))
+                .and_then(|s| s.trim().parse().ok())
+                .unwrap_or(0),
+        ),
+        "float" | "double" | "real" => Num::Double,
+        _ => return None,
+    })
+}
+
+/// The class of a result combining operands of classes `a` and `b` (`+`, `COALESCE`, `CASE`).
+pub(crate) fn num_union(a: Num, b: Num) -> Num {
+    match (a, b) {
+        (Num::Double, _) | (_, Num::Double) => Num::Double,
+        (Num::Int, Num::Int) => Num::Int,
+        (Num::Dec(x), Num::Dec(y)) => Num::Dec(x.max(y)),
+        (Num::Dec(x), Num::Int) | (Num::Int, Num::Dec(x)) => Num::Dec(x),
+    }
+}
+
+fn scale_of(n: Num) -> u32 {
+    match n {
+        Num::Dec(s) => s,
+        _ => 0,
+    }
+}
+
+fn function_args(f: &Function) -> Vec<&Expr> {
+    match &f.args {
+        FunctionArguments::List(list) => list
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The numeric class of MySQL expression `e`, given the classes of the columns it can name;
+/// None when it is not numeric or cannot be told.
+pub(crate) fn numeric_type(e: &Expr, columns: &NumColumns) -> Option<Num> {
+    let all = |args: &[&Expr]| -> Option<Num> {
+        let mut out: Option<Num> = None;
+        for a in args {
+            if matches!(a, Expr::Value(v) if v.value == Value::Null) {
+                continue;
+            }
+            let n = numeric_type(a, columns)?;
+            out = Some(out.map_or(n, |o| num_union(o, n)));
+        }
+        out
+    };
+    match e {
+        Expr::Nested(inner) => numeric_type(inner, columns),
+        Expr::Identifier(i) => columns.get(&i.value.to_ascii_lowercase()).copied(),
+        Expr::CompoundIdentifier(parts) => {
+            let n = parts.len();
+            let key = |p: &[Ident]| {
+                p.iter()
+                    .map(|i| i.value.to_ascii_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(".")
+            };
+            columns
+                .get(&key(&parts[n.saturating_sub(2)..]))
+                .or_else(|| columns.get(&key(&parts[n - 1..])))
+                .copied()
+        }
+        Expr::Value(v) => match &v.value {
+            Value::Number(s, _) => Some(if s.contains(['e', 'E']) {
+                Num::Double
+            } else if let Some((_, frac)) = s.split_once('.') {
+                Num::Dec((frac.len() as u32).min(MAX_SCALE))
+            } else {
+                Num::Int
+            }),
+            Value::Boolean(_) => Some(Num::Int),
+            _ => None,
+        },
+        Expr::UnaryOp { op, expr } => match op {
+            sqlparser::ast::UnaryOperator::Minus | sqlparser::ast::UnaryOperator::Plus => {
+                numeric_type(expr, columns)
+            }
+            _ => None,
+        },
+        Expr::BinaryOp { left, op, right } => {
+            if matches!(**left, Expr::Interval(_)) || matches!(**right, Expr::Interval(_)) {
+                return None;
+            }
+            match op {
+                BinaryOperator::Plus | BinaryOperator::Minus | BinaryOperator::Modulo => Some(
+                    num_union(numeric_type(left, columns)?, numeric_type(right, columns)?),
+                ),
+                BinaryOperator::Multiply => {
+                    let (a, b) = (numeric_type(left, columns)?, numeric_type(right, columns)?);
+                    Some(match (a, b) {
+                        (Num::Double, _) | (_, Num::Double) => Num::Double,
+                        (Num::Int, Num::Int) => Num::Int,
+                        _ => Num::Dec((scale_of(a) + scale_of(b)).min(MAX_SCALE)),
+                    })
+                }
+                BinaryOperator::Divide => {
+                    let (a, b) = (numeric_type(left, columns)?, numeric_type(right, columns)?);
+                    Some(match (a, b) {
+                        (Num::Double, _) | (_, Num::Double) => Num::Double,
+                        _ => Num::Dec((scale_of(a) + DIV_PRECISION_INCREMENT).min(MAX_SCALE)),
+                    })
+                }
+                BinaryOperator::MyIntegerDivide => Some(Num::Int),
+                _ => None,
+            }
+        }
+        Expr::Cast { data_type, .. }
+        | Expr::Convert {
+            data_type: Some(data_type),
+            ..
+        } => {
+            let t = data_type.to_string().to_ascii_lowercase();
+            match t.split(['(', ' ']).next().unwrap_or_default() {
+                "signed" | "unsigned" => Some(Num::Int),
+                "decimal" | "numeric" | "dec" => num_of_type(&t).or(Some(Num::Dec(0))),
+                _ => num_of_type(&t),
+            }
+        }
+        Expr::Case {
+            conditions,
+            else_result,
+            ..
+        } => {
+            let mut arms: Vec<&Expr> = conditions.iter().map(|c| &c.result).collect();
+            arms.extend(else_result.as_deref());
+            all(&arms)
+        }
+        Expr::Function(f) => {
+            let name = f.name.to_string().to_ascii_uppercase();
+            let args = function_args(f);
+            let first = || args.first().and_then(|a| numeric_type(a, columns));
+            match name.as_str() {
+                "SUM" => Some(match first()? {
+                    Num::Int => Num::Dec(0),
+                    n => n,
+                }),
+                "AVG" => Some(match first()? {
+                    Num::Double => Num::Double,
+                    n => Num::Dec((scale_of(n) + DIV_PRECISION_INCREMENT).min(MAX_SCALE)),
+                }),
+                "MIN" | "MAX" | "ABS" | "ANY_VALUE" => first(),
+                "CEIL" | "CEILING" | "FLOOR" => match first()? {
+                    Num::Double => Some(Num::Double),
+                    _ => Some(Num::Int),
+                },
+                "ROUND" | "TRUNCATE" => match first()? {
+                    Num::Dec(_) => {
+                        let digits = match args.get(1) {
+                            None => 0,
+                            Some(Expr::Value(v)) => match &v.value {
+                                Value::Number(n, _) => n.parse::<u32>().unwrap_or(0),
+                                _ => return None,
+                            },
+                            Some(Expr::UnaryOp { .. }) => 0,
+                            Some(_) => return None,
+                        };
+                        Some(Num::Dec(digits.min(MAX_SCALE)))
+                    }
+                    n => Some(n),
+                },
+                "COALESCE" | "IFNULL" | "GREATEST" | "LEAST" => all(&args),
+                "IF" => all(args.get(1..)?),
+                "NULLIF" => first(),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The type hint of a DECIMAL result with `scale` digits after the point.
+pub(crate) fn decimal_hint(scale: u32) -> &'static str {
+    static HINTS: OnceLock<Vec<String>> = OnceLock::new();
+    let hints = HINTS.get_or_init(|| {
+        (0..=MAX_SCALE)
+            .map(|s| format!("decimal(65,{s})"))
+            .collect()
+    });
+    &hints[scale.min(MAX_SCALE) as usize]
+}
+
+/// The type hint of a select item: its DECIMAL scale where the operands tell it, else what
+/// [`type_hint`] says.
+pub(crate) fn item_hint(e: &Expr, columns: &NumColumns) -> Option<&'static str> {
+    match numeric_type(e, columns) {
+        Some(Num::Dec(s)) => Some(decimal_hint(s)),
+        _ => type_hint(e),
+    }
+}
+
 /// True when a comparison has no column and no explicit COLLATE to take a collation from:
 /// SQLite would compare byte by byte, MySQL with the connection's collation.
 fn needs_connection_collation(left: &Expr, right: &Expr) -> bool {
@@ -579,6 +1040,20 @@ impl VisitorMut for Rewrite<'_> {
     }
 
     fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<()> {
+        if self.hints.is_none() {
+            self.hints = Some(
+                select
+                    .projection
+                    .iter()
+                    .map(|item| match item {
+                        SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
+                            item_hint(e, &self.columns)
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+            );
+        }
         self.label_projection(select);
         ControlFlow::Continue(())
     }

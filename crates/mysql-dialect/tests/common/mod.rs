@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use mysql_dialect::{open_session, Clock, OkPacket, Outcome, Session, SessionConfig, SqlError};
+use mysql_dialect::{
+    open_session, AutoIncrements, Clock, OkPacket, Outcome, Session, SessionConfig, SqlError,
+};
 use pagevfs::{MemStore, PageSpace, SpaceConfig};
 
 /// A clock stopped at 2024-05-01 12:00:00 UTC.
@@ -22,13 +24,18 @@ pub fn config(user: &str) -> SessionConfig {
 pub struct Cluster {
     pub store: Arc<MemStore>,
     pub space: Arc<PageSpace>,
+    pub marks: Arc<AutoIncrements>,
 }
 
 impl Cluster {
     pub fn new() -> Self {
         let store = Arc::new(MemStore::new());
         let space = PageSpace::new(store.clone(), SpaceConfig::default());
-        Self { store, space }
+        Self {
+            store,
+            space,
+            marks: Arc::new(AutoIncrements::default()),
+        }
     }
 }
 
@@ -44,7 +51,11 @@ impl Conn {
 
     pub fn with(cluster: &Cluster, config: SessionConfig) -> Self {
         Self {
-            s: open_session(&cluster.space, config).expect("session opens"),
+            s: open_session(
+                &cluster.space,
+                config.with_auto_increments(cluster.marks.clone()),
+            )
+            .expect("session opens"),
         }
     }
 
