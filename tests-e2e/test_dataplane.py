@@ -854,6 +854,48 @@ def test_backtrack_drill(server):
     assert rows(w, "SELECT * FROM accounts ORDER BY id") == good["accounts"]
 
 
+def test_backtrack_rewinds_schema_indexes_and_catalog(server):
+    """ALTER, CREATE INDEX, composite keys and foreign keys come back with the rows, on writer and reader."""
+    c = make_cluster(server, "schema", instances=2)
+    rds = server.rds()
+    w = connect(c.writer, c.port)
+    run(w, "CREATE DATABASE app")
+    w.select_db("app")
+    run(w, "CREATE TABLE parent (id INT PRIMARY KEY, name VARCHAR(20))")
+    run(w, "CREATE TABLE child (a INT, b INT, parent_id INT, note VARCHAR(10), PRIMARY KEY (a, b), "
+           "CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES parent (id) ON DELETE CASCADE)")
+    run(w, "INSERT INTO parent VALUES (1, 'one'), (2, 'two')")
+    run(w, "INSERT INTO child VALUES (1, 1, 1, 'x'), (1, 2, 2, 'y')")
+    before = {t: rows(w, f"SHOW CREATE TABLE {t}")[0][1] for t in ("parent", "child")}
+    good = rows(w, "SELECT * FROM child ORDER BY a, b")
+    time.sleep(1.5)
+    t1 = server.now()
+    time.sleep(1.5)
+    run(w, "ALTER TABLE child ADD COLUMN extra INT NOT NULL DEFAULT 5 AFTER a, DROP COLUMN note")
+    run(w, "CREATE INDEX by_extra ON child (extra)")
+    run(w, "DELETE FROM parent WHERE id = 1")
+    assert rows(w, "SELECT COUNT(*) FROM child") == [(1,)]
+    assert "by_extra" in rows(w, "SHOW CREATE TABLE child")[0][1]
+    w.close()
+
+    backtrack(rds, "schema", t1)
+    wait_cluster(rds, "schema")
+    for ident in c.instances:
+        wait_instance(rds, ident)
+    for host in (c.writer, c.reader):
+        wait_accepting(host, c.port)
+        conn = connect(host, c.port, database="app")
+        for t, text in before.items():
+            assert rows(conn, f"SHOW CREATE TABLE {t}")[0][1] == text, (host, t)
+        assert rows(conn, "SELECT * FROM child ORDER BY a, b") == good, host
+        assert rows(conn, "SELECT INDEX_NAME FROM information_schema.statistics "
+                          "WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = 'child' AND INDEX_NAME = 'by_extra'") == [], host
+        conn.close()
+    w = connect(c.writer, c.port, database="app")
+    run(w, "DELETE FROM parent WHERE id = 2")
+    assert rows(w, "SELECT * FROM child ORDER BY a, b") == [good[0]]
+
+
 def test_open_connections_are_dropped_by_a_backtrack(server):
     c = make_cluster(server, "drop", instances=2)
     rds = server.rds()

@@ -66,3 +66,96 @@ fn no_lost_updates_from_four_connections() {
     }
     assert_eq!(c.val("SELECT n FROM c WHERE id = 1"), "800");
 }
+
+#[test]
+fn concurrent_autocommit_inserts_into_one_auto_increment_table_all_succeed() {
+    let cluster = Arc::new(Cluster::new());
+    let mut c = Conn::new(&cluster);
+    c.exec("CREATE DATABASE app; USE app; CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, w INT, n INT)");
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let cluster = cluster.clone();
+            thread::spawn(move || {
+                let mut s = Conn::new(&cluster);
+                s.ok("USE app");
+                for n in 0..300 {
+                    s.ok(&format!("INSERT INTO t (w, n) VALUES ({w}, {n})"));
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().expect("worker");
+    }
+    assert_eq!(c.val("SELECT COUNT(*) FROM t"), "1200");
+    assert_eq!(c.val("SELECT COUNT(DISTINCT id) FROM t"), "1200");
+    assert_eq!(c.val("SELECT MAX(id) FROM t"), "1200");
+}
+
+#[test]
+fn transfers_keep_the_total_and_readers_always_see_it() {
+    let cluster = Arc::new(Cluster::new());
+    let mut c = Conn::new(&cluster);
+    c.exec(
+        "CREATE DATABASE bank; USE bank; CREATE TABLE acct (id INT PRIMARY KEY, bal INT NOT NULL)",
+    );
+    for i in 0..10 {
+        c.ok(&format!("INSERT INTO acct VALUES ({i}, 100)"));
+    }
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (cluster, stop) = (cluster.clone(), stop.clone());
+        thread::spawn(move || {
+            let mut r = Conn::new(&cluster);
+            r.ok("USE bank");
+            let mut seen = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) || seen == 0 {
+                r.ok("BEGIN");
+                let a = r.val("SELECT SUM(bal) FROM acct");
+                let b = r.val("SELECT SUM(bal) FROM acct WHERE id >= 0");
+                r.ok("COMMIT");
+                assert_eq!((a.as_str(), b.as_str()), ("1000", "1000"));
+                seen += 1;
+            }
+            seen
+        })
+    };
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let cluster = cluster.clone();
+            thread::spawn(move || {
+                let mut s = Conn::new(&cluster);
+                s.ok("USE bank");
+                for k in 0..100 {
+                    let (from, to) = ((w + k) % 10, (w * 3 + k * 7 + 1) % 10);
+                    s.ok("START TRANSACTION");
+                    s.ok(&format!("UPDATE acct SET bal = bal - 1 WHERE id = {from}"));
+                    s.ok(&format!("UPDATE acct SET bal = bal + 1 WHERE id = {to}"));
+                    s.ok("COMMIT");
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().expect("worker");
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert!(reader.join().expect("reader") > 0);
+    assert_eq!(c.val("SELECT SUM(bal) FROM acct"), "1000");
+}
+
+#[test]
+fn a_second_writer_waits_and_a_short_lock_wait_gives_1205() {
+    let cluster = Cluster::new();
+    let mut a = Conn::new(&cluster);
+    a.exec("CREATE DATABASE app; USE app; CREATE TABLE t (id INT PRIMARY KEY, v INT); INSERT INTO t VALUES (1, 0)");
+    let mut b = Conn::new(&cluster);
+    b.exec("USE app; SET innodb_lock_wait_timeout = 1");
+    a.exec("BEGIN; UPDATE t SET v = 1 WHERE id = 1");
+    assert_eq!(b.err("UPDATE t SET v = 2 WHERE id = 1").code, 1205);
+    // Readers never wait: b still reads the committed row.
+    assert_eq!(b.val("SELECT v FROM t WHERE id = 1"), "0");
+    a.ok("COMMIT");
+    b.ok("UPDATE t SET v = 2 WHERE id = 1");
+    assert_eq!(a.val("SELECT v FROM t WHERE id = 1"), "2");
+}
