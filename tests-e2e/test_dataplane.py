@@ -1208,3 +1208,62 @@ def test_orm_style_updates(server):
         "Out of range value for column 'n' at row 1",
     )
     assert rows(a, "SELECT id, email, name, n FROM app.u ORDER BY id") == [(1, "a@x", "z", 1), (2, "b@x", "b", 41)]
+
+
+def test_runaway_queries_stop_on_kill_and_max_execution_time(server):
+    """A three-way cross join of 1,000-row tables: KILL QUERY, KILL and max_execution_time stop it;
+    SHOW PROCESSLIST lists it while it runs."""
+    import threading
+
+    c = make_cluster(server, "runaway", instances=1)
+    a = connect(c.writer, c.port)
+    run(a, "CREATE DATABASE app")
+    a.select_db("app")
+    run(a, "CREATE TABLE n (i INT PRIMARY KEY)")
+    run(a, "INSERT INTO n WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 1000) SELECT i FROM s")
+    assert one(a, "SELECT COUNT(*) FROM n") == 1000
+    runaway = "SELECT COUNT(*) FROM n a, n b, n c WHERE a.i + b.i + c.i > 0"
+    a_id = one(a, "SELECT CONNECTION_ID()")
+    b = connect(c.writer, c.port, database="app")
+
+    def run_and_catch(conn, out):
+        try:
+            run(conn, runaway)
+            out.append(None)
+        except pymysql.err.MySQLError as e:
+            out.append(e.args[0])
+
+    # KILL QUERY: the statement stops with 1317, the connection stays.
+    got: list = []
+    t = threading.Thread(target=run_and_catch, args=(a, got))
+    t.start()
+    listed = False
+    for _ in range(100):
+        procs = rows(b, "SHOW PROCESSLIST")
+        if any(p[0] == a_id and p[7] and "n a, n b" in p[7] for p in procs):
+            listed = True
+            break
+        time.sleep(0.05)
+    assert listed, procs
+    run(b, f"KILL QUERY {a_id}")
+    t.join(timeout=30)
+    assert not t.is_alive() and got == [1317], got
+    assert one(a, "SELECT 1") == 1
+
+    # max_execution_time: 3024.
+    run(a, "SET max_execution_time = 300")
+    assert mysql_error(run, a, runaway)[0] == 3024
+    run(a, "SET max_execution_time = 0")
+
+    # KILL: the statement stops and the connection is closed.
+    got = []
+    t = threading.Thread(target=run_and_catch, args=(a, got))
+    t.start()
+    time.sleep(0.3)
+    run(b, f"KILL {a_id}")
+    t.join(timeout=30)
+    assert not t.is_alive()
+    with pytest.raises(pymysql.err.MySQLError):
+        one(a, "SELECT 1")
+    assert mysql_error(run, b, "KILL 999999")[0] == 1094
+    assert all(p[0] != a_id for p in rows(b, "SHOW PROCESSLIST"))

@@ -15,6 +15,11 @@ use tokio::net::TcpStream;
 use tokio::sync::watch;
 
 use crate::pages::Spaces;
+use crate::processes::{ClusterProcesses, Registry, SessionState};
+
+/// Sessions per cluster when its parameter group does not set `max_connections` (what Aurora
+/// MySQL gives a db.r6g.large).
+const DEFAULT_MAX_CONNECTIONS: usize = 1000;
 
 /// What every connection shares.
 pub(crate) struct Shared {
@@ -24,6 +29,8 @@ pub(crate) struct Shared {
     pub connection_ids: AtomicU32,
     /// Each cluster's pages, shared by its sessions.
     pub spaces: Spaces,
+    /// Every open session, for SHOW PROCESSLIST, KILL and `max_connections`.
+    pub processes: Arc<Registry>,
 }
 
 /// Serves one accepted connection until the client leaves or the endpoint closes.
@@ -40,17 +47,26 @@ pub(crate) async fn serve(
         let bytes = shared.aurora.env().ids.next_u64().to_le_bytes();
         chunk.copy_from_slice(&bytes[..chunk.len()]);
     }
+    let (close, mut killed) = watch::channel(false);
     let session = Connection {
         spec: spec.clone(),
         shared,
         sql: None,
+        id: connection_id,
+        close,
+        state: Arc::new(std::sync::Mutex::new(SessionState::new())),
+        registered: false,
     };
     let config = ServerConfig {
         server_version: server_version(&session),
         ..ServerConfig::default()
     };
+    // The endpoint closing (a backtrack, a reboot) or KILL CONNECTION ends the connection.
     let shutdown = async move {
-        let _ = closed.wait_for(|c| *c).await;
+        tokio::select! {
+            _ = closed.wait_for(|c| *c) => {}
+            _ = killed.wait_for(|c| *c) => {}
+        }
     };
     if let Err(e) = mysql_wire::serve_connection(
         stream,
@@ -81,6 +97,22 @@ struct Connection {
     shared: Arc<Shared>,
     /// Created once the client has authenticated.
     sql: Option<mysql_dialect::Session>,
+    /// CONNECTION_ID().
+    id: u32,
+    /// Closes this connection (KILL CONNECTION from another session).
+    close: watch::Sender<bool>,
+    /// What SHOW PROCESSLIST shows of this session.
+    state: Arc<std::sync::Mutex<SessionState>>,
+    /// In the registry (logged in).
+    registered: bool,
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        if self.registered {
+            self.shared.processes.unregister(self.id);
+        }
+    }
 }
 
 impl Connection {
@@ -120,7 +152,28 @@ impl Connection {
                 "Not authenticated",
             ))];
         };
-        session.run(text).into_iter().map(reply).collect()
+        {
+            let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            st.info = Some(text.chars().take(1024).collect());
+            st.since = std::time::Instant::now();
+        }
+        let replies = session.run(text).into_iter().map(reply).collect();
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        st.info = None;
+        st.since = std::time::Instant::now();
+        st.db = session.database().map(str::to_owned);
+        replies
+    }
+
+    /// The cluster's `max_connections` (its parameter group's, else Aurora's default).
+    fn max_connections(&self) -> usize {
+        self.shared
+            .aurora
+            .cluster_parameter(&self.spec.region, &self.spec.cluster_id, "max_connections")
+            .ok()
+            .flatten()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_MAX_CONNECTIONS)
     }
 
     /// The result columns of a statement being prepared; nothing runs for real (see
@@ -238,9 +291,32 @@ impl mysql_wire::Session for Connection {
                 &self.spec.cluster_id,
             )
             .map_err(|m| ErrorPacket::new(1105, "HY000", m))?;
-        let config = config.with_auto_increments(marks);
+        let cluster = (self.spec.region.clone(), self.spec.cluster_id.clone());
+        let config =
+            config
+                .with_auto_increments(marks)
+                .with_processes(Arc::new(ClusterProcesses {
+                    registry: self.shared.processes.clone(),
+                    cluster: cluster.clone(),
+                }));
         let session = tokio::task::block_in_place(|| mysql_dialect::open_session(&space, config))
             .map_err(|e| ErrorPacket::new(e.code, &e.sqlstate, e.message))?;
+        let registered = self.shared.processes.register(
+            crate::processes::Login {
+                id: self.id,
+                cluster,
+                user: login.user.to_owned(),
+                host: login.host.to_owned(),
+                interrupt: session.interrupt_handle(),
+                close: self.close.clone(),
+                state: self.state.clone(),
+            },
+            self.max_connections(),
+        );
+        if !registered {
+            return Err(ErrorPacket::new(1040, "08004", "Too many connections"));
+        }
+        self.registered = true;
         self.sql = Some(session);
         if let Some(db) = login.database {
             if let Some(Reply::Error(e)) =

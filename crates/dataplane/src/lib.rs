@@ -19,6 +19,7 @@ mod blocks;
 mod connection;
 mod listeners;
 mod pages;
+mod processes;
 
 pub use blocks::{LoopbackBlocks, CLAIM_PORT};
 pub use listeners::run;

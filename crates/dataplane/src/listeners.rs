@@ -45,6 +45,7 @@ pub async fn run(aurora: Aurora) {
         aurora: aurora.clone(),
         connection_ids: AtomicU32::new(1),
         spaces: crate::pages::Spaces::default(),
+        processes: Arc::default(),
     });
     let mut changes = aurora.changes();
     let mut listeners: HashMap<SocketAddr, Listener> = HashMap::new();

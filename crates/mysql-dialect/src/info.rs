@@ -723,16 +723,34 @@ impl Session {
                     ("STATE", T),
                     ("INFO", L),
                 ],
-                vec![vec![
-                    Value::Integer(i64::from(self.config.connection_id)),
-                    s(self.config.user.split('@').next().unwrap_or("")),
-                    s(self.config.user.split('@').nth(1).unwrap_or("")),
-                    opt_s(self.database.as_deref()),
-                    s("Query"),
-                    Value::Integer(0),
-                    s("executing"),
-                    Value::Null,
-                ]],
+                {
+                    let mut list = self.config.processes.list();
+                    if list.is_empty() {
+                        list.push(crate::session::Process {
+                            id: self.config.connection_id,
+                            user: self.config.user.split('@').next().unwrap_or("").to_owned(),
+                            host: self.config.user.split('@').nth(1).unwrap_or("").to_owned(),
+                            db: self.database.clone(),
+                            command: "Query".to_owned(),
+                            time: 0,
+                            info: None,
+                        });
+                    }
+                    list.into_iter()
+                        .map(|p| {
+                            vec![
+                                Value::Integer(i64::from(p.id)),
+                                s(&p.user),
+                                s(&p.host),
+                                opt_s(p.db.as_deref()),
+                                s(&p.command),
+                                Value::Integer(p.time as i64),
+                                s(if p.info.is_some() { "executing" } else { "" }),
+                                opt_s(p.info.as_deref()),
+                            ]
+                        })
+                        .collect()
+                },
             ),
             "routines" | "triggers" | "partitions" | "events" | "parameters"
             | "column_statistics" => (

@@ -49,7 +49,9 @@ use std::time::Duration;
 pub use error::SqlError;
 pub use info::{AuroraDbCluster, ClusterInfo, NoClusterInfo};
 pub use outcome::{Column, ColumnType, OkPacket, Outcome, ResultSet};
-pub use session::{AutoIncrements, Clock, Random, Session, SessionConfig, Storage};
+pub use session::{
+    AutoIncrements, Clock, NoProcesses, Process, Processes, Random, Session, SessionConfig, Storage,
+};
 
 impl Storage for pagevfs::PageConnection {
     fn sqlite(&self) -> &rusqlite::Connection {
@@ -92,5 +94,20 @@ pub fn open_session(
     .map_err(|e| SqlError::unknown(format!("cannot register functions: {e}")))?;
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA trusted_schema = ON;")
         .map_err(|e| SqlError::unknown(e.to_string()))?;
-    Ok(Session::new(Box::new(conn), config))
+    let mut conn = conn;
+    let session_deadline = Arc::new(std::sync::Mutex::new(None::<std::time::Instant>));
+    let deadline = session_deadline.clone();
+    conn.progress_handler(
+        10_000,
+        Some(move || {
+            deadline
+                .lock()
+                .map(|d| d.is_some_and(|at| std::time::Instant::now() >= at))
+                .unwrap_or(false)
+        }),
+    )
+    .map_err(|e| SqlError::unknown(e.to_string()))?;
+    let mut session = Session::new(Box::new(conn), config);
+    session.deadline = session_deadline;
+    Ok(session)
 }

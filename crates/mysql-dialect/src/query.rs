@@ -92,7 +92,8 @@ pub(crate) fn kind_of_type(text: &str) -> Kind {
         "char" | "binary" => ColumnType::String,
         "varchar" | "varbinary" => ColumnType::VarString,
         "tinytext" | "text" | "mediumtext" | "longtext" | "tinyblob" | "blob" | "mediumblob"
-        | "longblob" => ColumnType::Blob,
+        | "longblob" | "geometry" | "point" | "linestring" | "polygon" | "multipoint"
+        | "multilinestring" | "multipolygon" | "geometrycollection" => ColumnType::Blob,
         "enum" | "set" => ColumnType::Enum,
         "date" => ColumnType::Date,
         "time" => ColumnType::Time,
@@ -106,7 +107,21 @@ pub(crate) fn kind_of_type(text: &str) -> Kind {
     Kind {
         binary: matches!(
             word,
-            "binary" | "varbinary" | "tinyblob" | "blob" | "mediumblob" | "longblob" | "bit"
+            "binary"
+                | "varbinary"
+                | "tinyblob"
+                | "blob"
+                | "mediumblob"
+                | "longblob"
+                | "bit"
+                | "geometry"
+                | "point"
+                | "linestring"
+                | "polygon"
+                | "multipoint"
+                | "multilinestring"
+                | "multipolygon"
+                | "geometrycollection"
         ),
         unsigned: lower.contains("unsigned"),
         ..Kind::of(t)
@@ -121,6 +136,10 @@ pub(crate) fn render(v: &Value, kind: Kind) -> Option<Vec<u8>> {
             Some(s) if s > 0 => format!("{n}.{}", "0".repeat(s)).into_bytes(),
             _ => n.to_string().into_bytes(),
         },
+        // MySQL prints no negative zero (`-0.0` is `0.0`).
+        Value::Real(r) if *r == 0.0 && r.is_sign_negative() => {
+            return render(&Value::Real(0.0), kind)
+        }
         Value::Real(r) => match kind.scale {
             Some(s) => format!("{r:.s$}").into_bytes(),
             None if kind.column_type == ColumnType::Float => float(*r as f32 as f64, 6),
@@ -254,15 +273,21 @@ impl Session {
         text: &str,
     ) -> Result<Translated, SqlError> {
         let hints = self.query_hints(&q);
-        let (error, views, hints) = {
+        let columns = match branches(&q.body).first() {
+            Some(s) => self.num_columns(s, &[], 0),
+            None => NumColumns::new(),
+        };
+        let (error, views, hints, tables) = {
             let mut rw = Rewrite::new(self, text);
             rw.hints = hints;
+            rw.columns = columns;
             let _: ControlFlow<()> = q.visit(&mut rw);
-            (rw.error, rw.information_schema, rw.hints)
+            (rw.error, rw.information_schema, rw.hints, rw.tables)
         };
         if let Some(e) = error {
             return Err(e);
         }
+        self.check_table_case(&tables)?;
         Ok((q.to_string(), views, hints.unwrap_or_default()))
     }
 
@@ -296,7 +321,30 @@ impl Session {
             return self.write(|s| s.rows(&sql, &views).map(Outcome::Rows));
         }
         self.before_read()?;
-        let rs = self.rows(&sql, &views)?;
+        let limit = match self.system_value("max_execution_time") {
+            Some(Value::Integer(ms)) if ms > 0 => Some(ms as u64),
+            _ => None,
+        };
+        if let Some(ms) = limit {
+            if let Ok(mut d) = self.deadline.lock() {
+                *d = Some(std::time::Instant::now() + std::time::Duration::from_millis(ms));
+            }
+        }
+        let result = self.rows(&sql, &views);
+        let timed_out = self
+            .deadline
+            .lock()
+            .map(|mut d| d.take().is_some_and(|at| std::time::Instant::now() >= at))
+            .unwrap_or(false);
+        let rs =
+            match result {
+                Err(e) if e.code == 1317 && timed_out => return Err(SqlError::new(
+                    3024,
+                    "HY000",
+                    "Query execution was interrupted, maximum statement execution time exceeded",
+                )),
+                other => other?,
+            };
         self.found_rows = match counted {
             Some(count_sql) => self
                 .conn()

@@ -75,6 +75,50 @@ pub struct SessionConfig {
     pub random: Random,
     /// The cluster's AUTO_INCREMENT high-water marks, shared by its sessions.
     pub auto_increments: Arc<AutoIncrements>,
+    /// The server's other sessions, for SHOW PROCESSLIST and KILL.
+    pub processes: Arc<dyn Processes>,
+}
+
+/// One session as SHOW PROCESSLIST shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Process {
+    /// CONNECTION_ID().
+    pub id: u32,
+    /// The user logged in.
+    pub user: String,
+    /// The client's address.
+    pub host: String,
+    /// The current database.
+    pub db: Option<String>,
+    /// `Query` while a statement runs, else `Sleep`.
+    pub command: String,
+    /// Seconds in the current command.
+    pub time: u64,
+    /// The statement running, if any.
+    pub info: Option<String>,
+}
+
+/// The sessions of a server (the caller keeps the registry): what SHOW PROCESSLIST lists and
+/// KILL stops.
+pub trait Processes: Send + Sync {
+    /// Every session of this server, this one included.
+    fn list(&self) -> Vec<Process>;
+    /// Interrupts session `id`'s running statement, and with `connection` also closes it;
+    /// false when there is no such session.
+    fn kill(&self, id: u32, connection: bool) -> bool;
+}
+
+/// No registry: the session sees only itself and can kill nobody.
+#[derive(Debug, Default)]
+pub struct NoProcesses;
+
+impl Processes for NoProcesses {
+    fn list(&self) -> Vec<Process> {
+        Vec::new()
+    }
+    fn kill(&self, _: u32, _: bool) -> bool {
+        false
+    }
 }
 
 /// The highest AUTO_INCREMENT value handed out per table, outside any transaction: as in
@@ -137,7 +181,14 @@ impl SessionConfig {
             clock,
             random,
             auto_increments: Arc::new(AutoIncrements::default()),
+            processes: Arc::new(NoProcesses),
         }
+    }
+
+    /// Sets the registry SHOW PROCESSLIST and KILL use.
+    pub fn with_processes(mut self, processes: Arc<dyn Processes>) -> Self {
+        self.processes = processes;
+        self
     }
 
     /// Shares a cluster's AUTO_INCREMENT marks with this session.
@@ -211,9 +262,14 @@ pub struct Session {
     /// again moves); set again in SQLite when the first write moves the transaction to a
     /// new SQLite transaction.
     pub(crate) savepoints: Vec<String>,
+    /// Where `LAST_INSERT_ID(expr)` leaves its value during a statement.
+    pub(crate) set_last_insert_id: Arc<std::sync::Mutex<Option<u64>>>,
     /// Type hints of the result columns of the query about to run (see
     /// [`crate::translate::type_hint`]).
     pub(crate) hints: Vec<Option<&'static str>>,
+    /// When the running SELECT must stop (`max_execution_time`), read by SQLite's progress
+    /// handler.
+    pub(crate) deadline: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -276,11 +332,17 @@ fn update_commas_as_joins(text: &str) -> Option<String> {
         match &t.token {
             Token::LParen => depth += 1,
             Token::RParen => depth -= 1,
-            Token::Word(w) if depth == 0 && w.quote_style.is_none() && w.value.eq_ignore_ascii_case("SET") => {
+            Token::Word(w)
+                if depth == 0 && w.quote_style.is_none() && w.value.eq_ignore_ascii_case("SET") =>
+            {
                 break;
             }
             Token::Comma if depth == 0 => {
-                commas.push(crate::split::offset(text, t.span.start.line, t.span.start.column));
+                commas.push(crate::split::offset(
+                    text,
+                    t.span.start.line,
+                    t.span.start.column,
+                ));
             }
             _ => {}
         }
@@ -357,7 +419,30 @@ impl Session {
     /// A session over `storage`, whose connection already has Rewind's functions and
     /// collations registered.
     pub fn new(storage: Box<dyn Storage>, config: SessionConfig) -> Self {
+        let set_last_insert_id = Arc::new(std::sync::Mutex::new(None));
+        let cell = set_last_insert_id.clone();
+        // LAST_INSERT_ID(expr): the statement hands the value back through this cell.
+        let _ = storage.sqlite().create_scalar_function(
+            "rewind_set_last_insert_id",
+            1,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+            move |ctx| {
+                let v: Value = ctx.get(0)?;
+                let n = match &v {
+                    Value::Integer(n) => *n,
+                    Value::Real(r) => r.round() as i64,
+                    Value::Text(t) => t.trim().parse::<f64>().map_or(0, |r| r.round() as i64),
+                    _ => 0,
+                };
+                *cell.lock().unwrap_or_else(|p| p.into_inner()) = Some(n as u64);
+                Ok(match v {
+                    Value::Null => Value::Null,
+                    _ => Value::Integer(n),
+                })
+            },
+        );
         Self {
+            set_last_insert_id,
             storage,
             config,
             database: None,
@@ -373,6 +458,7 @@ impl Session {
             tables_version: (-1, -1),
             savepoints: Vec::new(),
             hints: Vec::new(),
+            deadline: Arc::new(std::sync::Mutex::new(None)),
         }
     }
 
@@ -424,10 +510,21 @@ impl Session {
             let result =
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.statement(&s)))
                     .unwrap_or_else(|payload| Err(panic_error(payload.as_ref())));
-            let outcome = match result {
+            let mut outcome = match result {
                 Ok(o) => o,
                 Err(e) => Outcome::Error(e),
             };
+            let set = self
+                .set_last_insert_id
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take();
+            if let (Some(id), false) = (set, matches!(outcome, Outcome::Error(_))) {
+                self.last_insert_id = id;
+                if let Outcome::Ok(ok) = &mut outcome {
+                    ok.last_insert_id = id;
+                }
+            }
             let failed = matches!(outcome, Outcome::Error(_));
             out.push(match outcome {
                 Outcome::Ok(ok) => Outcome::Ok(self.stamp(ok)),
@@ -493,7 +590,7 @@ impl Session {
         match first.as_slice() {
             ["LOCK" | "UNLOCK", "TABLES" | "TABLE", ..] => return Ok(Outcome::Ok(ok(0))),
             ["SHOW", ..] => return self.show(text, &first),
-            ["KILL", ..] => return Ok(Outcome::Ok(ok(0))),
+            ["KILL", ..] => return self.kill(&w),
             _ => {}
         }
         // A SET list with NAMES among other items, which sqlparser reads wrong or not at
@@ -535,6 +632,31 @@ impl Session {
         }
         let statement = self.parse(text)?;
         self.dispatch(statement, text)
+    }
+
+    /// KILL [CONNECTION | QUERY] id.
+    fn kill(&mut self, words: &[String]) -> Result<Outcome, SqlError> {
+        let (connection, id) = match words {
+            [_, q, id, ..] if q == "QUERY" => (false, id),
+            [_, c, id, ..] if c == "CONNECTION" => (true, id),
+            [_, id, ..] => (true, id),
+            _ => return Err(SqlError::syntax("", 1)),
+        };
+        let id: u32 = id.parse().map_err(|_| SqlError::syntax(id, 1))?;
+        if !self.config.processes.kill(id, connection) {
+            return Err(SqlError::new(
+                1094,
+                "HY000",
+                format!("Unknown thread id: {id}"),
+            ));
+        }
+        Ok(Outcome::Ok(ok(0)))
+    }
+
+    /// Interrupts the statement this session is running, from another thread (KILL QUERY,
+    /// a closed endpoint).
+    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
+        self.conn().get_interrupt_handle()
     }
 
     /// Parses one statement's text.
@@ -827,6 +949,23 @@ impl Session {
         let found = catalog::table(self.conn(), db, name)?.map(|(k, t)| (k, Arc::new(t)));
         self.tables.insert(key, found.clone());
         Ok(found)
+    }
+
+    /// Table names are case-sensitive, as on Linux MySQL (`lower_case_table_names=0`);
+    /// SQLite's are not: a name that matches a table only in another case is 1146.
+    pub(crate) fn check_table_case(&mut self, tables: &[(String, String)]) -> Result<(), SqlError> {
+        for (db, t) in tables {
+            if self.table(db, t)?.is_some() {
+                continue;
+            }
+            let other_case = catalog::table_names(self.conn(), db)?
+                .iter()
+                .any(|(n, _)| n != t && n.eq_ignore_ascii_case(t));
+            if other_case {
+                return Err(SqlError::no_such_table(db, t));
+            }
+        }
+        Ok(())
     }
 
     /// A base table's definition, or MySQL's 1146.
