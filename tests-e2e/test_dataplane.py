@@ -1267,3 +1267,20 @@ def test_runaway_queries_stop_on_kill_and_max_execution_time(server):
         one(a, "SELECT 1")
     assert mysql_error(run, b, "KILL 999999")[0] == 1094
     assert all(p[0] != a_id for p in rows(b, "SHOW PROCESSLIST"))
+
+
+def test_long_statements_run_and_the_server_stays_up(server):
+    """A 1,100-term sum and a 1,000-term OR list run (they used to overflow the stack and abort
+    the process); a 30 GB REPEAT is NULL, as over max_allowed_packet in MySQL."""
+    c = make_cluster(server, "long", instances=1)
+    a = connect(c.writer, c.port)
+    run(a, "CREATE DATABASE app")
+    a.select_db("app")
+    run(a, "CREATE TABLE t (id INT PRIMARY KEY)")
+    run(a, "INSERT INTO t VALUES (1), (500), (2000)")
+    assert one(a, "SELECT " + "+".join(["1"] * 1100)) == 1100
+    ors = " OR ".join(f"id={i}" for i in range(1000))
+    assert one(a, f"SELECT COUNT(*) FROM t WHERE {ors}") == 2
+    assert one(a, "SELECT REPEAT('a', 30000000000)") is None
+    b = connect(c.writer, c.port)
+    assert one(b, "SELECT 1") == 1

@@ -17,6 +17,46 @@ use tokio::sync::watch;
 use crate::pages::Spaces;
 use crate::processes::{ClusterProcesses, Registry, SessionState};
 
+/// A job for a session's thread.
+type Job = Box<dyn FnOnce(&mut Option<mysql_dialect::Session>) + Send>;
+
+/// The thread a session runs on: its own, with [`mysql_dialect::SESSION_STACK_BYTES`] of
+/// stack, so a deeply nested statement cannot overflow the async runtime's small stacks, and a
+/// long statement never blocks a runtime worker. It ends when the connection drops it.
+struct Worker {
+    jobs: std::sync::mpsc::Sender<Job>,
+}
+
+impl Worker {
+    fn spawn(id: u32) -> std::io::Result<Worker> {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name(format!("mysql-session-{id}"))
+            .stack_size(mysql_dialect::SESSION_STACK_BYTES)
+            .spawn(move || {
+                let mut session = None;
+                while let Ok(job) = queue.recv() {
+                    job(&mut session);
+                }
+            })?;
+        Ok(Worker { jobs })
+    }
+
+    /// Runs `f` on the session's thread; None if the thread is gone.
+    async fn call<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Option<mysql_dialect::Session>) -> R + Send + 'static,
+    ) -> Option<R> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move |s| {
+                let _ = tx.send(f(s));
+            }))
+            .ok()?;
+        rx.await.ok()
+    }
+}
+
 /// Sessions per cluster when its parameter group does not set `max_connections` (what Aurora
 /// MySQL gives a db.r6g.large).
 const DEFAULT_MAX_CONNECTIONS: usize = 1000;
@@ -48,10 +88,19 @@ pub(crate) async fn serve(
         chunk.copy_from_slice(&bytes[..chunk.len()]);
     }
     let (close, mut killed) = watch::channel(false);
+    let worker = match Worker::spawn(connection_id) {
+        Ok(w) => w,
+        Err(e) => {
+            tracing::warn!(%peer, error = %e, "cannot start a session thread");
+            return;
+        }
+    };
     let session = Connection {
         spec: spec.clone(),
         shared,
-        sql: None,
+        worker,
+        status: SessionStatus::default(),
+        logged_in: false,
         id: connection_id,
         close,
         state: Arc::new(std::sync::Mutex::new(SessionState::new())),
@@ -95,8 +144,12 @@ fn server_version(c: &Connection) -> String {
 struct Connection {
     spec: Arc<EndpointSpec>,
     shared: Arc<Shared>,
-    /// Created once the client has authenticated.
-    sql: Option<mysql_dialect::Session>,
+    /// Where the session (created once the client has authenticated) runs.
+    worker: Worker,
+    /// The session's autocommit and transaction state after its last statement.
+    status: SessionStatus,
+    /// The client has authenticated.
+    logged_in: bool,
     /// CONNECTION_ID().
     id: u32,
     /// Closes this connection (KILL CONNECTION from another session).
@@ -143,26 +196,68 @@ impl Connection {
         Arc::new(move || ids.next_u64())
     }
 
-    /// Runs `text` to the end.
-    fn run(&mut self, text: &str) -> Vec<Reply> {
-        let Some(session) = self.sql.as_mut() else {
+    /// Runs `text` to the end on the session's thread.
+    async fn run(&mut self, text: &str) -> Vec<Reply> {
+        if !self.logged_in {
             return vec![Reply::Error(ErrorPacket::new(
                 1045,
                 "28000",
                 "Not authenticated",
             ))];
-        };
+        }
         {
             let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
             st.info = Some(text.chars().take(1024).collect());
             st.since = std::time::Instant::now();
         }
-        let replies = session.run(text).into_iter().map(reply).collect();
-        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        st.info = None;
-        st.since = std::time::Instant::now();
-        st.db = session.database().map(str::to_owned);
-        replies
+        let text = text.to_owned();
+        let state = self.state.clone();
+        let done = self
+            .worker
+            .call(move |session| {
+                let session = session.as_mut()?;
+                let replies: Vec<Reply> = session.run(&text).into_iter().map(reply).collect();
+                let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
+                st.info = None;
+                st.since = std::time::Instant::now();
+                st.db = session.database().map(str::to_owned);
+                Some((replies, status_of(session)))
+            })
+            .await
+            .flatten();
+        match done {
+            Some((replies, status)) => {
+                self.status = status;
+                replies
+            }
+            None => vec![Reply::Error(ErrorPacket::new(
+                2013,
+                "HY000",
+                "Lost connection to MySQL server during query",
+            ))],
+        }
+    }
+
+    /// The result columns of a statement being prepared; nothing runs for real (see
+    /// `mysql_dialect::Session::describe`).
+    async fn describe_columns(&mut self, text: &str) -> Result<Vec<Column>, ErrorPacket> {
+        let text = text.to_owned();
+        self.worker
+            .call(move |session| {
+                let Some(session) = session.as_mut() else {
+                    return Ok(Vec::new());
+                };
+                match session.describe(&text) {
+                    Ok(columns) => Ok(columns
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(column)
+                        .collect()),
+                    Err(e) => Err(ErrorPacket::new(e.code, &e.sqlstate, e.message)),
+                }
+            })
+            .await
+            .unwrap_or_else(|| Ok(Vec::new()))
     }
 
     /// The cluster's `max_connections` (its parameter group's, else Aurora's default).
@@ -175,21 +270,12 @@ impl Connection {
             .and_then(|v| v.parse().ok())
             .unwrap_or(DEFAULT_MAX_CONNECTIONS)
     }
+}
 
-    /// The result columns of a statement being prepared; nothing runs for real (see
-    /// `mysql_dialect::Session::describe`).
-    fn describe_columns(&mut self, text: &str) -> Result<Vec<Column>, ErrorPacket> {
-        let Some(session) = self.sql.as_mut() else {
-            return Ok(Vec::new());
-        };
-        match session.describe(text) {
-            Ok(columns) => Ok(columns
-                .unwrap_or_default()
-                .into_iter()
-                .map(column)
-                .collect()),
-            Err(e) => Err(ErrorPacket::new(e.code, &e.sqlstate, e.message)),
-        }
+fn status_of(s: &mysql_dialect::Session) -> SessionStatus {
+    SessionStatus {
+        autocommit: s.autocommit(),
+        in_transaction: s.in_transaction(),
     }
 }
 
@@ -299,15 +385,27 @@ impl mysql_wire::Session for Connection {
                     registry: self.shared.processes.clone(),
                     cluster: cluster.clone(),
                 }));
-        let session = tokio::task::block_in_place(|| mysql_dialect::open_session(&space, config))
-            .map_err(|e| ErrorPacket::new(e.code, &e.sqlstate, e.message))?;
+        let opened = self
+            .worker
+            .call(move |slot| {
+                let session = mysql_dialect::open_session(&space, config)?;
+                let interrupt = session.interrupt_handle();
+                let status = status_of(&session);
+                *slot = Some(session);
+                Ok::<_, mysql_dialect::SqlError>((interrupt, status))
+            })
+            .await
+            .ok_or_else(|| ErrorPacket::new(1105, "HY000", "the session thread stopped"))?;
+        let (interrupt, status) =
+            opened.map_err(|e| ErrorPacket::new(e.code, &e.sqlstate, e.message))?;
+        self.status = status;
         let registered = self.shared.processes.register(
             crate::processes::Login {
                 id: self.id,
                 cluster,
                 user: login.user.to_owned(),
                 host: login.host.to_owned(),
-                interrupt: session.interrupt_handle(),
+                interrupt,
                 close: self.close.clone(),
                 state: self.state.clone(),
             },
@@ -317,12 +415,14 @@ impl mysql_wire::Session for Connection {
             return Err(ErrorPacket::new(1040, "08004", "Too many connections"));
         }
         self.registered = true;
-        self.sql = Some(session);
+        self.logged_in = true;
         if let Some(db) = login.database {
-            if let Some(Reply::Error(e)) =
-                self.run(&format!("USE `{}`", db.replace('`', "``"))).pop()
+            if let Some(Reply::Error(e)) = self
+                .run(&format!("USE `{}`", db.replace('`', "``")))
+                .await
+                .pop()
             {
-                self.sql = None;
+                self.logged_in = false;
                 return Err(e);
             }
         }
@@ -330,26 +430,19 @@ impl mysql_wire::Session for Connection {
     }
 
     async fn query(&mut self, sql: &str) -> Vec<Reply> {
-        tokio::task::block_in_place(|| self.run(sql))
+        self.run(sql).await
     }
 
     async fn init_db(&mut self, db: &str) -> Reply {
         let text = format!("USE `{}`", db.replace('`', "``"));
-        tokio::task::block_in_place(|| self.run(&text))
-            .pop()
-            .unwrap_or_else(Reply::ok)
+        self.run(&text).await.pop().unwrap_or_else(Reply::ok)
     }
 
     async fn describe(&mut self, sql: &str) -> Result<Vec<Column>, ErrorPacket> {
-        tokio::task::block_in_place(|| self.describe_columns(sql))
+        self.describe_columns(sql).await
     }
 
     fn status(&self) -> SessionStatus {
-        self.sql
-            .as_ref()
-            .map_or_else(SessionStatus::default, |s| SessionStatus {
-                autocommit: s.autocommit(),
-                in_transaction: s.in_transaction(),
-            })
+        self.status
     }
 }

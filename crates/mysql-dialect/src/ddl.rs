@@ -262,7 +262,11 @@ impl Session {
         let mut missing = Vec::new();
         let mut dropping = Vec::new();
         for n in names {
-            dropping.push(resolve(self.database.as_deref(), n)?);
+            let (db, t) = resolve(self.database.as_deref(), n)?;
+            if catalog::is_system(&db) {
+                return Err(SqlError::access_denied(&self.config.user, &db));
+            }
+            dropping.push((db, t));
         }
         if kind == Kind::Table && self.foreign_key_checks() {
             // A table another table's foreign key references cannot go (unless both do).

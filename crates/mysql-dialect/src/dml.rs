@@ -279,22 +279,57 @@ impl Session {
             }
         }
         // MySQL counts a replaced row twice (deleted, inserted) and an upsert's update twice.
-        let replaced =
+        let mut replaced =
             if insert.replace_into || matches!(insert.on, Some(OnInsert::DuplicateKeyUpdate(_))) {
                 self.replaced_rows(&table, &targets, &row_values)
             } else {
                 0
             };
         let mut changed = 0;
-        for _ in 0..default_rows {
-            changed += match self.conn().execute(&sql, []) {
-                Ok(n) => n,
-                Err(e) => {
-                    let err = self.dml_error(e, &table);
-                    let names: Vec<String> = targets.iter().map(|c| c.name.clone()).collect();
-                    return Err(self.with_duplicate(err, &table, &names, &row_values));
-                }
+        // REPLACE and ON DUPLICATE KEY UPDATE of several rows go row by row, as MySQL's
+        // do: a later row meets what an earlier one wrote, and each is counted as it went.
+        let per_row = (upsert || insert.replace_into) && row_values.len() > 1;
+        let mut per_row_affected = None;
+        let mut first_inserted = None;
+        if per_row {
+            let rows_sql = |rows: &[Vec<String>]| {
+                let list: Vec<String> =
+                    rows.iter().map(|r| format!("({})", r.join(", "))).collect();
+                format!("VALUES {}", list.join(", "))
             };
+            let all = rows_sql(&row_values);
+            let (mut affected, mut met_rows, mut deleted) = (0u64, 0u64, 0u64);
+            for row in &row_values {
+                let one = sql.replacen(&all, &rows_sql(std::slice::from_ref(row)), 1);
+                let met = self.replaced_rows(&table, &targets, std::slice::from_ref(row));
+                let n = match self.conn().execute(&one, []) {
+                    Ok(n) => n as u64,
+                    Err(e) => return Err(self.insert_error(e, &table, &targets, &row_values)),
+                };
+                changed += n as usize;
+                if met > 0 {
+                    met_rows += 1;
+                    deleted += met;
+                }
+                let inserted_now = n > 0 && (met == 0 || insert.replace_into);
+                if inserted_now && first_inserted.is_none() {
+                    first_inserted = Some(self.conn().last_insert_rowid());
+                }
+                affected += match (met > 0, upsert) {
+                    (false, _) => n,
+                    (true, true) => 2 * n,
+                    (true, false) => n + met,
+                };
+            }
+            replaced = if upsert { met_rows } else { deleted };
+            per_row_affected = Some(affected);
+        } else {
+            for _ in 0..default_rows {
+                changed += match self.conn().execute(&sql, []) {
+                    Ok(n) => n,
+                    Err(e) => return Err(self.insert_error(e, &table, &targets, &row_values)),
+                };
+            }
         }
         let mut ok = OkPacket {
             affected_rows: changed as u64,
@@ -305,7 +340,9 @@ impl Session {
             let last = self.conn().last_insert_rowid();
             self.config.auto_increments.note(epoch, name, last);
         }
-        if upsert && !row_values.is_empty() {
+        if let Some(affected) = per_row_affected {
+            ok.affected_rows = affected;
+        } else if upsert && !row_values.is_empty() {
             // Rows that met a key were updated (counted twice when changed) or left alone.
             let inserted = (row_values.len() as u64).saturating_sub(replaced);
             let updated = (changed as u64).saturating_sub(inserted);
@@ -315,10 +352,10 @@ impl Session {
         }
         if auto.is_some() && changed > 0 {
             let last = self.conn().last_insert_rowid();
-            let first = if generated {
-                (last - changed as i64 + 1).max(1) as u64
-            } else {
-                last as u64
+            let first = match first_inserted {
+                Some(id) if generated => id.max(1) as u64,
+                _ if generated => (last - changed as i64 + 1).max(1) as u64,
+                _ => last as u64,
             };
             ok.last_insert_id = first;
             if generated {
@@ -326,10 +363,56 @@ impl Session {
             }
         }
         self.row_count = changed as i64;
-        if changed > 1 && !upsert {
-            ok.info = format!("Records: {changed}  Duplicates: 0  Warnings: 0");
+        // Records: the rows given; Duplicates: those that met a key (skipped, updated or
+        // replacing); INSERT IGNORE warns once per skipped row (1062), as MySQL 8 does.
+        let records = if !row_values.is_empty() {
+            row_values.len() as u64
+        } else if targets.is_empty() {
+            default_rows as u64
+        } else {
+            changed as u64
+        };
+        let duplicates = if upsert || insert.replace_into {
+            replaced.min(records)
+        } else if insert.ignore {
+            records.saturating_sub(changed as u64)
+        } else {
+            0
+        };
+        let warnings = if insert.ignore && !upsert {
+            duplicates
+        } else {
+            0
+        };
+        ok.warnings = u16::try_from(warnings).unwrap_or(u16::MAX);
+        if records > 1 {
+            ok.info = format!("Records: {records}  Duplicates: {duplicates}  Warnings: {warnings}");
         }
         Ok(Outcome::Ok(ok))
+    }
+
+    /// A failed INSERT's error as MySQL words it: a NOT NULL column the statement left out
+    /// has no default (strict mode's 1364, not a NULL given); a duplicate names its value.
+    fn insert_error(
+        &self,
+        e: rusqlite::Error,
+        table: &Table,
+        targets: &[&Column],
+        row_values: &[Vec<String>],
+    ) -> SqlError {
+        let mut err = self.dml_error(e, table);
+        if err.code == 1048 {
+            let column = err.message.split('\'').nth(1).unwrap_or("").to_owned();
+            if !targets.iter().any(|c| c.name.eq_ignore_ascii_case(&column)) {
+                err = SqlError::new(
+                    1364,
+                    "HY000",
+                    format!("Field '{column}' doesn't have a default value"),
+                );
+            }
+        }
+        let names: Vec<String> = targets.iter().map(|c| c.name.clone()).collect();
+        self.with_duplicate(err, table, &names, row_values)
     }
 
     /// An ON DUPLICATE KEY UPDATE value: `VALUES(c)` and the row alias read the row that
@@ -345,6 +428,14 @@ impl Session {
             .insert_alias
             .as_ref()
             .map(|a| a.row_alias.to_string().to_ascii_lowercase());
+        // `AS r (a, b, c)`: the row alias's own names for the target columns, in order.
+        let col_aliases: Vec<String> = insert
+            .insert_alias
+            .as_ref()
+            .and_then(|a| a.col_aliases.as_ref())
+            .map(|l| l.iter().map(|i| i.value.to_ascii_lowercase()).collect())
+            .unwrap_or_default();
+        let targets: Vec<String> = insert.columns.iter().map(column_name).collect();
         let mut e = a.value.clone();
         let _: ControlFlow<()> = sqlparser::ast::visit_expressions_mut(&mut e, |x| {
             match x {
@@ -373,6 +464,14 @@ impl Session {
                         && alias.as_deref() == Some(&p[0].value.to_ascii_lowercase()) =>
                 {
                     p[0] = Ident::new("excluded");
+                    let named = p[1].value.to_ascii_lowercase();
+                    if let Some(target) = col_aliases
+                        .iter()
+                        .position(|c| *c == named)
+                        .and_then(|at| targets.get(at))
+                    {
+                        p[1] = Ident::with_quote('"', target.clone());
+                    }
                 }
                 Expr::CompoundIdentifier(p)
                     if p.len() >= 2 && p[p.len() - 2].value.eq_ignore_ascii_case(table_name) =>

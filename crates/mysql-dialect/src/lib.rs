@@ -74,6 +74,12 @@ impl Storage for pagevfs::PageConnection {
     }
 }
 
+/// The stack a thread running a session needs: parsing, rewriting and printing a statement
+/// recurse once per nesting level (a 1,100-term `1+1+...+1` is 1,100 levels), so sessions run
+/// on threads with this much stack rather than on the async runtime's (2 MiB). Deeper
+/// statements get an error from the parser's recursion limit or SQLite's depth limit first.
+pub const SESSION_STACK_BYTES: usize = 256 << 20;
+
 /// Opens a session on a page space: a new SQLite connection with MySQL's functions and
 /// collations, foreign keys enforced.
 pub fn open_session(

@@ -75,7 +75,7 @@ pub(crate) fn kind_of_type(text: &str) -> Kind {
         "tinyint" | "bool" | "boolean" => ColumnType::Tiny,
         "smallint" => ColumnType::Short,
         "mediumint" | "int" | "integer" => ColumnType::Long,
-        "bigint" => ColumnType::LongLong,
+        "bigint" | "u64" => ColumnType::LongLong,
         "decimal" | "numeric" | "dec" | "fixed" => {
             return Kind {
                 scale: if args.is_empty() {

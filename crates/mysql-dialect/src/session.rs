@@ -508,8 +508,20 @@ impl Session {
             // A panic underneath (a bug, a failing store) is this statement's error, not the
             // end of the connection.
             let result =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.statement(&s)))
-                    .unwrap_or_else(|payload| Err(panic_error(payload.as_ref())));
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.statement(&s)))
+                {
+                    Ok(r) => r,
+                    Err(payload) => {
+                        // An autocommitted statement's half-done work goes, and the writer
+                        // lock with it (the storage may panic again: that is ignored).
+                        if !self.explicit {
+                            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                self.rollback_sqlite();
+                            }));
+                        }
+                        Err(panic_error(payload.as_ref()))
+                    }
+                };
             let mut outcome = match result {
                 Ok(o) => o,
                 Err(e) => Outcome::Error(e),

@@ -273,6 +273,9 @@ impl Session {
                 }
                 self.autocommit = true;
             }
+            if name == "foreign_key_checks" {
+                self.exec("PRAGMA foreign_keys = ON")?;
+            }
             self.vars.remove(&name);
             return Ok(());
         }

@@ -208,6 +208,24 @@ pub(crate) fn literal(value: Value) -> Expr {
     })
 }
 
+/// X'..': a blob literal of `bytes`.
+fn hex_literal(bytes: &[u8]) -> Expr {
+    literal(Value::HexStringLiteral(
+        bytes.iter().map(|b| format!("{b:02X}")).collect(),
+    ))
+}
+
+/// The bytes of a bit-value literal's digits (`b'1000001'` is `A`), right-aligned.
+fn bit_bytes(bits: &str) -> Vec<u8> {
+    let digits: Vec<u8> = bits.bytes().filter(|b| *b == b'0' || *b == b'1').collect();
+    let pad = (8 - digits.len() % 8) % 8;
+    let padded: Vec<u8> = std::iter::repeat_n(b'0', pad).chain(digits).collect();
+    padded
+        .chunks(8)
+        .map(|c| c.iter().fold(0u8, |acc, d| (acc << 1) | (d - b'0')))
+        .collect()
+}
+
 fn nested(e: Expr) -> Expr {
     Expr::Nested(Box::new(e))
 }
@@ -380,12 +398,24 @@ impl Rewrite<'_> {
     /// Gives unnamed select items the label MySQL shows: the text the client wrote.
     fn label_projection(&mut self, select: &mut Select) {
         let texts = self.projection_texts(select);
+        // information_schema's columns keep their own (upper-case) names.
+        let dictionary = select.from.iter().any(|t| {
+            std::iter::once(&t.relation)
+                .chain(t.joins.iter().map(|j| &j.relation))
+                .any(|f| {
+                    matches!(f, TableFactor::Table { name, .. }
+                        if self.resolve(name).is_ok_and(|(db, _)| db.eq_ignore_ascii_case(INFORMATION_SCHEMA)))
+                })
+        });
         for (i, item) in select.projection.iter_mut().enumerate() {
             let SelectItem::UnnamedExpr(e) = item else {
                 continue;
             };
             let written = texts.as_ref().and_then(|t| t.get(i).cloned());
             if is_column(e) {
+                if dictionary {
+                    continue;
+                }
                 // A column is labelled with its name as written (`SELECT iD` shows `iD`).
                 let name = match e {
                     Expr::Identifier(i) => i.value.clone(),
@@ -457,6 +487,13 @@ impl Rewrite<'_> {
 
     fn rewrite_function(&mut self, f: &mut Function) -> Option<Expr> {
         let name = f.name.to_string().to_ascii_uppercase();
+        if name == "LAST_INSERT_ID"
+            && matches!(&f.args, FunctionArguments::List(l) if l.args.len() == 1)
+        {
+            // LAST_INSERT_ID(expr) returns expr and makes it the session's value.
+            f.name = ObjectName::from(vec![Ident::new("rewind_set_last_insert_id")]);
+            return None;
+        }
         if let Some(v) = self.session.session_function(&name) {
             return Some(literal(v));
         }
@@ -529,6 +566,15 @@ impl Rewrite<'_> {
                     }
                 }
             }
+            "ROUND" => {
+                let double = function_args(f)
+                    .first()
+                    .is_some_and(|a| numeric_type(a, &self.columns) == Some(Num::Double));
+                if double {
+                    f.name = ObjectName::from(vec![Ident::new("mysql_round_double")]);
+                    return None;
+                }
+            }
             _ => {}
         }
         if let Some(sqlite) = renames().get(&name) {
@@ -566,6 +612,18 @@ impl Rewrite<'_> {
             "SIGNED" | "INT" | "INTEGER" | "BIGINT" => call("mysql_cast_signed", vec![expr]),
             "UNSIGNED" => call("mysql_cast_unsigned", vec![expr]),
             "CHAR" | "VARCHAR" | "NCHAR" | "TEXT" | "STRING" => {
+                // A DECIMAL prints its scale (`CAST(10.50 AS CHAR)` is '10.50').
+                let expr = match numeric_type(&expr, &self.columns) {
+                    Some(Num::Dec(s)) if s > 0 => call(
+                        "iif",
+                        vec![
+                            nested(Expr::IsNull(Box::new(expr.clone()))),
+                            literal(Value::Null),
+                            call("printf", vec![string(format!("%.{s}f")), expr]),
+                        ],
+                    ),
+                    _ => expr,
+                };
                 call("mysql_cast_char", with(vec![expr], numbers))
             }
             "DECIMAL" | "NUMERIC" | "DEC" => {
@@ -578,8 +636,8 @@ impl Rewrite<'_> {
                 call("mysql_cast_decimal", args)
             }
             "DATE" => call("mysql_cast_date", vec![expr]),
-            "DATETIME" | "TIMESTAMP" => call("mysql_cast_datetime", vec![expr]),
-            "TIME" => call("mysql_cast_time", vec![expr]),
+            "DATETIME" | "TIMESTAMP" => call("mysql_cast_datetime", with(vec![expr], numbers)),
+            "TIME" => call("mysql_cast_time", with(vec![expr], numbers)),
             "BINARY" | "VARBINARY" | "BLOB" => Expr::Cast {
                 kind: CastKind::Cast,
                 expr: Box::new(expr),
@@ -602,6 +660,65 @@ impl Rewrite<'_> {
     }
 
     fn rewrite_binary(&mut self, left: Expr, op: &BinaryOperator, right: Expr) -> Option<Expr> {
+        let comparison = matches!(
+            op,
+            BinaryOperator::Eq
+                | BinaryOperator::NotEq
+                | BinaryOperator::Lt
+                | BinaryOperator::LtEq
+                | BinaryOperator::Gt
+                | BinaryOperator::GtEq
+                | BinaryOperator::Spaceship
+        );
+        if comparison {
+            let no_columns = NumColumns::new();
+            let numeric = |e: &Expr| numeric_type(e, &no_columns).is_some();
+            // A string compared with a number is read as a number (`'10abc' = 10`).
+            let (l, r) = match (is_string_literal(&left), is_string_literal(&right)) {
+                (true, false) if numeric(&right) => (as_real(left), right),
+                (false, true) if numeric(&left) => (left, as_real(right)),
+                _ => (left, right),
+            };
+            // A JSON value compared with a scalar compares as that scalar (`j->'$.a' = 'x'`).
+            let scalar = |e: &Expr| is_string_literal(e) || numeric(e);
+            let (l, r) = match (json_extract_args(&l), json_extract_args(&r)) {
+                (Some(args), None) if scalar(&r) => (call("json_extract", args), r),
+                (None, Some(args)) if scalar(&l) => (l, call("json_extract", args)),
+                _ => (l, r),
+            };
+            let (left, right) = (l, r);
+            return self.rewrite_comparison(left, op, right);
+        }
+        self.rewrite_other_binary(left, op, right)
+    }
+
+    fn rewrite_comparison(&mut self, left: Expr, op: &BinaryOperator, right: Expr) -> Option<Expr> {
+        if matches!(op, BinaryOperator::Spaceship) {
+            return Some(nested(Expr::IsNotDistinctFrom(
+                Box::new(left),
+                Box::new(right),
+            )));
+        }
+        if needs_connection_collation(&left, &right) {
+            return Some(Expr::BinaryOp {
+                left: Box::new(connection_collation(left)),
+                op: op.clone(),
+                right: Box::new(right),
+            });
+        }
+        Some(Expr::BinaryOp {
+            left: Box::new(left),
+            op: op.clone(),
+            right: Box::new(right),
+        })
+    }
+
+    fn rewrite_other_binary(
+        &mut self,
+        left: Expr,
+        op: &BinaryOperator,
+        right: Expr,
+    ) -> Option<Expr> {
         Some(match op {
             BinaryOperator::Eq
             | BinaryOperator::NotEq
@@ -880,12 +997,10 @@ pub(crate) fn numeric_type(e: &Expr, columns: &NumColumns) -> Option<Num> {
             Value::Boolean(_) => Some(Num::Int),
             _ => None,
         },
-        Expr::UnaryOp { op, expr } => match op {
-            sqlparser::ast::UnaryOperator::Minus | sqlparser::ast::UnaryOperator::Plus => {
-                numeric_type(expr, columns)
-            }
-            _ => None,
-        },
+        Expr::UnaryOp {
+            op: sqlparser::ast::UnaryOperator::Minus | sqlparser::ast::UnaryOperator::Plus,
+            expr,
+        } => numeric_type(expr, columns),
         Expr::BinaryOp { left, op, right } => {
             if matches!(**left, Expr::Interval(_)) || matches!(**right, Expr::Interval(_)) {
                 return None;
@@ -909,7 +1024,17 @@ pub(crate) fn numeric_type(e: &Expr, columns: &NumColumns) -> Option<Num> {
                         _ => Num::Dec((scale_of(a) + DIV_PRECISION_INCREMENT).min(MAX_SCALE)),
                     })
                 }
-                BinaryOperator::MyIntegerDivide => Some(Num::Int),
+                BinaryOperator::MyIntegerDivide
+                | BinaryOperator::Eq
+                | BinaryOperator::NotEq
+                | BinaryOperator::Lt
+                | BinaryOperator::LtEq
+                | BinaryOperator::Gt
+                | BinaryOperator::GtEq
+                | BinaryOperator::Spaceship
+                | BinaryOperator::And
+                | BinaryOperator::Or
+                | BinaryOperator::Xor => Some(Num::Int),
                 _ => None,
             }
         }
@@ -1006,7 +1131,8 @@ fn needs_connection_collation(left: &Expr, right: &Expr) -> bool {
             || matches!(e, Expr::Nested(n) if matches!(**n, Expr::Collate { .. }))
     };
     let texty = |e: &Expr| !matches!(e, Expr::Value(v) if matches!(v.value, Value::Number(..) | Value::Null));
-    !decided(left) && !decided(right) && (texty(left) || texty(right))
+    let row = |e: &Expr| matches!(e, Expr::Tuple(_));
+    !decided(left) && !decided(right) && !row(left) && !row(right) && (texty(left) || texty(right))
 }
 
 /// `e COLLATE utf8mb4_0900_ai_ci`: MySQL's default collation for a comparison of values.
@@ -1014,6 +1140,47 @@ fn connection_collation(e: Expr) -> Expr {
     Expr::Collate {
         expr: Box::new(nested(e)),
         collation: ObjectName::from(vec![Ident::new("utf8mb4_0900_ai_ci")]),
+    }
+}
+
+/// `x COLLATE BINARY`, as `BINARY x` is rewritten.
+fn is_binary_collated(e: &Expr) -> bool {
+    match e {
+        Expr::Nested(inner) => is_binary_collated(inner),
+        Expr::Collate { collation, .. } => collation.to_string().eq_ignore_ascii_case("binary"),
+        _ => false,
+    }
+}
+
+fn is_string_literal(e: &Expr) -> bool {
+    matches!(e, Expr::Value(v)
+        if matches!(v.value, Value::SingleQuotedString(_) | Value::DoubleQuotedString(_)))
+}
+
+/// `CAST(e AS REAL)`: SQLite reads a string's numeric prefix, as MySQL does in a numeric
+/// context.
+fn as_real(e: Expr) -> Expr {
+    Expr::Cast {
+        kind: CastKind::Cast,
+        expr: Box::new(e),
+        data_type: DataType::Real,
+        format: None,
+    }
+}
+
+/// The arguments of a rewritten `JSON_EXTRACT` (or `->`) call.
+fn json_extract_args(e: &Expr) -> Option<Vec<Expr>> {
+    match e {
+        Expr::Nested(inner) => json_extract_args(inner),
+        Expr::Function(f)
+            if f.name
+                .to_string()
+                .eq_ignore_ascii_case("mysql_json_extract") =>
+        {
+            let args: Vec<Expr> = function_args(f).into_iter().cloned().collect();
+            (args.len() == 2).then_some(args)
+        }
+        _ => None,
     }
 }
 
@@ -1092,6 +1259,37 @@ impl VisitorMut for Rewrite<'_> {
         ControlFlow::Continue(())
     }
 
+    fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        // TRUE / FALSE given to a JSON constructor are JSON booleans, not 1 / 0.
+        if let Expr::Function(f) = expr {
+            let name = f.name.to_string().to_ascii_uppercase();
+            if matches!(
+                name.as_str(),
+                "JSON_OBJECT"
+                    | "JSON_ARRAY"
+                    | "JSON_SET"
+                    | "JSON_INSERT"
+                    | "JSON_REPLACE"
+                    | "JSON_ARRAY_APPEND"
+                    | "JSON_ARRAY_INSERT"
+            ) {
+                if let FunctionArguments::List(list) = &mut f.args {
+                    for arg in &mut list.args {
+                        if let FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v))) = arg {
+                            if let Value::Boolean(b) = v.value {
+                                *arg = FunctionArg::Unnamed(FunctionArgExpr::Expr(call(
+                                    "json",
+                                    vec![string(if b { "true" } else { "false" })],
+                                )));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
         let replacement = match expr {
             Expr::Identifier(i) if i.value.starts_with("@@") && i.quote_style.is_none() => {
@@ -1120,15 +1318,42 @@ impl VisitorMut for Rewrite<'_> {
                 Some(Expr::CompoundIdentifier(parts[1..].to_vec()))
             }
             Expr::Value(v) => match &v.value {
+                // SQL text cannot hold a NUL: such a string goes as hex.
+                Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) if s.contains('\0') => {
+                    Some(Expr::Cast {
+                        kind: CastKind::Cast,
+                        expr: Box::new(hex_literal(s.as_bytes())),
+                        data_type: DataType::Text,
+                        format: None,
+                    })
+                }
                 Value::DoubleQuotedString(s) => Some(string(s.clone())),
                 Value::Boolean(b) => Some(literal(Value::Number(
                     if *b { "1" } else { "0" }.into(),
                     false,
                 ))),
+                // b'1000001': a bit-value literal is a binary string.
+                Value::SingleQuotedByteStringLiteral(bits) => Some(hex_literal(&bit_bytes(bits))),
+                // An integer past i64 (a BIGINT UNSIGNED): SQLite would read it as a REAL and
+                // lose digits; as text it stays exact, and mysql_assign takes it as a number.
+                Value::Number(n, _)
+                    if n.bytes().all(|b| b.is_ascii_digit()) && n.parse::<i64>().is_err() =>
+                {
+                    Some(string(n.clone()))
+                }
                 _ => None,
             },
             Expr::Prefixed { prefix, value } => {
-                if prefix.value.eq_ignore_ascii_case("_binary") {
+                let text = match &**value {
+                    Expr::Value(v) => match &v.value {
+                        Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => Some(s),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let (true, Some(text)) = (prefix.value.eq_ignore_ascii_case("_binary"), text) {
+                    Some(hex_literal(text.as_bytes()))
+                } else if prefix.value.eq_ignore_ascii_case("_binary") {
                     Some(Expr::Cast {
                         kind: CastKind::Cast,
                         expr: value.clone(),
@@ -1259,6 +1484,40 @@ impl VisitorMut for Rewrite<'_> {
                 }),
                 _ => None,
             },
+            Expr::In {
+                expr: inner,
+                target: InTarget::List(list),
+                ..
+            } if !matches!(**inner, Expr::Tuple(_))
+                && list
+                    .first()
+                    .is_some_and(|first| needs_connection_collation(inner, first)) =>
+            {
+                **inner = connection_collation((**inner).clone());
+                None
+            }
+            Expr::Like {
+                negated,
+                expr: inner,
+                pattern,
+                escape_char,
+                ..
+            } if is_binary_collated(pattern) || is_binary_collated(inner) => {
+                let mut args = vec![(**pattern).clone(), (**inner).clone()];
+                args.extend(escape_char.as_deref().cloned());
+                let like = call("mysql_like_bin", args);
+                Some(if *negated {
+                    Expr::UnaryOp {
+                        op: sqlparser::ast::UnaryOperator::Not,
+                        expr: Box::new(nested(like)),
+                    }
+                } else {
+                    like
+                })
+            }
+            // SQLite has no UNKNOWN: a boolean is unknown when it is NULL.
+            Expr::IsUnknown(inner) => Some(nested(Expr::IsNull(inner.clone()))),
+            Expr::IsNotUnknown(inner) => Some(nested(Expr::IsNotNull(inner.clone()))),
             Expr::MatchAgainst { .. } => {
                 self.fail(SqlError::not_supported(
                     "MATCH ... AGAINST (full-text search)",

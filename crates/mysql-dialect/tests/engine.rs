@@ -159,3 +159,28 @@ fn a_second_writer_waits_and_a_short_lock_wait_gives_1205() {
     b.ok("UPDATE t SET v = 2 WHERE id = 1");
     assert_eq!(a.val("SELECT v FROM t WHERE id = 1"), "2");
 }
+
+#[test]
+fn long_expressions_run_or_fail_without_taking_the_process_down() {
+    // The data plane runs each session on a thread with this stack (see dataplane's
+    // connection.rs): statements nest as deep as that allows, and deeper ones get an error.
+    let handle = thread::Builder::new()
+        .stack_size(mysql_dialect::SESSION_STACK_BYTES)
+        .spawn(|| {
+            let cluster = Cluster::new();
+            let mut c = Conn::new(&cluster);
+            c.exec("CREATE DATABASE app; USE app; CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1), (5)");
+            let sum = vec!["1"; 1100].join("+");
+            assert_eq!(c.val(&format!("SELECT {sum}")), "1100");
+            let ors: Vec<String> = (0..2000).map(|i| format!("id={i}")).collect();
+            assert_eq!(c.val(&format!("SELECT COUNT(*) FROM t WHERE {}", ors.join(" OR "))), "2");
+            let ins: Vec<String> = (0..20000).map(|i| i.to_string()).collect();
+            assert_eq!(c.val(&format!("SELECT COUNT(*) FROM t WHERE id IN ({})", ins.join(","))), "2");
+            let deep = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
+            let out = c.run(&format!("SELECT {deep}"));
+            assert!(matches!(&out[..], [mysql_dialect::Outcome::Rows(_)] | [mysql_dialect::Outcome::Error(_)]));
+            assert_eq!(c.val("SELECT REPEAT('a', 30000000000)"), "NULL");
+        })
+        .expect("thread");
+    handle.join().expect("no stack overflow");
+}

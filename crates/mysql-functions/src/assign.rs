@@ -1004,7 +1004,9 @@ fn assign(v: &Value, ty: &Ty, c: &Col) -> R {
             if !f.is_finite() || f.abs() > *max || (*unsigned && f < 0.0) {
                 return Err(c.range());
             }
-            Ok(Value::Real(f))
+            // A FLOAT keeps single precision: 0.1 is stored as 0.10000000149011612.
+            let single = *max == f32::MAX as f64;
+            Ok(Value::Real(if single { f as f32 as f64 } else { f }))
         }
         Ty::Chars { n, pad } => assign_chars(v, *n, *pad, c),
         Ty::TextBytes(n) => {

@@ -188,9 +188,10 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
                 }
             }
         };
-        // A BLOB operand of the binary variant matches byte by byte (`_` is one byte): each
-        // byte becomes the character of the same number.
-        if !ci && (matches!(a[0], Value::Blob(_)) || matches!(a[1], Value::Blob(_))) {
+        // A BLOB operand (a binary string: BLOB / VARBINARY column, X'..', _binary) makes
+        // the match binary, byte by byte (`_` is one byte): each byte becomes the character
+        // of the same number.
+        if matches!(a[0], Value::Blob(_)) || matches!(a[1], Value::Blob(_)) {
             let bytes = |v: &Value| -> String {
                 to_bytes(v)
                     .unwrap_or_default()

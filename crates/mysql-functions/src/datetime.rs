@@ -24,6 +24,43 @@ fn parse_frac(s: &str) -> Option<u32> {
     format!("{s:0<6}").parse().ok()
 }
 
+/// The digits after the point of a temporal value written as text (`'...:00.25'`: 2).
+fn frac_digits(v: &Value) -> usize {
+    let Value::Text(t) = v else {
+        return 0;
+    };
+    t.trim()
+        .rsplit_once('.')
+        .filter(|(head, _)| head.contains(':'))
+        .map_or(0, |(_, f)| {
+            f.bytes().take_while(u8::is_ascii_digit).count().min(6)
+        })
+}
+
+/// A time zone as CONVERT_TZ takes it, in seconds east of UTC: `+hh:mm` from -13:59 to
+/// +14:00, or UTC / SYSTEM (Rewind's clusters run in UTC). Named zones need the time zone
+/// tables, which are empty: None, as MySQL answers then.
+fn tz_offset(z: &str) -> Option<i64> {
+    let z = z.trim();
+    if z.eq_ignore_ascii_case("UTC") || z.eq_ignore_ascii_case("SYSTEM") {
+        return Some(0);
+    }
+    let (sign, rest) = match z.as_bytes().first()? {
+        b'+' => (1, &z[1..]),
+        b'-' => (-1, &z[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':')?;
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    if !(0..60).contains(&m) || h > 14 {
+        return None;
+    }
+    let secs = sign * (h * 3600 + m * 60);
+    (-(13 * 3600 + 59 * 60)..=14 * 3600)
+        .contains(&secs)
+        .then_some(secs)
+}
+
 fn parse_dt(v: &Value) -> Option<Dt> {
     parse_dt_strict(v).or_else(|| {
         let t = crate::assign::parse_temporal(v)?;
@@ -814,17 +851,41 @@ pub(crate) fn register(conn: &Connection, ctx: &Context) -> rusqlite::Result<()>
                 if t.timestamp() < 0 {
                     return Ok(Value::Integer(0));
                 }
-                if d.frac {
+                let digits = frac_digits(v);
+                if d.frac || digits > 0 {
+                    // As many digits as the argument gave (MySQL's scale of the result).
+                    let micros = format!("{:06}", t.timestamp_subsec_micros());
                     Ok(Value::Text(format!(
-                        "{}.{:06}",
+                        "{}.{}",
                         t.timestamp(),
-                        t.timestamp_subsec_micros()
+                        &micros[..digits.clamp(1, 6)]
                     )))
                 } else {
                     Ok(Value::Integer(t.timestamp()))
                 }
             }
         }
+    })?;
+    reg(conn, "convert_tz", 3, true, |a| {
+        if any_null(a) {
+            return Ok(Value::Null);
+        }
+        let (Some(d), Some(from), Some(to)) = (
+            parse_dt(&a[0]),
+            to_str(&a[1]).and_then(|z| tz_offset(&z)),
+            to_str(&a[2]).and_then(|z| tz_offset(&z)),
+        ) else {
+            return Ok(Value::Null);
+        };
+        let t = d.dt - Duration::seconds(from) + Duration::seconds(to);
+        let mut out = t.format("%Y-%m-%d %H:%M:%S").to_string();
+        let digits = frac_digits(&a[0]);
+        if digits > 0 {
+            let micros = format!("{:06}", t.nanosecond() / 1000);
+            out.push('.');
+            out.push_str(&micros[..digits]);
+        }
+        Ok(Value::Text(out))
     })?;
     reg(conn, "from_unixtime", -1, true, |a| {
         check_args(a, "from_unixtime", 1, 2)?;

@@ -199,6 +199,25 @@ fn extreme(a: &[Value], greatest: bool) -> R {
         }
         return Ok(Value::Real(best));
     }
+    // Numbers and strings mixed: compared as numbers (`LEAST('10', 9)` is 9).
+    if a.iter()
+        .any(|v| matches!(v, Value::Integer(_) | Value::Real(_)))
+        && a.iter().all(|v| !matches!(v, Value::Blob(_)))
+    {
+        let mut best = &a[0];
+        let mut best_x = to_f64(best).unwrap_or(0.0);
+        for v in &a[1..] {
+            let x = to_f64(v).unwrap_or(0.0);
+            if x != best_x && pick(x > best_x) {
+                best = v;
+                best_x = x;
+            }
+        }
+        return Ok(match best {
+            Value::Text(_) => Value::Real(best_x),
+            v => v.clone(),
+        });
+    }
     // Any string: compare as strings under the default collation.
     let key = |v: &Value| {
         crate::collation_key("utf8mb4_0900_ai_ci", &to_str(v).unwrap_or_default())
@@ -236,6 +255,19 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     reg(conn, "mysql_mod", 2, true, modulo)?;
     reg(conn, "mysql_round", -1, true, |a| round(a, false, "round"))?;
     reg(conn, "truncate", 2, true, |a| round(a, true, "truncate"))?;
+    // ROUND of a DOUBLE (the dialect knows the operand's type; SQLite's REAL does not):
+    // halves go to the even neighbour, as C's rint() in MySQL.
+    reg(conn, "mysql_round_double", -1, true, |a| {
+        check_args(a, "round", 1, 2)?;
+        if any_null(a) {
+            return Ok(Value::Null);
+        }
+        let d = a.get(1).and_then(to_i64).unwrap_or(0).clamp(-308, 308) as i32;
+        let x = to_f64(&a[0]).unwrap_or(0.0);
+        let p = 10f64.powi(d);
+        let r = (x * p).round_ties_even() / p;
+        Ok(real(Some(if r.is_finite() { r } else { x })))
+    })?;
     let ceil_floor = |a: &[Value], up: bool| -> R {
         Ok(match &a[0] {
             Value::Null => Value::Null,

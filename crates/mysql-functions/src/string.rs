@@ -439,8 +439,18 @@ pub(crate) fn register(conn: &Connection, ctx: &Context) -> rusqlite::Result<()>
         if any_null(a) {
             return Ok(Value::Null);
         }
-        let s = s0(a, 0).unwrap_or_default();
         let n = i0(a, 1).unwrap_or(0);
+        if let Value::Blob(b) = &a[0] {
+            // A binary string repeats as bytes.
+            if n <= 0 {
+                return Ok(Value::Blob(Vec::new()));
+            }
+            return match b.len().checked_mul(n as usize) {
+                Some(total) if total <= max => Ok(Value::Blob(b.repeat(n as usize))),
+                _ => Ok(Value::Null),
+            };
+        }
+        let s = s0(a, 0).unwrap_or_default();
         if n <= 0 {
             return Ok(Value::Text(String::new()));
         }
@@ -552,8 +562,12 @@ pub(crate) fn register(conn: &Connection, ctx: &Context) -> rusqlite::Result<()>
     reg(conn, "unhex", 1, true, |a| {
         Ok(match to_str(&a[0]) {
             None => Value::Null,
-            Some(s) => unhex(&s).map_or(Value::Null, bytes_value),
+            // A binary string, as in MySQL.
+            Some(s) => unhex(&s).map_or(Value::Null, Value::Blob),
         })
+    })?;
+    reg(conn, "bit_length", 1, true, |a| {
+        Ok(int(to_bytes(&a[0]).map(|b| b.len() as i64 * 8)))
     })?;
     reg(conn, "ascii", 1, true, |a| {
         Ok(int(
@@ -655,7 +669,7 @@ pub(crate) fn register(conn: &Connection, ctx: &Context) -> rusqlite::Result<()>
     reg(conn, "from_base64", 1, true, |a| {
         Ok(match to_str(&a[0]) {
             None => Value::Null,
-            Some(s) => from_base64(&s).map_or(Value::Null, bytes_value),
+            Some(s) => from_base64(&s).map_or(Value::Null, Value::Blob),
         })
     })?;
     Ok(())

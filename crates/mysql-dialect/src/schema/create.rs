@@ -625,7 +625,9 @@ fn literal_default(ty: &Type, lit: Lit, column: &str) -> Result<ColumnDefault, S
             };
             v.to_string()
         }
-        Type::Text(_) | Type::Blob(_) | Type::Json => return Err(SqlError::lob_default(column)),
+        Type::Text(_) | Type::Blob(_) | Type::Json | Type::Geometry(_) => {
+            return Err(SqlError::lob_default(column))
+        }
     };
     Ok(ColumnDefault::Literal(match ty {
         Type::Bit(_) => format!("b'{:b}'", value.parse::<u128>().unwrap_or(0)),

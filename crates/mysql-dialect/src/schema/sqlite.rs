@@ -162,7 +162,7 @@ fn implicit_default(ty: &Type) -> String {
         | Type::Bit(_)
         | Type::Year => "0".into(),
         Type::Char(_) | Type::VarChar(_) | Type::Text(_) | Type::Set(_) => "''".into(),
-        Type::Binary(_) | Type::VarBinary(_) | Type::Blob(_) => "X''".into(),
+        Type::Binary(_) | Type::VarBinary(_) | Type::Blob(_) | Type::Geometry(_) => "X''".into(),
         Type::Enum(m) => quote_str(m.first().map_or("", |s| s.as_str())),
         Type::Date => "'0000-00-00'".into(),
         Type::Time(p) => format!("'00:00:00{}'", zeros(*p)),

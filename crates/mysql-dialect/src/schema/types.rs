@@ -179,7 +179,22 @@ pub enum Type {
     Year,
     /// JSON.
     Json,
+    /// A spatial type (GEOMETRY, POINT, LINESTRING, POLYGON, the MULTI- forms,
+    /// GEOMETRYCOLLECTION), by its lower-case name; the value's bytes are kept as given.
+    Geometry(String),
 }
+
+/// MySQL's spatial type names.
+const GEOMETRY_TYPES: [&str; 8] = [
+    "geometry",
+    "point",
+    "linestring",
+    "polygon",
+    "multipoint",
+    "multilinestring",
+    "multipolygon",
+    "geometrycollection",
+];
 
 fn quote_member(s: &str) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
@@ -473,6 +488,8 @@ impl Type {
                     "nchar" | "national" => chars(num, false)?,
                     "long" => Type::Text(LobSize::Medium),
                     "text" => Type::Text(LobSize::for_bytes(num.unwrap_or(65_535) * 4)),
+                    "geomcollection" => Type::Geometry("geometrycollection".into()),
+                    g if GEOMETRY_TYPES.contains(&g) => Type::Geometry(g.to_owned()),
                     _ => return Err(SqlError::not_supported(format!("column type {dt}"))),
                 }
             }
@@ -534,6 +551,7 @@ impl Type {
             }
             Type::Year => "year".into(),
             Type::Json => "json".into(),
+            Type::Geometry(g) => g.clone(),
         }
     }
 
@@ -565,6 +583,11 @@ impl Type {
             Type::Timestamp(_) => "timestamp",
             Type::Year => "year",
             Type::Json => "json",
+            Type::Geometry(g) => GEOMETRY_TYPES
+                .iter()
+                .find(|t| **t == g.as_str())
+                .copied()
+                .unwrap_or("geometry"),
         }
     }
 
@@ -652,12 +675,18 @@ impl Type {
 
     /// Whether the type holds bytes (BINARY, VARBINARY, BLOBs): stored as SQLite BLOBs.
     pub fn is_binary(&self) -> bool {
-        matches!(self, Type::Binary(_) | Type::VarBinary(_) | Type::Blob(_))
+        matches!(
+            self,
+            Type::Binary(_) | Type::VarBinary(_) | Type::Blob(_) | Type::Geometry(_)
+        )
     }
 
     /// Whether a literal DEFAULT is refused (TEXT, BLOB, JSON: MySQL's error 1101).
     pub fn is_lob(&self) -> bool {
-        matches!(self, Type::Text(_) | Type::Blob(_) | Type::Json)
+        matches!(
+            self,
+            Type::Text(_) | Type::Blob(_) | Type::Json | Type::Geometry(_)
+        )
     }
 
     /// Whether the type is an integer type (AUTO_INCREMENT candidates with FLOAT/DOUBLE).
@@ -686,6 +715,7 @@ impl Type {
             Type::Time(p) | Type::DateTime(p) | Type::Timestamp(p) => {
                 format!("{}({p})", self.data_type())
             }
+            Type::Geometry(_) => "longblob".into(),
             _ => self.show(),
         }
     }
@@ -708,6 +738,11 @@ impl Type {
                 width,
                 ..
             } => {
+                if *kind == IntKind::Big && *u {
+                    // Past i64::MAX a BIGINT UNSIGNED is kept as its digits (SQLite integers
+                    // are signed): no INTEGER affinity, which would turn them into REALs.
+                    return "U64 UNSIGNED BLOB".to_owned();
+                }
                 let w = match (kind, width) {
                     (IntKind::Tiny, Some(1)) => "(1)",
                     _ => "",
@@ -740,6 +775,7 @@ impl Type {
             }
             Type::Year => "YEAR".into(),
             Type::Json => "JSON TEXT".into(),
+            Type::Geometry(g) => format!("{} BLOB", g.to_ascii_uppercase()),
         }
     }
 
@@ -779,6 +815,12 @@ impl Type {
             "MEDIUMINT" => int(IntKind::Medium),
             "INT" => int(IntKind::Int),
             "BIGINT" | "INTEGER" => int(IntKind::Big),
+            "U64" => Type::Int {
+                kind: IntKind::Big,
+                unsigned: true,
+                zerofill: false,
+                width: None,
+            },
             "DECIMAL" | "NUMERIC" => Type::Decimal {
                 precision: n0.unwrap_or(65),
                 scale: nums
@@ -816,6 +858,11 @@ impl Type {
             "TIMESTAMP" => Type::Timestamp(n0.unwrap_or(0) as u8),
             "YEAR" => Type::Year,
             "JSON" => Type::Json,
+            g if GEOMETRY_TYPES
+                .contains(&g.trim_end_matches(" BLOB").to_ascii_lowercase().as_str()) =>
+            {
+                Type::Geometry(g.trim_end_matches(" BLOB").to_ascii_lowercase())
+            }
             _ => return None,
         })
     }
