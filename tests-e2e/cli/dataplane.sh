@@ -321,11 +321,11 @@ assert_eq 5 "$(q "$W" 'SELECT COUNT(*) FROM orders' shop)" "an uncommitted write
 assert_eq 1 "$(q "$W" 'SELECT @@autocommit' shop)" "autocommit is per session"
 
 step "unsupported and wrong statements: an error, and the session goes on"
-printf 'SELECT * FROM nosuch;\nCREATE VIEW v AS SELECT 1;\nSELECT "still here", COUNT(*) FROM products;\n' |
+printf 'SELECT * FROM nosuch;\nCREATE PROCEDURE p() SELECT 1;\nSELECT "still here", COUNT(*) FROM products;\n' |
     my "$W" shop --force >"$TMP/force.out" 2>"$TMP/force.err" || fail "mysql --force: $(cat "$TMP/force.err")"
 assert_contains "$(cat "$TMP/force.err")" "ERROR 1146 (42S02)" "a missing table"
 assert_contains "$(cat "$TMP/force.err")" "doesn't exist" "message of a missing table"
-assert_match "$(cat "$TMP/force.err")" 'ERROR [0-9]{4} \([0-9A-Z]{5}\)[^:]*: .*VIEW' "CREATE VIEW: a MySQL error naming it"
+assert_match "$(cat "$TMP/force.err")" 'ERROR [0-9]{4} \([0-9A-Z]{5}\)[^:]*: .*PROCEDURE' "CREATE PROCEDURE: a MySQL error naming it"
 assert_eq "$(printf 'still here\t4')" "$(cat "$TMP/force.out")" "the session after the errors"
 expect_my_error 1064 "$W" 'SELEC 1'
 expect_my_error 1049 "$W" 'SELECT 1' nosuchdb
