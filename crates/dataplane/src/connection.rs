@@ -105,6 +105,7 @@ pub(crate) async fn serve(
         close,
         state: Arc::new(std::sync::Mutex::new(SessionState::new())),
         registered: false,
+        found_rows: false,
     };
     let config = ServerConfig {
         server_version: server_version(&session),
@@ -158,6 +159,8 @@ struct Connection {
     state: Arc<std::sync::Mutex<SessionState>>,
     /// In the registry (logged in).
     registered: bool,
+    /// The client asked for found rows (CLIENT_FOUND_ROWS).
+    found_rows: bool,
 }
 
 impl Drop for Connection {
@@ -212,11 +215,16 @@ impl Connection {
         }
         let text = text.to_owned();
         let state = self.state.clone();
+        let found_rows = self.found_rows;
         let done = self
             .worker
             .call(move |session| {
                 let session = session.as_mut()?;
-                let replies: Vec<Reply> = session.run(&text).into_iter().map(reply).collect();
+                let replies: Vec<Reply> = session
+                    .run(&text)
+                    .into_iter()
+                    .map(|o| reply(o, found_rows))
+                    .collect();
                 let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
                 st.info = None;
                 st.since = std::time::Instant::now();
@@ -283,14 +291,18 @@ fn error(e: SqlError) -> Reply {
     Reply::Error(ErrorPacket::new(e.code, &e.sqlstate, e.message))
 }
 
-fn reply(outcome: Outcome) -> Reply {
+fn reply(outcome: Outcome, found_rows: bool) -> Reply {
     match outcome {
         Outcome::Rows(rs) => Reply::ResultSet {
             columns: rs.columns.into_iter().map(column).collect(),
             rows: rs.rows,
         },
         Outcome::Ok(ok) => Reply::Ok {
-            affected_rows: ok.affected_rows,
+            affected_rows: if found_rows {
+                ok.matched_rows
+            } else {
+                ok.affected_rows
+            },
             last_insert_id: ok.last_insert_id,
             info: ok.info,
         },
@@ -416,6 +428,7 @@ impl mysql_wire::Session for Connection {
         }
         self.registered = true;
         self.logged_in = true;
+        self.found_rows = login.found_rows;
         if let Some(db) = login.database {
             if let Some(Reply::Error(e)) = self
                 .run(&format!("USE `{}`", db.replace('`', "``")))

@@ -76,7 +76,12 @@ impl Session {
         self.ensure_dictionary()?;
         let checks = self.foreign_key_checks();
         self.exec("PRAGMA foreign_keys = OFF")?;
+        // Committed by itself even with autocommit = 0 (MySQL's implicit commit): left open, a
+        // ROLLBACK would undo it, and the PRAGMA below would be a no-op inside the open
+        // transaction, leaving foreign keys unchecked on this session.
+        let autocommit = std::mem::replace(&mut self.autocommit, true);
         let result = self.write(|s| s.ddl_statement(statement.clone(), text));
+        self.autocommit = autocommit;
         if checks {
             self.exec("PRAGMA foreign_keys = ON")?;
         }

@@ -752,8 +752,9 @@ impl Session {
                         .collect()
                 },
             ),
+            // FILES: mysqldump reads it for NDB tablespaces (none here).
             "routines" | "triggers" | "partitions" | "events" | "parameters"
-            | "column_statistics" => (
+            | "column_statistics" | "files" => (
                 vec![
                     ("TABLE_SCHEMA", T),
                     ("TABLE_NAME", T),
@@ -762,12 +763,23 @@ impl Session {
                     ("ROUTINE_TYPE", T),
                     ("TRIGGER_SCHEMA", T),
                     ("TRIGGER_NAME", T),
+                    ("EVENT_OBJECT_SCHEMA", T),
                     ("EVENT_OBJECT_TABLE", T),
                     ("EVENT_SCHEMA", T),
                     ("EVENT_NAME", T),
                     ("PARTITION_NAME", T),
                     ("SPECIFIC_SCHEMA", T),
                     ("SPECIFIC_NAME", T),
+                    ("TABLESPACE_NAME", T),
+                    ("FILE_ID", T),
+                    ("FILE_NAME", T),
+                    ("FILE_TYPE", T),
+                    ("LOGFILE_GROUP_NAME", T),
+                    ("TOTAL_EXTENTS", T),
+                    ("INITIAL_SIZE", T),
+                    ("EXTENT_SIZE", T),
+                    ("ENGINE", T),
+                    ("EXTRA", T),
                 ],
                 Vec::new(),
             ),

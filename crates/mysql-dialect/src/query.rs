@@ -9,7 +9,10 @@ use sqlparser::ast::{Expr, Query, Select, SelectItem, SetExpr, TableFactor, Visi
 use crate::error::SqlError;
 use crate::outcome::{Column, ColumnType, Outcome, ResultSet};
 use crate::session::Session;
-use crate::translate::{item_hint, num_of_type, numeric_type, resolve, Num, NumColumns, Rewrite};
+use crate::translate::{
+    item_hint, num_of_type, numeric_type, resolve, ColumnMeta, MetaColumns, Num, NumColumns,
+    Rewrite,
+};
 
 /// What a result column is, for the protocol and for printing its values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -273,14 +276,15 @@ impl Session {
         text: &str,
     ) -> Result<Translated, SqlError> {
         let hints = self.query_hints(&q);
-        let columns = match branches(&q.body).first() {
-            Some(s) => self.num_columns(s, &[], 0),
-            None => NumColumns::new(),
+        let (columns, meta) = match branches(&q.body).first() {
+            Some(s) => (self.num_columns(s, &[], 0), self.meta_columns(s)),
+            None => (NumColumns::new(), MetaColumns::new()),
         };
         let (error, views, hints, tables) = {
             let mut rw = Rewrite::new(self, text);
             rw.hints = hints;
             rw.columns = columns;
+            rw.meta = meta;
             let _: ControlFlow<()> = q.visit(&mut rw);
             (rw.error, rw.information_schema, rw.hints, rw.tables)
         };
@@ -517,6 +521,55 @@ impl Session {
             hints.push(hint);
         }
         Some(hints)
+    }
+
+    /// Types and collations of the columns `select` can name from its base tables.
+    fn meta_columns(&mut self, select: &Select) -> MetaColumns {
+        let mut out = MetaColumns::new();
+        let mut clashes: Vec<String> = Vec::new();
+        let factors = select
+            .from
+            .iter()
+            .flat_map(|t| std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation)));
+        for factor in factors {
+            let TableFactor::Table { name, alias, .. } = factor else {
+                continue;
+            };
+            let Ok((db, table)) = resolve(self.database.as_deref(), name) else {
+                continue;
+            };
+            let Ok(Some((_, def))) = self.table(&db, &table) else {
+                continue;
+            };
+            let qualifier = alias
+                .as_ref()
+                .map_or(table.clone(), |a| a.name.value.clone())
+                .to_ascii_lowercase();
+            for col in &def.columns {
+                let meta = ColumnMeta {
+                    ty: col.ty.show().to_ascii_lowercase(),
+                    bin_collation: col
+                        .collation
+                        .as_deref()
+                        .is_some_and(|c| c.to_ascii_lowercase().ends_with("_bin")),
+                    collation: col.collation.as_ref().map(|c| c.to_ascii_lowercase()),
+                };
+                let c = col.name.to_ascii_lowercase();
+                for key in [format!("{qualifier}.{c}"), c] {
+                    match out.get(&key) {
+                        Some(old) if *old == meta => {}
+                        None if !clashes.contains(&key) => {
+                            out.insert(key, meta.clone());
+                        }
+                        _ => {
+                            out.remove(&key);
+                            clashes.push(key);
+                        }
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Numeric classes of the columns `select` can name, from the tables (and derived tables)

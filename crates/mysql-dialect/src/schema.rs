@@ -211,6 +211,10 @@ pub struct Index {
     pub parts: Vec<IndexPart>,
     /// COMMENT ('' if none).
     pub comment: String,
+    /// Created by MySQL for a foreign key that had no index: dropped, as MySQL drops it, once
+    /// an index added later can serve the foreign key.
+    #[serde(default)]
+    pub implicit: bool,
 }
 
 impl Index {
@@ -317,6 +321,10 @@ pub struct Table {
     /// For a view's catalog entry: its SELECT text (columns etc. stay empty).
     #[serde(default)]
     pub view: Option<String>,
+    /// Set when an operation dropped an implicit foreign-key index, so the ALTER rebuilds
+    /// the SQLite table (not stored).
+    #[serde(skip)]
+    pub dropped_implicit_index: bool,
 }
 
 impl Table {

@@ -74,6 +74,8 @@ pub(crate) struct Rewrite<'a> {
     tokens: Option<Vec<sqlparser::tokenizer::TokenWithSpan>>,
     /// Numeric classes of the columns the outermost SELECT names, for its type hints.
     pub columns: NumColumns,
+    /// Types and collations of the columns the outermost SELECT names.
+    pub meta: MetaColumns,
 }
 
 impl<'a> Rewrite<'a> {
@@ -89,6 +91,7 @@ impl<'a> Rewrite<'a> {
             hints: None,
             tokens: None,
             columns: NumColumns::new(),
+            meta: MetaColumns::new(),
         }
     }
 
@@ -531,6 +534,81 @@ impl Rewrite<'_> {
                     }
                 }
             }
+            "CHARSET" | "COLLATION" => {
+                let arg = single_arg(f)?;
+                let binary = matches!(&arg, Expr::Value(v) if matches!(v.value, Value::HexStringLiteral(_)))
+                    || self.meta_of(&arg).is_some_and(|m| is_binary_type(&m.ty));
+                let collation = if binary {
+                    "binary".to_owned()
+                } else {
+                    self.meta_of(&arg)
+                        .and_then(|m| m.collation.clone())
+                        .unwrap_or_else(|| "utf8mb4_0900_ai_ci".to_owned())
+                };
+                let charset = match collation.split_once('_') {
+                    Some((cs, _)) => cs.to_owned(),
+                    None => collation.clone(),
+                };
+                return Some(string(if name == "CHARSET" {
+                    charset
+                } else {
+                    collation
+                }));
+            }
+            // Any row's value: the smallest is one.
+            "ANY_VALUE" => {
+                f.name = ObjectName::from(vec![Ident::new("min")]);
+                return None;
+            }
+            // SQLite's JSON aggregates, printed as MySQL prints JSON.
+            "JSON_ARRAYAGG" | "JSON_OBJECTAGG" => {
+                f.name = ObjectName::from(vec![Ident::new(if name == "JSON_ARRAYAGG" {
+                    "json_group_array"
+                } else {
+                    "json_group_object"
+                })]);
+                return Some(call(
+                    "mysql_json_extract",
+                    vec![Expr::Function(f.clone()), string("$")],
+                ));
+            }
+            // COUNT(DISTINCT a, b): the distinct rows of non-NULL values.
+            "COUNT" => {
+                if let FunctionArguments::List(list) = &mut f.args {
+                    if list.duplicate_treatment.is_some() && list.args.len() > 1 {
+                        let parts: Vec<Expr> = list
+                            .args
+                            .drain(..)
+                            .filter_map(|a| match a {
+                                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
+                                _ => None,
+                            })
+                            .collect();
+                        let any_null = parts
+                            .iter()
+                            .map(|p| nested(Expr::IsNull(Box::new(p.clone()))))
+                            .reduce(|a, b| Expr::BinaryOp {
+                                left: Box::new(a),
+                                op: BinaryOperator::Or,
+                                right: Box::new(b),
+                            });
+                        let row = Expr::Case {
+                            case_token:
+                                sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+                            end_token:
+                                sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+                            operand: None,
+                            conditions: vec![sqlparser::ast::CaseWhen {
+                                condition: any_null.unwrap_or(literal(Value::Null)),
+                                result: literal(Value::Null),
+                            }],
+                            else_result: Some(Box::new(call("json_array", parts))),
+                        };
+                        list.args
+                            .push(FunctionArg::Unnamed(FunctionArgExpr::Expr(row)));
+                    }
+                }
+            }
             "GROUP_CONCAT" => {
                 if let FunctionArguments::List(list) = &mut f.args {
                     let mut separator = None;
@@ -638,6 +716,7 @@ impl Rewrite<'_> {
             "DATE" => call("mysql_cast_date", vec![expr]),
             "DATETIME" | "TIMESTAMP" => call("mysql_cast_datetime", with(vec![expr], numbers)),
             "TIME" => call("mysql_cast_time", with(vec![expr], numbers)),
+            "BINARY" if !numbers.is_empty() => call("mysql_cast_binary", with(vec![expr], numbers)),
             "BINARY" | "VARBINARY" | "BLOB" => Expr::Cast {
                 kind: CastKind::Cast,
                 expr: Box::new(expr),
@@ -671,6 +750,23 @@ impl Rewrite<'_> {
                 | BinaryOperator::Spaceship
         );
         if comparison {
+            // A string compared with a binary string (a BINARY / BLOB column, X'..') is
+            // compared as bytes.
+            let binary = |e: &Expr| {
+                matches!(e, Expr::Value(v) if matches!(v.value, Value::HexStringLiteral(_)))
+                    || self.meta_of(e).is_some_and(|m| is_binary_type(&m.ty))
+            };
+            let blob = |e: Expr| Expr::Cast {
+                kind: CastKind::Cast,
+                expr: Box::new(e),
+                data_type: DataType::Blob(None),
+                format: None,
+            };
+            let (left, right) = match (is_string_literal(&left), is_string_literal(&right)) {
+                (true, false) if binary(&right) => (blob(left), right),
+                (false, true) if binary(&left) => (left, blob(right)),
+                _ => (left, right),
+            };
             let no_columns = NumColumns::new();
             let numeric = |e: &Expr| numeric_type(e, &no_columns).is_some();
             // A string compared with a number is read as a number (`'10abc' = 10`).
@@ -686,7 +782,16 @@ impl Rewrite<'_> {
                 (None, Some(args)) if scalar(&l) => (l, call("json_extract", args)),
                 _ => (l, r),
             };
-            let (left, right) = (l, r);
+            // DECIMAL arithmetic is exact in MySQL (`0.1 + 0.2 = 0.3`); SQLite's REAL is not:
+            // a computed DECIMAL compares rounded to its scale.
+            let exact = |e: Expr| match numeric_type(&e, &self.columns) {
+                Some(Num::Dec(s)) if !is_column(&e) && !matches!(e, Expr::Value(_)) => call(
+                    "mysql_round",
+                    vec![e, literal(Value::Number(s.to_string(), false))],
+                ),
+                _ => e,
+            };
+            let (left, right) = (exact(l), exact(r));
             return self.rewrite_comparison(left, op, right);
         }
         self.rewrite_other_binary(left, op, right)
@@ -719,6 +824,9 @@ impl Rewrite<'_> {
         op: &BinaryOperator,
         right: Expr,
     ) -> Option<Expr> {
+        if let Some(checked) = self.checked_arithmetic(&left, op, &right) {
+            return Some(checked);
+        }
         Some(match op {
             BinaryOperator::Eq
             | BinaryOperator::NotEq
@@ -793,12 +901,232 @@ impl Rewrite<'_> {
                 } else if let (false, Some((amount, unit))) = (sub, interval_args(&left)) {
                     call("mysql_date_add", vec![right, amount, unit])
                 } else {
+                    let (l, r) = (self.numeric_operand(&left), self.numeric_operand(&right));
+                    if l.is_none() && r.is_none() {
+                        return None;
+                    }
+                    Expr::BinaryOp {
+                        left: Box::new(l.unwrap_or(left)),
+                        op: op.clone(),
+                        right: Box::new(r.unwrap_or(right)),
+                    }
+                }
+            }
+            BinaryOperator::Multiply => {
+                let (l, r) = (self.numeric_operand(&left), self.numeric_operand(&right));
+                if l.is_none() && r.is_none() {
                     return None;
+                }
+                Expr::BinaryOp {
+                    left: Box::new(l.unwrap_or(left)),
+                    op: op.clone(),
+                    right: Box::new(r.unwrap_or(right)),
                 }
             }
             _ => return None,
         })
     }
+
+    /// Integer and DOUBLE `+ - *` as `mysql_arith(op, a, b, unsigned, text)`, which fails
+    /// with MySQL's 1690 where the result leaves BIGINT [UNSIGNED] or DOUBLE (SQLite would
+    /// turn an overflowing integer into a REAL, and a DOUBLE into infinity).
+    fn checked_arithmetic(&self, left: &Expr, op: &BinaryOperator, right: &Expr) -> Option<Expr> {
+        let symbol = match op {
+            BinaryOperator::Plus => "+",
+            BinaryOperator::Minus => "-",
+            BinaryOperator::Multiply => "*",
+            _ => return None,
+        };
+        if matches!(left, Expr::Interval(_)) || matches!(right, Expr::Interval(_)) {
+            return None;
+        }
+        let (a, b) = (
+            numeric_type(left, &self.columns)?,
+            numeric_type(right, &self.columns)?,
+        );
+        let double = match (a, b) {
+            (Num::Int, Num::Int) => false,
+            (Num::Double, Num::Double | Num::Int) | (Num::Int, Num::Double) => true,
+            _ => return None,
+        };
+        let unsigned = |e: &Expr| match e {
+            Expr::Function(f) => f
+                .name
+                .to_string()
+                .eq_ignore_ascii_case("mysql_cast_unsigned"),
+            _ => self.meta_of(e).is_some_and(|m| m.ty.contains("unsigned")),
+        };
+        let flag = !double && (unsigned(left) || unsigned(right));
+        Some(call(
+            "mysql_arith",
+            vec![
+                string(symbol),
+                left.clone(),
+                right.clone(),
+                literal(Value::Number(u8::from(flag).to_string(), false)),
+                string(format!("{left} {symbol} {right}")),
+            ],
+        ))
+    }
+
+    /// The column `e` names, if the outermost SELECT's tables have it.
+    fn meta_of(&self, e: &Expr) -> Option<&ColumnMeta> {
+        let key = |p: &[Ident]| {
+            p.iter()
+                .map(|i| i.value.to_ascii_lowercase())
+                .collect::<Vec<_>>()
+                .join(".")
+        };
+        match e {
+            Expr::Identifier(i) => self.meta.get(&i.value.to_ascii_lowercase()),
+            Expr::CompoundIdentifier(parts) => {
+                let n = parts.len();
+                self.meta
+                    .get(&key(&parts[n.saturating_sub(2)..]))
+                    .or_else(|| self.meta.get(&key(&parts[n - 1..])))
+            }
+            _ => None,
+        }
+    }
+
+    /// A temporal, ENUM or SET column in arithmetic, as the number MySQL reads it as
+    /// (`d + 0` is 20240229, an ENUM its index, a SET its bits); None for other operands.
+    fn numeric_operand(&self, e: &Expr) -> Option<Expr> {
+        let meta = self.meta_of(e)?;
+        let ty = meta.ty.as_str();
+        let word = ty.split(['(', ' ']).next().unwrap_or_default();
+        let replace = |x: Expr, from: &str| call("replace", vec![x, string(from), string("")]);
+        let cast_numeric = |x: Expr| Expr::Cast {
+            kind: CastKind::Cast,
+            expr: Box::new(x),
+            data_type: DataType::Numeric(sqlparser::ast::ExactNumberInfo::None),
+            format: None,
+        };
+        match word {
+            "date" => Some(cast_numeric(replace(e.clone(), "-"))),
+            "datetime" | "timestamp" => Some(cast_numeric(replace(
+                replace(replace(e.clone(), "-"), " "),
+                ":",
+            ))),
+            "time" => Some(cast_numeric(replace(e.clone(), ":"))),
+            "enum" | "set" => {
+                let members = enum_members(ty);
+                let value = |i: usize, m: &str| -> (Expr, Expr) {
+                    if word == "enum" {
+                        (
+                            Expr::BinaryOp {
+                                left: Box::new(e.clone()),
+                                op: BinaryOperator::Eq,
+                                right: Box::new(string(m)),
+                            },
+                            literal(Value::Number((i + 1).to_string(), false)),
+                        )
+                    } else {
+                        let wrap = |x: Expr| Expr::BinaryOp {
+                            left: Box::new(Expr::BinaryOp {
+                                left: Box::new(string(",")),
+                                op: BinaryOperator::StringConcat,
+                                right: Box::new(x),
+                            }),
+                            op: BinaryOperator::StringConcat,
+                            right: Box::new(string(",")),
+                        };
+                        (
+                            Expr::BinaryOp {
+                                left: Box::new(call(
+                                    "instr",
+                                    vec![wrap(e.clone()), wrap(string(m))],
+                                )),
+                                op: BinaryOperator::Gt,
+                                right: Box::new(literal(Value::Number("0".into(), false))),
+                            },
+                            literal(Value::Number((1u64 << i.min(63)).to_string(), false)),
+                        )
+                    }
+                };
+                let case = |cond: Expr, then: Expr| Expr::Case {
+                    case_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+                    end_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+                    operand: None,
+                    conditions: vec![sqlparser::ast::CaseWhen {
+                        condition: cond,
+                        result: then,
+                    }],
+                    else_result: Some(Box::new(literal(Value::Number("0".into(), false)))),
+                };
+                let parts = members.iter().enumerate().map(|(i, m)| {
+                    let (cond, then) = value(i, m);
+                    case(cond, then)
+                });
+                let sum = parts.reduce(|a, b| Expr::BinaryOp {
+                    left: Box::new(a),
+                    op: BinaryOperator::Plus,
+                    right: Box::new(b),
+                })?;
+                // NULL stays NULL.
+                Some(nested(call(
+                    "iif",
+                    vec![
+                        nested(Expr::IsNull(Box::new(e.clone()))),
+                        literal(Value::Null),
+                        nested(sum),
+                    ],
+                )))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The members of `enum('a','b')` / `set('a','b')`, unquoted.
+fn enum_members(ty: &str) -> Vec<String> {
+    let Some(inner) = ty.split_once('(').map(|(_, r)| r) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\'' {
+            continue;
+        }
+        let mut m = String::new();
+        while let Some(c) = chars.next() {
+            if c == '\'' {
+                if chars.peek() == Some(&'\'') {
+                    chars.next();
+                    m.push('\'');
+                    continue;
+                }
+                break;
+            }
+            m.push(c);
+        }
+        out.push(m);
+    }
+    out
+}
+
+/// What a rewrite must know of a column beyond its numeric class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ColumnMeta {
+    /// Its MySQL type as SHOW CREATE TABLE prints it, lower case (`enum('a','b')`).
+    pub ty: String,
+    /// A `_bin` collation: LIKE is case-sensitive.
+    pub bin_collation: bool,
+    /// The collation declared for it, if any.
+    pub collation: Option<String>,
+}
+
+/// [`ColumnMeta`] of the columns a SELECT can name, keyed as [`NumColumns`].
+pub(crate) type MetaColumns = HashMap<String, ColumnMeta>;
+
+/// True for a binary string type (BINARY, VARBINARY, BLOB).
+fn is_binary_type(ty: &str) -> bool {
+    let word = ty.split(['(', ' ']).next().unwrap_or_default();
+    matches!(
+        word,
+        "binary" | "varbinary" | "tinyblob" | "blob" | "mediumblob" | "longblob"
+    )
 }
 
 /// The MySQL type an expression has whatever its operands (a `DATETIME` for `NOW()`), as a
@@ -1095,6 +1423,8 @@ pub(crate) fn numeric_type(e: &Expr, columns: &NumColumns) -> Option<Num> {
                 "COALESCE" | "IFNULL" | "GREATEST" | "LEAST" => all(&args),
                 "IF" => all(args.get(1..)?),
                 "NULLIF" => first(),
+                // Already rewritten casts (a rewrite's operands are visited first).
+                "MYSQL_CAST_SIGNED" | "MYSQL_CAST_UNSIGNED" => Some(Num::Int),
                 _ => None,
             }
         }
@@ -1116,6 +1446,10 @@ pub(crate) fn decimal_hint(scale: u32) -> &'static str {
 /// The type hint of a select item: its DECIMAL scale where the operands tell it, else what
 /// [`type_hint`] says.
 pub(crate) fn item_hint(e: &Expr, columns: &NumColumns) -> Option<&'static str> {
+    // PI() is a DOUBLE that prints 6 decimals.
+    if matches!(e, Expr::Function(f) if f.name.to_string().eq_ignore_ascii_case("pi")) {
+        return Some(decimal_hint(6));
+    }
     match numeric_type(e, columns) {
         Some(Num::Dec(s)) => Some(decimal_hint(s)),
         _ => type_hint(e),
@@ -1207,6 +1541,9 @@ impl VisitorMut for Rewrite<'_> {
     }
 
     fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<()> {
+        // SQL_NO_CACHE, HIGH_PRIORITY, ...: MySQL's hints, no SQL for SQLite (query.rs has
+        // taken SQL_CALC_FOUND_ROWS out already).
+        select.select_modifiers = None;
         if self.hints.is_none() {
             self.hints = Some(
                 select
@@ -1222,6 +1559,23 @@ impl VisitorMut for Rewrite<'_> {
             );
         }
         self.label_projection(select);
+        // A select item `BINARY x` / `CAST(x AS BINARY)` is a binary string (elsewhere it
+        // compares byte by byte: a BINARY collation).
+        for item in &mut select.projection {
+            if let SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } = item {
+                if let Expr::Cast {
+                    data_type: data_type @ DataType::Binary(None),
+                    expr: inner,
+                    ..
+                } = e
+                {
+                    // (`BINARY a = b` is parsed as `BINARY (a = b)`: see pre_visit_expr.)
+                    if !matches!(**inner, Expr::BinaryOp { .. }) {
+                        *data_type = DataType::Blob(None);
+                    }
+                }
+            }
+        }
         ControlFlow::Continue(())
     }
 
@@ -1260,6 +1614,63 @@ impl VisitorMut for Rewrite<'_> {
     }
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        // sqlparser reads `BINARY a = b` as `BINARY (a = b)`; MySQL's BINARY binds tighter
+        // than any binary operator: `(BINARY a) = b`.
+        if let Expr::Cast {
+            data_type: DataType::Binary(None),
+            expr: inner,
+            kind: CastKind::Cast,
+            format: None,
+        } = expr
+        {
+            let mut leftmost: &Expr = inner;
+            while let Expr::BinaryOp { left, .. } = leftmost {
+                leftmost = left;
+            }
+            let start = leftmost.span().start;
+            let prefix_form = matches!(**inner, Expr::BinaryOp { .. })
+                && offset(self.source, start.line, start.column).is_some_and(|at| {
+                    self.source.get(..at).is_some_and(|before| {
+                        before.trim_end().to_ascii_uppercase().ends_with("BINARY")
+                    })
+                });
+            if prefix_form {
+                let mut rebound = (**inner).clone();
+                let mut spine = &mut rebound;
+                while let Expr::BinaryOp { left, .. } = spine {
+                    spine = left;
+                }
+                *spine = Expr::Cast {
+                    kind: CastKind::Cast,
+                    expr: Box::new(spine.clone()),
+                    data_type: DataType::Binary(None),
+                    format: None,
+                };
+                *expr = rebound;
+            }
+        }
+        // A DATE literal compared with a string holding a time of day compares as DATETIME
+        // (`DATE '2024-01-01' = '2024-01-01 00:00:00'`).
+        if let Expr::BinaryOp { left, op, right } = expr {
+            let comparison = matches!(
+                op,
+                BinaryOperator::Eq
+                    | BinaryOperator::NotEq
+                    | BinaryOperator::Lt
+                    | BinaryOperator::LtEq
+                    | BinaryOperator::Gt
+                    | BinaryOperator::GtEq
+            );
+            let date = |e: &Expr| matches!(e, Expr::TypedString(t) if matches!(t.data_type, DataType::Date));
+            let timed = |e: &Expr| {
+                matches!(e, Expr::Value(v) if matches!(&v.value,
+                    Value::SingleQuotedString(s) if s.trim().len() > 10))
+            };
+            if comparison && ((date(left) && timed(right)) || (timed(left) && date(right))) {
+                **left = call("mysql_cast_datetime", vec![(**left).clone()]);
+                **right = call("mysql_cast_datetime", vec![(**right).clone()]);
+            }
+        }
         // TRUE / FALSE given to a JSON constructor are JSON booleans, not 1 / 0.
         if let Expr::Function(f) = expr {
             let name = f.name.to_string().to_ascii_uppercase();
@@ -1397,8 +1808,24 @@ impl VisitorMut for Rewrite<'_> {
             Expr::Convert {
                 expr: inner,
                 data_type: None,
+                charset,
                 ..
-            } => Some((**inner).clone()),
+            } => Some(
+                if charset
+                    .as_ref()
+                    .is_some_and(|c| c.to_string().eq_ignore_ascii_case("binary"))
+                {
+                    // CONVERT(x USING binary): a binary string.
+                    Expr::Cast {
+                        kind: CastKind::Cast,
+                        expr: inner.clone(),
+                        data_type: DataType::Blob(None),
+                        format: None,
+                    }
+                } else {
+                    (**inner).clone()
+                },
+            ),
             Expr::Extract {
                 field, expr: inner, ..
             } => Some(call(
@@ -1502,7 +1929,10 @@ impl VisitorMut for Rewrite<'_> {
                 pattern,
                 escape_char,
                 ..
-            } if is_binary_collated(pattern) || is_binary_collated(inner) => {
+            } if is_binary_collated(pattern)
+                || is_binary_collated(inner)
+                || self.meta_of(inner).is_some_and(|m| m.bin_collation) =>
+            {
                 let mut args = vec![(**pattern).clone(), (**inner).clone()];
                 args.extend(escape_char.as_deref().cloned());
                 let like = call("mysql_like_bin", args);
@@ -1515,6 +1945,11 @@ impl VisitorMut for Rewrite<'_> {
                     like
                 })
             }
+            // `~x` is a BIGINT UNSIGNED in MySQL (`~0` is 18446744073709551615).
+            Expr::UnaryOp {
+                op: sqlparser::ast::UnaryOperator::BitwiseNot,
+                expr: inner,
+            } => Some(call("mysql_bitnot", vec![(**inner).clone()])),
             // SQLite has no UNKNOWN: a boolean is unknown when it is NULL.
             Expr::IsUnknown(inner) => Some(nested(Expr::IsNull(inner.clone()))),
             Expr::IsNotUnknown(inner) => Some(nested(Expr::IsNotNull(inner.clone()))),

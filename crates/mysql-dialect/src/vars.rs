@@ -36,6 +36,7 @@ pub(crate) fn default_var(name: &str) -> Option<Value> {
         "query_cache_size" => int(0),
         "query_cache_type" => s("OFF"),
         "sql_auto_is_null" => int(0),
+        "foreign_key_checks" | "unique_checks" | "sql_notes" | "sql_quote_show_create" => int(1),
         "sql_mode" => s(
             "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,\
              ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION",

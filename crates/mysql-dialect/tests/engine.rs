@@ -184,3 +184,29 @@ fn long_expressions_run_or_fail_without_taking_the_process_down() {
         .expect("thread");
     handle.join().expect("no stack overflow");
 }
+
+#[test]
+fn an_index_that_serves_a_foreign_key_replaces_the_one_mysql_made_for_it() {
+    let cluster = Cluster::new();
+    let mut c = Conn::new(&cluster);
+    c.exec(
+        "CREATE DATABASE app; USE app; CREATE TABLE p (a INT, b INT, PRIMARY KEY (a, b)); \
+         CREATE TABLE m (id INT PRIMARY KEY, a INT, b INT, CONSTRAINT fk_m FOREIGN KEY (a, b) REFERENCES p (a, b))",
+    );
+    let show = |c: &mut Conn| c.q("SHOW CREATE TABLE m")[0][1].clone();
+    assert!(
+        show(&mut c).contains("KEY `fk_m` (`a`,`b`)"),
+        "{}",
+        show(&mut c)
+    );
+    c.ok("CREATE INDEX ix_m ON m (a, b)");
+    let text = show(&mut c);
+    assert!(
+        text.contains("KEY `ix_m` (`a`,`b`)") && !text.contains("KEY `fk_m`"),
+        "{text}"
+    );
+    // The foreign key still holds, served by the new index.
+    c.ok("INSERT INTO p VALUES (1, 1)");
+    c.ok("INSERT INTO m VALUES (1, 1, 1)");
+    assert_eq!(c.err("INSERT INTO m VALUES (2, 9, 9)").code, 1452);
+}

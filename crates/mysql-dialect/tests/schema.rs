@@ -111,7 +111,13 @@ fn round_trip(t: &Table) {
     let back = table(&text);
     let mut back = back;
     back.schema = t.schema.clone();
-    assert_eq!(&back, t, "round trip of\n{text}");
+    // SHOW CREATE TABLE prints a foreign key's implicit index as a plain KEY: read back, it is
+    // an index like any other (as in MySQL after a dump and reload).
+    let mut explicit = t.clone();
+    for i in &mut explicit.indexes {
+        i.implicit = false;
+    }
+    assert_eq!(back, explicit, "round trip of\n{text}");
     let json = serde_json::to_string(t).unwrap();
     let again: Table = serde_json::from_str(&json).unwrap();
     assert_eq!(&again, t);

@@ -217,3 +217,176 @@ fn string_functions_mysql_gives_as_binary() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn aggregates_mysql_has_and_sqlite_spells_otherwise() {
+    let (_cluster, mut c) = setup();
+    c.exec("INSERT INTO sales VALUES (3, 3, NULL, 0.5), (4, 4, 1.10, 2.5)");
+    assert_eq!(
+        c.q(
+            "SELECT COUNT(DISTINCT qty, price), ANY_VALUE(qty), JSON_ARRAYAGG(id) FROM sales \
+             WHERE id < 5"
+        ),
+        rows(&[&["3", "3", "[1, 2, 3, 4]"]])
+    );
+    assert_eq!(
+        c.val("SELECT JSON_OBJECTAGG(id, qty) FROM sales WHERE id < 3"),
+        "{\"1\": 3, \"2\": 4}"
+    );
+}
+
+#[test]
+fn binary_casts_in_a_select_list_are_bytes() {
+    let (_cluster, mut c) = setup();
+    match c.one(
+        "SELECT CAST('abc' AS BINARY), BINARY 'x', CONVERT('abc' USING binary), \
+         SUBSTRING(X'DEADBEEF', 2, 2), LEFT(X'DEADBEEF', 1), BINARY 'a' = 'a'",
+    ) {
+        Outcome::Rows(rs) => {
+            let r = &rs.rows[0];
+            assert_eq!(r[0].as_deref(), Some(&b"abc"[..]));
+            assert!(rs.columns[0].binary && rs.columns[1].binary && rs.columns[2].binary);
+            assert_eq!(r[3].as_deref(), Some(&[0xAD, 0xBE][..]));
+            assert_eq!(r[4].as_deref(), Some(&[0xDE][..]));
+            assert!(rs.columns[3].binary && rs.columns[4].binary);
+            assert_eq!(r[5].as_deref(), Some(&b"1"[..]));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn column_types_the_rewrite_reads() {
+    let (_cluster, mut c) = setup();
+    c.exec(
+        "CREATE TABLE ev (id INT PRIMARY KEY, d DATE, dt DATETIME, t TIME, \
+         e ENUM('red', 'green'), s SET('a', 'b', 'c'), sb VARCHAR(9) COLLATE utf8mb4_bin, \
+         k VARBINARY(8)); \
+         INSERT INTO ev VALUES (1, '2024-02-29', '2024-02-29 13:45:10', '13:45:10', 'green', \
+         'a,c', 'apple', 'A'), (2, NULL, NULL, NULL, NULL, NULL, 'Apple', 'a')",
+    );
+    assert_eq!(
+        c.q("SELECT d + 0, dt + 0, t + 0, e + 0, s + 0, e * 1 FROM ev ORDER BY id"),
+        rows(&[
+            &["20240229", "20240229134510", "134510", "2", "5", "2"],
+            &["NULL", "NULL", "NULL", "NULL", "NULL", "NULL"],
+        ])
+    );
+    assert_eq!(
+        c.q("SELECT id FROM ev WHERE sb LIKE 'app%'"),
+        rows(&[&["1"]])
+    );
+    assert_eq!(c.q("SELECT id FROM ev WHERE k = 'A'"), rows(&[&["1"]]));
+    assert_eq!(
+        c.q("SELECT X'41' = 'A', X'61' = 'a', 0x61 = 'A'"),
+        rows(&[&["1", "1", "0"]])
+    );
+}
+
+#[test]
+fn binary_binds_tighter_and_date_literals_compare_as_datetimes() {
+    let (_cluster, mut c) = setup();
+    assert_eq!(
+        c.q(
+            "SELECT BINARY 'a' = 'A', 'a' = BINARY 'a', BINARY 'a' = 'a', \
+             DATE '2024-01-01' = '2024-01-01 00:00:00', DATE '2024-01-01' < '2024-01-02'"
+        ),
+        rows(&[&["0", "1", "1", "1", "1"]])
+    );
+}
+
+#[test]
+fn computed_decimals_compare_exactly() {
+    let (_cluster, mut c) = setup();
+    assert_eq!(
+        c.q(
+            "SELECT 0.1 + 0.2 = 0.3, 0.1 + 0.2 = 0.3e0, 0.1 * 3 > 0.3, qty FROM sales \
+             WHERE price * 2 = 2.20"
+        ),
+        rows(&[&["1", "1", "0", "3"]])
+    );
+}
+
+#[test]
+fn math_string_and_charset_functions_mysql_has() {
+    let (_cluster, mut c) = setup();
+    assert_eq!(
+        c.q(
+            "SELECT PI(), SIN(0), COS(0), TAN(0), ATAN(1) * 4 = PI(), DEGREES(PI()), \
+             RADIANS(180), RAND(1) = RAND(1), RAND() < 1, FLOOR(RAND() * 0)"
+        ),
+        rows(&[&[
+            "3.141593",
+            "0",
+            "1",
+            "0",
+            "1",
+            "180",
+            "3.141592653589793",
+            "1",
+            "1",
+            "0"
+        ]])
+    );
+    assert_eq!(
+        c.q(
+            "SELECT MAKE_SET(5, 'a', 'b', 'c'), EXPORT_SET(5, 'Y', 'N', ',', 4), \
+             WEIGHT_STRING('a') = WEIGHT_STRING('A')"
+        ),
+        rows(&[&["a,c", "Y,N,Y,N", "1"]])
+    );
+    c.exec("CREATE TABLE cs (id INT PRIMARY KEY, s VARCHAR(9), sb VARCHAR(9) COLLATE utf8mb4_bin, b BLOB)");
+    c.exec("INSERT INTO cs VALUES (1, 'x', 'y', X'00')");
+    assert_eq!(
+        c.q(
+            "SELECT CHARSET('abc'), CHARSET(s), COLLATION(sb), COLLATION('abc'), COLLATION(s), \
+             CHARSET(b) FROM cs"
+        ),
+        rows(&[&[
+            "utf8mb4",
+            "utf8mb4",
+            "utf8mb4_bin",
+            "utf8mb4_0900_ai_ci",
+            "utf8mb4_0900_ai_ci",
+            "binary"
+        ]])
+    );
+}
+
+#[test]
+fn bitwise_not_is_unsigned_and_binary_casts_pad() {
+    let (_cluster, mut c) = setup();
+    assert_eq!(
+        c.q("SELECT ~0, ~5, HEX(CAST('abc' AS BINARY(5)))"),
+        rows(&[&["18446744073709551615", "18446744073709551610", "6162630000"]])
+    );
+}
+
+#[test]
+fn integer_and_double_arithmetic_overflow_is_an_error() {
+    let (_cluster, mut c) = setup();
+    c.exec(
+        "CREATE TABLE n (id INT PRIMARY KEY, b BIGINT, u INT UNSIGNED, i INT); \
+         INSERT INTO n VALUES (1, 9223372036854775807, 0, -7)",
+    );
+    for sql in [
+        "SELECT 9223372036854775807 + 1",
+        "SELECT b + 1 FROM n",
+        "SELECT u - 1 FROM n",
+        "SELECT u + i FROM n",
+        "SELECT CAST(0 AS UNSIGNED) - 1",
+        "SELECT 1e308 * 10",
+    ] {
+        assert_eq!(c.err(sql).code, 1690, "{sql}");
+    }
+    assert_eq!(
+        c.q("SELECT b - 1, i * 2, u + 1, 0.1e0 + 0.2e0, 2 * 3 FROM n"),
+        rows(&[&[
+            "9223372036854775806",
+            "-14",
+            "1",
+            "0.30000000000000004",
+            "6"
+        ]])
+    );
+}

@@ -348,6 +348,124 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
         unary(a, |x| (x > 0.0).then(|| x.log10()))
     })?;
     reg(conn, "exp", 1, true, |a| unary(a, |x| Some(x.exp())))?;
+    // mysql_arith(op, a, b, unsigned, text): `a op b` for integer or DOUBLE operands, with
+    // MySQL's 1690 when the result is out of range (BIGINT, BIGINT UNSIGNED when `unsigned`
+    // is 1, or DOUBLE). Results above i64::MAX come back as TEXT digits.
+    reg(conn, "mysql_arith", 5, true, |a| {
+        if any_null(&a[1..3]) {
+            return Ok(Value::Null);
+        }
+        let op = to_str(&a[0]).unwrap_or_default();
+        let unsigned = to_i64(&a[3]).unwrap_or(0) != 0;
+        let what = to_str(&a[4]).unwrap_or_default();
+        let int = |v: &Value| -> Option<i128> {
+            match v {
+                Value::Integer(i) => Some(i128::from(*i)),
+                Value::Text(t) => t.trim().parse::<u64>().ok().map(i128::from),
+                _ => None,
+            }
+        };
+        if let (Some(x), Some(y)) = (int(&a[1]), int(&a[2])) {
+            let r = match op.as_str() {
+                "+" => x + y,
+                "-" => x - y,
+                _ => x * y,
+            };
+            let (lo, hi, name) = if unsigned {
+                (0, i128::from(u64::MAX), "BIGINT UNSIGNED")
+            } else {
+                (i128::from(i64::MIN), i128::from(i64::MAX), "BIGINT")
+            };
+            if r < lo || r > hi {
+                return Err(format!("1690: {name} value is out of range in '{what}'"));
+            }
+            return Ok(i64::try_from(r).map_or_else(|_| Value::Text(r.to_string()), Value::Integer));
+        }
+        let (x, y) = (to_f64(&a[1]).unwrap_or(0.0), to_f64(&a[2]).unwrap_or(0.0));
+        let r = match op.as_str() {
+            "+" => x + y,
+            "-" => x - y,
+            _ => x * y,
+        };
+        if !r.is_finite() {
+            return Err(format!("1690: DOUBLE value is out of range in '{what}'"));
+        }
+        Ok(Value::Real(r))
+    })?;
+    // `~x`: the 64-bit complement, unsigned (above i64::MAX as TEXT digits, as `bit_and`).
+    reg(conn, "mysql_bitnot", 1, true, |a| {
+        if any_null(a) {
+            return Ok(Value::Null);
+        }
+        let x = match &a[0] {
+            Value::Integer(i) => *i as u64,
+            v => to_f64(v).map_or(0, |f| f.round() as i64 as u64),
+        };
+        let r = !x;
+        Ok(i64::try_from(r).map_or_else(|_| Value::Text(r.to_string()), Value::Integer))
+    })?;
+    // Trigonometry, in radians; out-of-domain arguments give NULL.
+    reg(conn, "sin", 1, true, |a| unary(a, |x| Some(x.sin())))?;
+    reg(conn, "cos", 1, true, |a| unary(a, |x| Some(x.cos())))?;
+    reg(conn, "tan", 1, true, |a| unary(a, |x| Some(x.tan())))?;
+    reg(conn, "cot", 1, true, |a| {
+        unary(a, |x| (x.tan() != 0.0).then(|| 1.0 / x.tan()))
+    })?;
+    reg(conn, "asin", 1, true, |a| {
+        unary(a, |x| (-1.0..=1.0).contains(&x).then(|| x.asin()))
+    })?;
+    reg(conn, "acos", 1, true, |a| {
+        unary(a, |x| (-1.0..=1.0).contains(&x).then(|| x.acos()))
+    })?;
+    reg(conn, "atan", -1, true, |a| {
+        check_args(a, "atan", 1, 2)?;
+        if any_null(a) {
+            return Ok(Value::Null);
+        }
+        let y = to_f64(&a[0]).unwrap_or(0.0);
+        Ok(real(Some(match a.get(1) {
+            Some(x) => y.atan2(to_f64(x).unwrap_or(0.0)),
+            None => y.atan(),
+        })))
+    })?;
+    reg(conn, "atan2", 2, true, |a| {
+        if any_null(a) {
+            return Ok(Value::Null);
+        }
+        let (y, x) = (to_f64(&a[0]).unwrap_or(0.0), to_f64(&a[1]).unwrap_or(0.0));
+        Ok(real(Some(y.atan2(x))))
+    })?;
+    reg(conn, "degrees", 1, true, |a| {
+        unary(a, |x| Some(x.to_degrees()))
+    })?;
+    reg(conn, "radians", 1, true, |a| {
+        unary(a, |x| Some(x.to_radians()))
+    })?;
+    // RAND([seed]): a seeded call gives the first value of MySQL's sequence for that seed
+    // (so `RAND(1) = RAND(1)`); an unseeded one takes a fresh seed on every call.
+    reg(conn, "rand", -1, false, |a| {
+        check_args(a, "rand", 0, 1)?;
+        let seed = match a.first() {
+            None => {
+                // A process-wide splitmix64 sequence (time is the session's, not read here).
+                use std::sync::atomic::{AtomicU64, Ordering};
+                static STATE: AtomicU64 = AtomicU64::new(0x9E37_79B9_7F4A_7C15);
+                let mut z = STATE.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
+                z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+                (z ^ (z >> 31)) as i64
+            }
+            Some(v) => to_i64(v).unwrap_or(0),
+        };
+        const MAX: u64 = 0x3FFF_FFFF;
+        let seed = seed as u64 as u32 as u64;
+        let (mut s1, s2) = (
+            (seed.wrapping_mul(0x10001).wrapping_add(55_555_555)) % MAX,
+            seed.wrapping_mul(0x1000_0001) % MAX,
+        );
+        s1 = (s1 * 3 + s2) % MAX;
+        Ok(Value::Real(s1 as f64 / MAX as f64))
+    })?;
     reg(conn, "sqrt", 1, true, |a| {
         unary(a, |x| (x >= 0.0).then(|| x.sqrt()))
     })?;

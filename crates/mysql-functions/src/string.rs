@@ -410,6 +410,14 @@ pub(crate) fn register(conn: &Connection, ctx: &Context) -> rusqlite::Result<()>
         if any_null(a) {
             return Ok(Value::Null);
         }
+        if let Value::Blob(b) = &a[0] {
+            // A binary string counts bytes, and stays binary.
+            return Ok(Value::Blob(from_latin(&substr(
+                &latin(b),
+                i0(a, 1).unwrap_or(0),
+                i0(a, 2),
+            ))));
+        }
         Ok(Value::Text(substr(
             &s0(a, 0).unwrap_or_default(),
             i0(a, 1).unwrap_or(0),
@@ -421,6 +429,9 @@ pub(crate) fn register(conn: &Connection, ctx: &Context) -> rusqlite::Result<()>
             return Ok(Value::Null);
         }
         let n = i0(a, 1).unwrap_or(0).max(0) as usize;
+        if let Value::Blob(b) = &a[0] {
+            return Ok(Value::Blob(b.iter().take(n).copied().collect()));
+        }
         Ok(Value::Text(
             s0(a, 0).unwrap_or_default().chars().take(n).collect(),
         ))
@@ -430,6 +441,9 @@ pub(crate) fn register(conn: &Connection, ctx: &Context) -> rusqlite::Result<()>
             return Ok(Value::Null);
         }
         let n = i0(a, 1).unwrap_or(0).max(0) as usize;
+        if let Value::Blob(b) = &a[0] {
+            return Ok(Value::Blob(b[b.len().saturating_sub(n)..].to_vec()));
+        }
         let c: Vec<char> = s0(a, 0).unwrap_or_default().chars().collect();
         Ok(Value::Text(c[c.len().saturating_sub(n)..].iter().collect()))
     })?;
@@ -566,6 +580,55 @@ pub(crate) fn register(conn: &Connection, ctx: &Context) -> rusqlite::Result<()>
             Some(s) => unhex(&s).map_or(Value::Null, Value::Blob),
         })
     })?;
+    // WEIGHT_STRING(s): the sort key under the default collation, as bytes.
+    reg(conn, "weight_string", 1, true, |a| {
+        Ok(match to_str(&a[0]) {
+            None => Value::Null,
+            Some(s) => crate::collation_key("utf8mb4_0900_ai_ci", &s)
+                .map_or(Value::Null, |k| Value::Blob(k.into())),
+        })
+    })?;
+    // MAKE_SET(bits, s1, s2, ...): the strings whose bit is set, comma-separated.
+    reg(conn, "make_set", -1, true, |a| {
+        check_args(a, "make_set", 2, 65)?;
+        let Some(bits) = to_i64(&a[0]) else {
+            return Ok(Value::Null);
+        };
+        let parts: Vec<String> = a[1..]
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i < 64 && (bits as u64 >> i) & 1 == 1)
+            .filter_map(|(_, v)| to_str(v))
+            .collect();
+        Ok(Value::Text(parts.join(",")))
+    })?;
+    // EXPORT_SET(bits, on, off[, separator[, number_of_bits]]).
+    reg(conn, "export_set", -1, true, |a| {
+        check_args(a, "export_set", 3, 5)?;
+        if any_null(a) {
+            return Ok(Value::Null);
+        }
+        let bits = to_i64(&a[0]).unwrap_or(0) as u64;
+        let (on, off) = (
+            to_str(&a[1]).unwrap_or_default(),
+            to_str(&a[2]).unwrap_or_default(),
+        );
+        let sep = a.get(3).and_then(to_str).unwrap_or_else(|| ",".to_owned());
+        let n = a
+            .get(4)
+            .and_then(to_i64)
+            .map_or(64, |n| if (0..=64).contains(&n) { n } else { 64 }) as usize;
+        let parts: Vec<&str> = (0..n)
+            .map(|i| {
+                if (bits >> i) & 1 == 1 {
+                    on.as_str()
+                } else {
+                    off.as_str()
+                }
+            })
+            .collect();
+        Ok(Value::Text(parts.join(&sep)))
+    })?;
     reg(conn, "bit_length", 1, true, |a| {
         Ok(int(to_bytes(&a[0]).map(|b| b.len() as i64 * 8)))
     })?;
@@ -673,4 +736,14 @@ pub(crate) fn register(conn: &Connection, ctx: &Context) -> rusqlite::Result<()>
         })
     })?;
     Ok(())
+}
+
+/// Bytes as the characters of the same numbers, so character functions count bytes.
+fn latin(b: &[u8]) -> String {
+    b.iter().map(|&x| char::from(x)).collect()
+}
+
+/// The inverse of [`latin`].
+fn from_latin(s: &str) -> Vec<u8> {
+    s.chars().map(|c| c as u32 as u8).collect()
 }

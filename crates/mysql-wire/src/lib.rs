@@ -178,6 +178,9 @@ pub struct Login<'a> {
     /// Whether the client enabled multi-statements (CLIENT_MULTI_STATEMENTS); without it MySQL
     /// rejects a query holding several statements with a syntax error.
     pub multi_statements: bool,
+    /// Whether the client asked for found rows (CLIENT_FOUND_ROWS): an UPDATE's affected-rows
+    /// count is then the rows it matched, not those it changed.
+    pub found_rows: bool,
 }
 
 impl Login<'_> {

@@ -30,6 +30,7 @@ pub const SERVER_CAPABILITIES: u32 = OFFERED.bits();
 
 /// [`SERVER_CAPABILITIES`] as flags.
 const OFFERED: Caps = Caps::CLIENT_LONG_PASSWORD
+    .union(Caps::CLIENT_FOUND_ROWS)
     .union(Caps::CLIENT_LONG_FLAG)
     .union(Caps::CLIENT_CONNECT_WITH_DB)
     .union(Caps::CLIENT_PROTOCOL_41)
@@ -282,6 +283,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
             host,
             connection_id: params.connection_id,
             multi_statements: self.caps.contains(Caps::CLIENT_MULTI_STATEMENTS),
+            found_rows: self.caps.contains(Caps::CLIENT_FOUND_ROWS),
         };
         match self.session.authenticate(&login).await {
             Ok(()) => {
@@ -302,11 +304,14 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
             QUERY => {
                 let replies = match std::str::from_utf8(body) {
                     Ok(sql) => self.session.query(sql).await,
-                    Err(_) => vec![Reply::Error(ErrorPacket::new(
-                        1300,
-                        "HY000",
-                        "Invalid utf8mb4 character string in query",
-                    ))],
+                    Err(_) => match binary_strings_as_hex(body) {
+                        Some(sql) => self.session.query(&sql).await,
+                        None => vec![Reply::Error(ErrorPacket::new(
+                            1300,
+                            "HY000",
+                            "Invalid utf8mb4 character string in query",
+                        ))],
+                    },
                 };
                 self.send_replies(replies).await
             }
@@ -566,4 +571,114 @@ fn unknown_command() -> ErrorPacket {
 
 fn bad_handshake() -> ErrorPacket {
     ErrorPacket::new(1043, "08S01", "Bad handshake")
+}
+
+/// Query text whose string literals hold bytes that are not UTF-8 (a BLOB in a mysqldump
+/// without `--hex-blob`, a driver sending raw bytes) as text the SQL layer can read: each such
+/// literal becomes the hex literal of its bytes (escapes undone, as MySQL reads them), which
+/// MySQL treats as the same binary string. None when bytes outside a string are not UTF-8.
+pub(crate) fn binary_strings_as_hex(body: &[u8]) -> Option<String> {
+    let mut out: Vec<u8> = Vec::with_capacity(body.len() * 2);
+    let mut i = 0;
+    while i < body.len() {
+        let c = body[i];
+        match c {
+            b'\'' | b'"' => {
+                let start = i;
+                let mut value = Vec::new();
+                i += 1;
+                loop {
+                    let b = *body.get(i)?;
+                    if b == b'\\' {
+                        let e = *body.get(i + 1)?;
+                        match e {
+                            b'0' => value.push(0),
+                            b'b' => value.push(8),
+                            b'n' => value.push(b'\n'),
+                            b'r' => value.push(b'\r'),
+                            b't' => value.push(b'\t'),
+                            b'Z' => value.push(0x1a),
+                            b'%' | b'_' => value.extend([b'\\', e]),
+                            other => value.push(other),
+                        }
+                        i += 2;
+                    } else if b == c && body.get(i + 1) == Some(&c) {
+                        value.push(c);
+                        i += 2;
+                    } else if b == c {
+                        i += 1;
+                        break;
+                    } else {
+                        value.push(b);
+                        i += 1;
+                    }
+                }
+                if std::str::from_utf8(&value).is_ok() {
+                    out.extend_from_slice(&body[start..i]);
+                } else {
+                    // `_binary X'..'` is not a form parsers read: the hex literal is binary.
+                    if out.ends_with(b"_binary ") {
+                        out.truncate(out.len() - b"_binary ".len());
+                    }
+                    out.extend_from_slice(b"X'");
+                    for b in value {
+                        out.extend_from_slice(format!("{b:02X}").as_bytes());
+                    }
+                    out.push(b'\'');
+                }
+            }
+            b'`' => {
+                let end = body[i + 1..].iter().position(|&b| b == b'`')? + i + 2;
+                out.extend_from_slice(&body[i..end]);
+                i = end;
+            }
+            b'#' => {
+                let end = body[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(body.len(), |p| i + p);
+                out.extend_from_slice(&body[i..end]);
+                i = end;
+            }
+            b'-' if body.get(i + 1) == Some(&b'-')
+                && body.get(i + 2).is_none_or(|b| b.is_ascii_whitespace()) =>
+            {
+                let end = body[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(body.len(), |p| i + p);
+                out.extend_from_slice(&body[i..end]);
+                i = end;
+            }
+            b'/' if body.get(i + 1) == Some(&b'*') && body.get(i + 2) != Some(&b'!') => {
+                let end = body[i + 2..]
+                    .windows(2)
+                    .position(|w| w == b"*/")
+                    .map_or(body.len(), |p| i + 2 + p + 2);
+                out.extend_from_slice(&body[i..end]);
+                i = end;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod binary_text_tests {
+    use super::binary_strings_as_hex;
+
+    #[test]
+    fn strings_with_raw_bytes_become_hex_literals() {
+        let body = b"INSERT INTO t VALUES (1,'\\0\xff\\'x',_binary '\x80'),(2,'ok \xc3\xa9', 'a''b') -- it's";
+        let got = binary_strings_as_hex(body).expect("readable");
+        assert_eq!(
+            got,
+            "INSERT INTO t VALUES (1,X'00FF2778',X'80'),(2,'ok \u{e9}', 'a''b') -- it's"
+        );
+        assert!(binary_strings_as_hex(b"SELECT \xff").is_none());
+    }
 }

@@ -853,6 +853,10 @@ impl Table {
         for op in ops {
             let step = t.apply_alter(op)?;
             plan.push(step);
+            if std::mem::take(&mut t.dropped_implicit_index) {
+                // SQLite's copy of the dropped index goes with a rebuild.
+                plan.push(AlterStep::Rebuild(t.identity_mapping()));
+            }
         }
         if let Some((schema, name)) = &mut plan.rename {
             if schema.is_empty() {

@@ -981,6 +981,7 @@ impl Table {
             temporary: false,
             row_format: None,
             view: None,
+            dropped_implicit_index: false,
         }
     }
 
@@ -1114,6 +1115,7 @@ impl Table {
         }
         t.finish()?;
         t.validate_rules()?;
+        t.dropped_implicit_index = false;
         Ok((t, auto_increment))
     }
 
@@ -1285,11 +1287,29 @@ impl Table {
                 None => self.unique_key_name(&parts[0].column),
             },
         };
+        // MySQL drops the index it made for a foreign key once this one can serve it.
+        let before = self.indexes.len();
+        let covering = kind != IndexKind::Fulltext;
+        let new_cols: Vec<String> = parts.iter().map(|p| p.column.clone()).collect();
+        self.indexes.retain(|i| {
+            let cols: Vec<String> = i.parts.iter().map(|p| p.column.clone()).collect();
+            let covered = covering
+                && cols.len() <= new_cols.len()
+                && cols
+                    .iter()
+                    .zip(&new_cols)
+                    .all(|(a, b)| a.eq_ignore_ascii_case(b));
+            !(i.implicit && covered)
+        });
+        if self.indexes.len() != before {
+            self.dropped_implicit_index = true;
+        }
         self.indexes.push(Index {
             name: name.clone(),
             kind,
             parts,
             comment,
+            implicit: false,
         });
         Ok(name)
     }
@@ -1460,8 +1480,11 @@ impl Table {
                     desc: false,
                 })
                 .collect();
-            created =
-                Some(self.add_index(Some(index_name), IndexKind::Key, parts, String::new())?);
+            let name = self.add_index(Some(index_name), IndexKind::Key, parts, String::new())?;
+            if let Some(i) = self.indexes.iter_mut().find(|i| i.name == name) {
+                i.implicit = true;
+            }
+            created = Some(name);
         }
         Ok(created)
     }
