@@ -178,6 +178,42 @@ class Server:
     def rds(self, region: str = REGION):
         return rds_client(self.endpoint, region)
 
+    def mysql_cluster(self, ident: str, engine_version: str, user: str, password: str, connects) -> tuple[str, int]:
+        """A one-instance aurora-mysql cluster, waited on until `connects(host, port)` (which
+        raises a MySQL error until the endpoint accepts) succeeds: its writer (host, port)."""
+        import pymysql
+
+        rds = self.rds()
+        rds.create_db_cluster(
+            DBClusterIdentifier=ident,
+            Engine="aurora-mysql",
+            EngineVersion=engine_version,
+            MasterUsername=user,
+            MasterUserPassword=password,
+            Port=free_mysql_port(),
+        )
+        rds.create_db_instance(
+            DBInstanceIdentifier=f"{ident}-1", DBClusterIdentifier=ident, Engine="aurora-mysql", DBInstanceClass="db.r6g.large"
+        )
+        deadline = time.monotonic() + 20
+        while True:
+            c = rds.describe_db_clusters(DBClusterIdentifier=ident)["DBClusters"][0]
+            i = rds.describe_db_instances(DBInstanceIdentifier=f"{ident}-1")["DBInstances"][0]
+            if c["Status"] == "available" and i["DBInstanceStatus"] == "available":
+                break
+            assert time.monotonic() < deadline, f"cluster not available: {c['Status']} / {i['DBInstanceStatus']}"
+            time.sleep(0.1)
+        host, port = c["Endpoint"], c["Port"]
+        last = None
+        while True:
+            try:
+                connects(host, port)
+                return host, port
+            except pymysql.err.MySQLError as e:
+                last = e
+            assert time.monotonic() < deadline, f"{host}:{port} not accepting: {last!r}"
+            time.sleep(0.1)
+
 
 def _session_server(pace: str, name: str):
     if not REWIND_BIN.is_file():

@@ -696,7 +696,7 @@ def differences_md() -> str:
 if "pytest" in sys.modules:
     import pytest
 
-    from rewind_server import REWIND_BIN, free_mysql_port, http, session_server
+    from rewind_server import REWIND_BIN, http, session_server
 
     def test_differences_md_is_current():
         """DIFFERENCES.md is what the annotations say (and every corpus file parses)."""
@@ -747,36 +747,9 @@ if "pytest" in sys.modules:
     @pytest.fixture(scope="module")
     def rewind_writer(rewind_server):
         """(host, port) of the writer endpoint of a fresh one-instance cluster."""
-        rds = rewind_server.rds()
-        rds.create_db_cluster(
-            DBClusterIdentifier="diff",
-            Engine="aurora-mysql",
-            EngineVersion=ENGINE_VERSION,
-            MasterUsername="admin",
-            MasterUserPassword=PASSWORD,
-            Port=free_mysql_port(),
+        return rewind_server.mysql_cluster(
+            "diff", ENGINE_VERSION, "admin", PASSWORD, lambda h, p: rewind_connect(h, p)().close()
         )
-        rds.create_db_instance(
-            DBInstanceIdentifier="diff-1", DBClusterIdentifier="diff", Engine="aurora-mysql", DBInstanceClass="db.r6g.large"
-        )
-        deadline = time.monotonic() + 20
-        while True:
-            c = rds.describe_db_clusters(DBClusterIdentifier="diff")["DBClusters"][0]
-            i = rds.describe_db_instances(DBInstanceIdentifier="diff-1")["DBInstances"][0]
-            if c["Status"] == "available" and i["DBInstanceStatus"] == "available":
-                break
-            assert time.monotonic() < deadline, f"cluster not available: {c['Status']} / {i['DBInstanceStatus']}"
-            time.sleep(0.1)
-        host, port = c["Endpoint"], c["Port"]
-        last = None
-        while True:
-            try:
-                rewind_connect(host, port)().close()
-                return host, port
-            except pymysql.err.MySQLError as e:
-                last = e
-            assert time.monotonic() < deadline, f"{host}:{port} not accepting: {last!r}"
-            time.sleep(0.1)
 
     _RESULTS: dict[str, FamilyResult] = {}
     _RUN = {"deadline": None}

@@ -28,13 +28,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pymysql
 import pytest
 
-from rewind_server import free_mysql_port, session_server
+from rewind_server import session_server
 
 HERE = Path(__file__).resolve().parent
 DJANGO_APP = HERE / "django_app"
@@ -77,36 +76,9 @@ class Target:
 
 
 def _rewind_cluster(server) -> tuple[str, int]:
-    rds = server.rds()
-    rds.create_db_cluster(
-        DBClusterIdentifier="orms",
-        Engine="aurora-mysql",
-        EngineVersion=ENGINE_VERSION,
-        MasterUsername=USER,
-        MasterUserPassword=PASSWORD,
-        Port=free_mysql_port(),
+    return server.mysql_cluster(
+        "orms", ENGINE_VERSION, USER, PASSWORD, lambda h, p: Target("rewind", h, p).connect().close()
     )
-    rds.create_db_instance(
-        DBInstanceIdentifier="orms-1", DBClusterIdentifier="orms", Engine="aurora-mysql", DBInstanceClass="db.r6g.large"
-    )
-    deadline = time.monotonic() + 20
-    while True:
-        c = rds.describe_db_clusters(DBClusterIdentifier="orms")["DBClusters"][0]
-        i = rds.describe_db_instances(DBInstanceIdentifier="orms-1")["DBInstances"][0]
-        if c["Status"] == "available" and i["DBInstanceStatus"] == "available":
-            break
-        assert time.monotonic() < deadline, f"cluster not available: {c['Status']} / {i['DBInstanceStatus']}"
-        time.sleep(0.1)
-    host, port = c["Endpoint"], c["Port"]
-    last = None
-    while True:
-        try:
-            Target("rewind", host, port).connect().close()
-            return host, port
-        except pymysql.err.MySQLError as e:
-            last = e
-        assert time.monotonic() < deadline, f"{host}:{port} not accepting: {last!r}"
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
