@@ -1269,6 +1269,63 @@ def test_runaway_queries_stop_on_kill_and_max_execution_time(server):
     assert all(p[0] != a_id for p in rows(b, "SHOW PROCESSLIST"))
 
 
+def test_a_runaway_query_stops_when_its_client_disconnects(server):
+    """The client of a three-way cross join of 1,000-row tables goes away: the statement stops
+    (its session leaves SHOW PROCESSLIST) and the writer lock it may hold is free again."""
+    import socket
+    import threading
+
+    c = make_cluster(server, "gone", instances=1)
+    a = connect(c.writer, c.port)
+    run(a, "CREATE DATABASE app")
+    a.select_db("app")
+    run(a, "CREATE TABLE n (i INT PRIMARY KEY)")
+    run(a, "INSERT INTO n WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 1000) SELECT i FROM s")
+    a_id = one(a, "SELECT CONNECTION_ID()")
+    b = connect(c.writer, c.port, database="app")
+
+    def runaway():
+        try:
+            run(a, "SELECT COUNT(*) FROM n a, n b, n c WHERE a.i + b.i + c.i > 0")
+        except pymysql.err.MySQLError:
+            pass
+
+    t = threading.Thread(target=runaway, daemon=True)
+    t.start()
+    for _ in range(100):
+        if any(p[0] == a_id and p[7] for p in rows(b, "SHOW PROCESSLIST")):
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the runaway query never showed in SHOW PROCESSLIST")
+    a._sock.shutdown(socket.SHUT_RDWR)  # the client goes away mid-query
+    gone = False
+    for _ in range(100):  # up to 10 s; the query alone runs for minutes
+        if all(p[0] != a_id for p in rows(b, "SHOW PROCESSLIST")):
+            gone = True
+            break
+        time.sleep(0.1)
+    assert gone, rows(b, "SHOW PROCESSLIST")
+    assert run(b, "INSERT INTO n VALUES (1001)") == 1
+
+
+def test_net_read_timeout_drops_a_half_sent_packet(server):
+    """A client that begins a packet and stops is dropped after the session's net_read_timeout;
+    idle time between statements is not bounded by it."""
+    c = make_cluster(server, "halfsent", instances=1)
+    a = connect(c.writer, c.port)
+    a_id = one(a, "SELECT CONNECTION_ID()")
+    run(a, "SET SESSION net_read_timeout = 1")
+    assert one(a, "SELECT @@net_read_timeout") == 1
+    time.sleep(1.5)
+    assert one(a, "SELECT 1") == 1
+    a._sock.sendall(bytes([100, 0, 0, 0, 0x03]) + b"SELECT 1 ")  # 10 of 100 announced bytes
+    a._sock.settimeout(10)
+    assert a._sock.recv(1) == b"", "the server kept the half-sent packet's connection open"
+    b = connect(c.writer, c.port)
+    assert all(p[0] != a_id for p in rows(b, "SHOW PROCESSLIST"))
+
+
 def test_long_statements_run_and_the_server_stays_up(server):
     """A 1,100-term sum and a 1,000-term OR list run (they used to overflow the stack and abort
     the process); a 30 GB REPEAT is NULL, as over max_allowed_packet in MySQL."""

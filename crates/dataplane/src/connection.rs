@@ -2,8 +2,9 @@
 //! through a MySQL session over the cluster's pages, whose commits land in the volume's log.
 
 use std::net::SocketAddr;
-use std::sync::atomic::AtomicU32;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use aurora::endpoints::EndpointSpec;
 use aurora::{Aurora, Paging};
@@ -57,6 +58,38 @@ impl Worker {
     }
 }
 
+/// Stops a statement whose connection went away while it ran: dropped before the statement
+/// finished (the client disconnected, so the wire dropped the statement's future), it
+/// interrupts the session until the statement has ended, as MySQL stops the query of a client
+/// that has gone. Interrupting once could come before the statement starts and be lost.
+struct StopIfAbandoned {
+    interrupt: Arc<rusqlite::InterruptHandle>,
+    finished: Arc<AtomicBool>,
+}
+
+/// How often, and for how long at most, an abandoned statement is interrupted.
+const ABANDONED_INTERRUPT_EVERY: Duration = Duration::from_millis(10);
+const ABANDONED_INTERRUPT_FOR: Duration = Duration::from_secs(60);
+
+impl Drop for StopIfAbandoned {
+    fn drop(&mut self) {
+        if self.finished.load(Ordering::Acquire) {
+            return;
+        }
+        let (interrupt, finished) = (self.interrupt.clone(), self.finished.clone());
+        let _ = std::thread::Builder::new()
+            .name("mysql-stop-abandoned".into())
+            .spawn(move || {
+                let start = std::time::Instant::now();
+                while !finished.load(Ordering::Acquire) && start.elapsed() < ABANDONED_INTERRUPT_FOR
+                {
+                    interrupt.interrupt();
+                    std::thread::sleep(ABANDONED_INTERRUPT_EVERY);
+                }
+            });
+    }
+}
+
 /// Sessions per cluster when its parameter group does not set `max_connections` (what Aurora
 /// MySQL gives a db.r6g.large).
 const DEFAULT_MAX_CONNECTIONS: usize = 1000;
@@ -106,6 +139,8 @@ pub(crate) async fn serve(
         state: Arc::new(std::sync::Mutex::new(SessionState::new())),
         registered: false,
         found_rows: false,
+        interrupt: None,
+        net_read_timeout: Duration::from_secs(30),
     };
     let config = ServerConfig {
         server_version: server_version(&session),
@@ -161,6 +196,10 @@ struct Connection {
     registered: bool,
     /// The client asked for found rows (CLIENT_FOUND_ROWS).
     found_rows: bool,
+    /// Interrupts the session's statement (set at login).
+    interrupt: Option<Arc<rusqlite::InterruptHandle>>,
+    /// The session's `net_read_timeout` after its last statement.
+    net_read_timeout: Duration,
 }
 
 impl Drop for Connection {
@@ -216,26 +255,35 @@ impl Connection {
         let text = text.to_owned();
         let state = self.state.clone();
         let found_rows = self.found_rows;
+        let finished = Arc::new(AtomicBool::new(false));
+        let _stop_if_abandoned = self.interrupt.clone().map(|interrupt| StopIfAbandoned {
+            interrupt,
+            finished: finished.clone(),
+        });
         let done = self
             .worker
             .call(move |session| {
-                let session = session.as_mut()?;
-                let replies: Vec<Reply> = session
-                    .run(&text)
-                    .into_iter()
-                    .map(|o| reply(o, found_rows))
-                    .collect();
-                let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
-                st.info = None;
-                st.since = std::time::Instant::now();
-                st.db = session.database().map(str::to_owned);
-                Some((replies, status_of(session)))
+                let ran = session.as_mut().map(|session| {
+                    let replies: Vec<Reply> = session
+                        .run(&text)
+                        .into_iter()
+                        .map(|o| reply(o, found_rows))
+                        .collect();
+                    let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
+                    st.info = None;
+                    st.since = std::time::Instant::now();
+                    st.db = session.database().map(str::to_owned);
+                    (replies, status_of(session), session.net_read_timeout())
+                });
+                finished.store(true, Ordering::Release);
+                ran
             })
             .await
             .flatten();
         match done {
-            Some((replies, status)) => {
+            Some((replies, status, net_read_timeout)) => {
                 self.status = status;
+                self.net_read_timeout = net_read_timeout;
                 replies
             }
             None => vec![Reply::Error(ErrorPacket::new(
@@ -401,7 +449,7 @@ impl mysql_wire::Session for Connection {
             .worker
             .call(move |slot| {
                 let session = mysql_dialect::open_session(&space, config)?;
-                let interrupt = session.interrupt_handle();
+                let interrupt = Arc::new(session.interrupt_handle());
                 let status = status_of(&session);
                 *slot = Some(session);
                 Ok::<_, mysql_dialect::SqlError>((interrupt, status))
@@ -417,7 +465,7 @@ impl mysql_wire::Session for Connection {
                 cluster,
                 user: login.user.to_owned(),
                 host: login.host.to_owned(),
-                interrupt,
+                interrupt: interrupt.clone(),
                 close: self.close.clone(),
                 state: self.state.clone(),
             },
@@ -427,6 +475,7 @@ impl mysql_wire::Session for Connection {
             return Err(ErrorPacket::new(1040, "08004", "Too many connections"));
         }
         self.registered = true;
+        self.interrupt = Some(interrupt);
         self.logged_in = true;
         self.found_rows = login.found_rows;
         if let Some(db) = login.database {
@@ -457,5 +506,9 @@ impl mysql_wire::Session for Connection {
 
     fn status(&self) -> SessionStatus {
         self.status
+    }
+
+    fn net_read_timeout(&self) -> Duration {
+        self.net_read_timeout
     }
 }

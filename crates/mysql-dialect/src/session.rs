@@ -564,6 +564,15 @@ impl Session {
         Duration::from_secs(secs)
     }
 
+    /// The session's `net_read_timeout`: how long the wire waits for the rest of a packet
+    /// the client has begun to send.
+    pub fn net_read_timeout(&self) -> Duration {
+        match self.system_value("net_read_timeout") {
+            Some(Value::Integer(n)) => Duration::from_secs(n.max(1) as u64),
+            _ => Duration::from_secs(30),
+        }
+    }
+
     /// A system variable's current value for this session.
     pub(crate) fn system_value(&self, name: &str) -> Option<Value> {
         let name = name.to_ascii_lowercase();

@@ -250,6 +250,13 @@ pub trait Session: Send {
     fn status(&self) -> SessionStatus {
         SessionStatus::default()
     }
+
+    /// How long a packet the client has begun to send may wait for its next bytes before the
+    /// connection is dropped, like MySQL's `net_read_timeout` (read before each command, so a
+    /// `SET net_read_timeout` applies from the next one). The default is MySQL's, 30 s.
+    fn net_read_timeout(&self) -> Duration {
+        Duration::from_secs(30)
+    }
 }
 
 /// What a [`Session`] reports of its transaction state after each command.

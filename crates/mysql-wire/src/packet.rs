@@ -10,6 +10,7 @@
 //! packet read; it starts at 0 with each command) and the buffers around the socket.
 
 use std::io;
+use std::time::Duration;
 
 use bytes::BytesMut;
 use mysql_common::proto::codec::error::PacketCodecError;
@@ -21,6 +22,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 const READ_SIZE: usize = 64 * 1024;
 /// Buffered output is written out once it reaches this size, so a large reply is not held twice.
 const WRITE_SIZE: usize = 64 * 1024;
+/// MySQL's default `net_read_timeout`.
+const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Why a packet could not be read.
 #[derive(Debug)]
@@ -33,6 +36,9 @@ pub(crate) enum ReadError {
     OutOfOrder { expected: u8, got: u8 },
     /// The reassembled payload would exceed the configured limit.
     TooLarge,
+    /// A packet was begun and its next bytes did not come within the read timeout
+    /// (`net_read_timeout`).
+    TimedOut,
 }
 
 impl From<io::Error> for ReadError {
@@ -53,6 +59,8 @@ pub(crate) struct PacketStream<IO> {
     seq: u8,
     /// Largest reassembled payload accepted from the client (`max_allowed_packet`).
     max_payload: usize,
+    /// How long a begun packet may wait for its next bytes (`net_read_timeout`).
+    read_timeout: Duration,
 }
 
 impl<IO: AsyncRead + AsyncWrite + Unpin> PacketStream<IO> {
@@ -64,7 +72,30 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> PacketStream<IO> {
             decoder: ChunkDecoder::default(),
             seq: 0,
             max_payload,
+            read_timeout: DEFAULT_READ_TIMEOUT,
         }
+    }
+
+    /// Sets how long a packet, once begun, may wait for its next bytes before the read fails
+    /// with [`ReadError::TimedOut`] (MySQL's `net_read_timeout`); waiting for a packet's first
+    /// byte is not bounded by it.
+    pub(crate) fn set_read_timeout(&mut self, timeout: Duration) {
+        self.read_timeout = timeout;
+    }
+
+    /// Resolves once the peer has closed the connection (or it failed), and never otherwise:
+    /// raced against a running statement, it tells that the client is gone. What a pipelining
+    /// client sends meanwhile is kept for the next [`PacketStream::read_packet`], up to
+    /// [`READ_SIZE`] bytes, after which it stops looking.
+    pub(crate) async fn closed(&mut self) {
+        while self.rbuf.len() < READ_SIZE {
+            self.rbuf.reserve(READ_SIZE);
+            match self.io.read_buf(&mut self.rbuf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+        std::future::pending::<()>().await
     }
 
     /// Starts a new command: the client's next packet must carry sequence id 0.
@@ -75,6 +106,8 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> PacketStream<IO> {
     /// Reads one logical packet, reassembling continuation packets.
     pub(crate) async fn read_packet(&mut self) -> Result<Vec<u8>, ReadError> {
         let mut payload = Vec::new();
+        // Whether the packet has begun: from then on each read is bounded by the timeout.
+        let mut begun = !self.rbuf.is_empty();
         loop {
             let decoded = self
                 .decoder
@@ -95,7 +128,16 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> PacketStream<IO> {
                 }
                 Ok(None) => {
                     self.rbuf.reserve(READ_SIZE);
-                    if self.io.read_buf(&mut self.rbuf).await? == 0 {
+                    let read = self.io.read_buf(&mut self.rbuf);
+                    let n = if begun {
+                        tokio::time::timeout(self.read_timeout, read)
+                            .await
+                            .map_err(|_| ReadError::TimedOut)??
+                    } else {
+                        read.await?
+                    };
+                    begun = true;
+                    if n == 0 {
                         // Between packets (nothing buffered, nothing joined) this is a clean close.
                         if self.rbuf.is_empty() && payload.is_empty() {
                             return Err(ReadError::Closed);

@@ -185,6 +185,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
         }
         loop {
             self.io.reset_seq();
+            self.io.set_read_timeout(self.session.net_read_timeout());
             let payload = match self.read().await? {
                 Packet::Payload(p) => p,
                 Packet::Closed => return Ok(()),
@@ -303,9 +304,9 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
         match cmd {
             QUERY => {
                 let replies = match std::str::from_utf8(body) {
-                    Ok(sql) => self.session.query(sql).await,
+                    Ok(sql) => self.query(sql).await?,
                     Err(_) => match binary_strings_as_hex(body) {
-                        Some(sql) => self.session.query(&sql).await,
+                        Some(sql) => self.query(&sql).await?,
                         None => vec![Reply::Error(ErrorPacket::new(
                             1300,
                             "HY000",
@@ -339,7 +340,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
             STMT_PREPARE => self.prepare(body).await,
             STMT_EXECUTE => {
                 let replies = match self.statements.execute(body) {
-                    Ok(sql) => self.session.query(&sql).await,
+                    Ok(sql) => self.query(&sql).await?,
                     Err(e) => vec![Reply::Error(e)],
                 };
                 self.send_replies_as(replies, true).await
@@ -538,6 +539,19 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
         Ok(())
     }
 
+    /// Runs a statement while watching the socket: a client that disconnects meanwhile ends the
+    /// connection at once, and the statement's future is dropped (MySQL stops the query of a
+    /// client that has gone; a session stops its work when that future or itself is dropped).
+    async fn query(&mut self, sql: &str) -> Result<Vec<Reply>> {
+        tokio::select! {
+            replies = self.session.query(sql) => Ok(replies),
+            () = self.io.closed() => Err(Fail::Io(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "the client disconnected during a statement",
+            ))),
+        }
+    }
+
     /// Reads a packet; framing errors are answered with MySQL's error where one exists and
     /// end the connection.
     async fn read(&mut self) -> Result<Packet> {
@@ -552,6 +566,10 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
                     "packet out of order (sequence id {got}, expected {expected})"
                 )))
             }
+            Err(ReadError::TimedOut) => Err(Fail::Io(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "a packet did not complete within net_read_timeout",
+            ))),
             Err(ReadError::TooLarge) => {
                 let e = ErrorPacket::new(
                     1153,

@@ -538,3 +538,56 @@ fn binary_values_travel_unchanged_in_the_text_protocol() {
         );
     }
 }
+
+#[test]
+fn a_client_that_disconnects_during_a_statement_ends_it() {
+    let server = TestServer::start();
+    let mut client = login(&server);
+    client.command(0x03, b"select sleep(1000)").expect("send");
+    std::thread::sleep(Duration::from_millis(100));
+    drop(client);
+    // The statement would run for 1,000 s; the connection (and the statement's future with it)
+    // ends as soon as the server sees the client gone.
+    let outcomes = server.wait_outcomes(1, Duration::from_secs(10));
+    assert_eq!(outcomes.len(), 1, "the connection did not end");
+    let e = outcomes[0].as_ref().expect_err("ends as a lost connection");
+    assert!(e.contains("disconnected during a statement"), "{e}");
+}
+
+#[test]
+fn a_half_sent_packet_is_dropped_after_net_read_timeout() {
+    let server = TestServer::start();
+    let mut client = login(&server);
+    assert!(matches!(
+        client.query("set net_read_timeout = 1")[0],
+        Response::Ok { .. }
+    ));
+    // Idle longer than the timeout between commands is fine: it bounds a begun packet only.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        rows(&client.query("SELECT 1")[0]),
+        [[Some("1".to_string())]]
+    );
+    // A COM_QUERY announcing 100 bytes, of which 10 come.
+    client.seq = 0;
+    client
+        .stream
+        .write_all(&[
+            100, 0, 0, 0, 0x03, b's', b'e', b'l', b'e', b'c', b't', b' ', b'1', b' ',
+        ])
+        .expect("send");
+    client
+        .stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut rest = Vec::new();
+    let read = std::io::Read::read_to_end(&mut client.stream, &mut rest);
+    assert!(
+        read.is_ok(),
+        "the server did not close the connection: {read:?}"
+    );
+    assert!(rest.is_empty(), "{rest:?}");
+    let outcomes = server.wait_outcomes(1, Duration::from_secs(5));
+    let e = outcomes[0].as_ref().expect_err("ends as a timed-out read");
+    assert!(e.contains("net_read_timeout"), "{e}");
+}

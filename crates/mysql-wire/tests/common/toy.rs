@@ -20,6 +20,8 @@ pub struct ToySession {
     pub journal: Journal,
     /// From the login: whether `;` may separate statements.
     pub multi_statements: bool,
+    /// Set by `set net_read_timeout = N` (seconds); MySQL's default otherwise.
+    pub net_read_timeout: Option<Duration>,
 }
 
 fn unknown_database(db: &str) -> ErrorPacket {
@@ -261,6 +263,10 @@ impl ToySession {
                     .map(|_| vec![Some(b"t1".to_vec())])
                     .collect(),
             },
+            ["set", "net_read_timeout", "=", n] if n.parse::<u64>().is_ok() => {
+                self.net_read_timeout = Some(Duration::from_secs(n.parse().unwrap_or(30)));
+                Reply::ok()
+            }
             ["set", ..] => Reply::ok(),
             ["insert", ..] => Reply::Ok {
                 affected_rows: 1,
@@ -336,6 +342,10 @@ impl Session for ToySession {
         } else {
             Ok(Vec::new())
         }
+    }
+
+    fn net_read_timeout(&self) -> Duration {
+        self.net_read_timeout.unwrap_or(Duration::from_secs(30))
     }
 
     async fn init_db(&mut self, database: &str) -> Reply {
