@@ -41,7 +41,8 @@ pub fn instance(status: InstanceStatus) -> Settle<InstanceStatus> {
         Stopping => Settle::To(Stopped, Some(("notification", "DB instance stopped."))),
         Starting => Settle::To(Available, Some(("notification", "DB instance started."))),
         Deleting => Settle::Gone,
-        Available | Stopped | Backtracking => Settle::Stay,
+        // IncompatibleNetwork is only shown, never stored.
+        Available | Stopped | Backtracking | IncompatibleNetwork => Settle::Stay,
     }
 }
 

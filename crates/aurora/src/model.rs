@@ -75,6 +75,11 @@ pub enum InstanceStatus {
     Backtracking,
     /// Being deleted; disappears when done.
     Deleting,
+    /// Shown, never stored, while the data plane cannot open the instance's MySQL endpoint
+    /// (its address is held by another program): AWS's status for an instance whose network
+    /// cannot be reached, so nothing reports the endpoint as reachable. It reads `available`
+    /// again once the endpoint opens.
+    IncompatibleNetwork,
 }
 
 impl InstanceStatus {
@@ -89,6 +94,7 @@ impl InstanceStatus {
             InstanceStatus::Starting => "starting",
             InstanceStatus::Backtracking => "backtracking",
             InstanceStatus::Deleting => "deleting",
+            InstanceStatus::IncompatibleNetwork => "incompatible-network",
         }
     }
 }

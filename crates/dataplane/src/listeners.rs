@@ -101,6 +101,7 @@ async fn reconcile(shared: &Arc<Shared>, listeners: &mut HashMap<SocketAddr, Lis
         match TcpListener::bind(addr).await {
             Ok(socket) => {
                 tracing::info!(%addr, cluster = spec.cluster_id, role = ?spec.role, "MySQL endpoint open");
+                shared.aurora.report_endpoint(&spec, Ok(()));
                 let (close, closed) = watch::channel(false);
                 let (spec, current) = watch::channel(Arc::new(spec));
                 let accept = tokio::spawn(accept_loop(socket, current, shared.clone(), closed));
@@ -115,6 +116,8 @@ async fn reconcile(shared: &Arc<Shared>, listeners: &mut HashMap<SocketAddr, Lis
             }
             Err(e) => {
                 tracing::warn!(%addr, error = %e, "cannot open MySQL endpoint yet");
+                // Until it opens, its instances read incompatible-network, with an event.
+                shared.aurora.report_endpoint(&spec, Err(&e.to_string()));
                 complete = false;
             }
         }

@@ -217,3 +217,90 @@ fn servers_side_by_side_never_share_an_endpoint() {
     let d = writer_endpoint(&fourth, "d", foreign_port);
     assert_ne!(d, next, "{d} is held by another program");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endpoint_that_cannot_be_opened_is_not_reported_available() {
+    let epoch = chrono::DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
+        .unwrap()
+        .to_utc();
+    let config = Config {
+        account_id: "000000000000".into(),
+        pace: Pace::Fast,
+        backtrack_capacity: None,
+    };
+    // Every block is taken as free (no claims), so a foreign program can hold the writer's.
+    let a = Aurora::open(Env::new(epoch, 7), config, Arc::new(MemoryStore::new())).unwrap();
+    tokio::spawn(a.clone().run_driver());
+    tokio::spawn(dataplane::run(a.clone()));
+    let port = free_port();
+    let writer = writer_endpoint(&a, "held", port);
+    let host: std::net::Ipv4Addr = writer.parse().unwrap();
+    let foreign = std::net::TcpListener::bind((host, port)).expect("hold the writer address");
+    a.create_instance(
+        R,
+        NewInstance {
+            id: "w".into(),
+            cluster_id: Some("held".into()),
+            class: "db.r6g.large".into(),
+            engine: "aurora-mysql".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let status = || {
+        a.describe_instances(R, Some("w"), &[], &Paging::default())
+            .unwrap()
+            .items
+            .remove(0)
+            .instance
+            .status
+            .as_str()
+    };
+    until(
+        || async { status() == "incompatible-network" },
+        "the instance to read incompatible-network",
+    )
+    .await;
+    let events = a
+        .describe_events(
+            R,
+            &aurora::EventQuery {
+                source_id: Some("w".into()),
+                source_type: Some("db-instance".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let why = events
+        .items
+        .iter()
+        .find(|e| e.message.contains("incompatible network"))
+        .unwrap_or_else(|| panic!("no event says why: {:?}", events.items));
+    assert!(
+        why.message.contains(&format!("{host}:{port}")),
+        "{}",
+        why.message
+    );
+    assert_eq!(
+        events
+            .items
+            .iter()
+            .filter(|e| e.message.contains("incompatible network"))
+            .count(),
+        1,
+        "one event per failure, not one per retry"
+    );
+
+    // Once the address is free, the endpoint opens and the instance is available.
+    drop(foreign);
+    until(
+        || async { status() == "available" },
+        "the instance to be available",
+    )
+    .await;
+    until(
+        || async { mysql(&writer, port, "secret123", "SELECT 1").await.0 },
+        "the writer endpoint",
+    )
+    .await;
+}

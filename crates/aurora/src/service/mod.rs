@@ -260,6 +260,10 @@ struct Inner {
     changes: watch::Sender<u64>,
     /// Open storage volumes by cluster resource id (opening one reads its meta once).
     volumes: Mutex<HashMap<String, Arc<Volume>>>,
+    /// Endpoints the data plane could not open, by (region, cluster, role), with the instances
+    /// behind each, which are shown `incompatible-network` meanwhile. Not stored: after a
+    /// restart the data plane tries again and reports afresh.
+    unreachable: Mutex<HashMap<(String, String, EndpointRole), Vec<String>>>,
 }
 
 /// A backtrack the driver applies to a volume outside the state lock.
@@ -394,6 +398,7 @@ impl Aurora {
                 changes: watch::Sender::new(0),
                 wake: Notify::new(),
                 volumes: Mutex::new(HashMap::new()),
+                unreachable: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -432,6 +437,74 @@ impl Aurora {
     /// A receiver that wakes whenever the state changes (the data plane reconciles on it).
     pub fn changes(&self) -> watch::Receiver<u64> {
         self.inner.changes.subscribe()
+    }
+
+    /// What the data plane tells of an endpoint it was asked to open: `Err(why)` when it could
+    /// not (another program holds the address), `Ok` once it is open. While it cannot be
+    /// opened, the instances behind it read `incompatible-network`, and the first failure
+    /// records an event saying why.
+    pub fn report_endpoint(&self, spec: &EndpointSpec, opened: std::result::Result<(), &str>) {
+        let k = (
+            spec.region.clone(),
+            spec.cluster_id.clone(),
+            spec.role.clone(),
+        );
+        let mut unreachable = self
+            .inner
+            .unreachable
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let why = match opened {
+            Ok(()) => {
+                if unreachable.remove(&k).is_some() {
+                    drop(unreachable);
+                    self.bump();
+                }
+                return;
+            }
+            Err(why) => why,
+        };
+        if unreachable.contains_key(&k) {
+            return;
+        }
+        let instances = self.read(|state, _| {
+            let writer = state
+                .clusters
+                .get(&key(&spec.region, &spec.cluster_id))
+                .and_then(|c| c.writer.clone());
+            let readers: Vec<String> = state
+                .instances
+                .values()
+                .filter(|i| i.region == spec.region && i.cluster_id == spec.cluster_id)
+                .filter(|i| Some(&i.id) != writer.as_ref())
+                .map(|i| i.id.clone())
+                .collect();
+            match &spec.role {
+                EndpointRole::Instance(id) => vec![id.clone()],
+                EndpointRole::Reader if !readers.is_empty() => readers,
+                EndpointRole::Writer | EndpointRole::Reader => writer.into_iter().collect(),
+            }
+        });
+        unreachable.insert(k, instances.clone());
+        drop(unreachable);
+        let message = format!(
+            "The DB instance is in an incompatible network: its endpoint {} cannot be opened ({why})",
+            spec.addr
+        );
+        let _ = self.mutate(|tx| {
+            for id in &instances {
+                let arn = tx.arn("db", &spec.region, id);
+                tx.event(
+                    &spec.region,
+                    id,
+                    SourceType::DbInstance,
+                    arn,
+                    "failure",
+                    message.clone(),
+                );
+            }
+            Ok(())
+        });
     }
 
     /// The MySQL endpoints every cluster with instances should have on this machine, and
@@ -609,6 +682,16 @@ fn view_cluster(inner: &Inner, state: &State, c: &Cluster, now: DateTime<Utc>) -
 
 fn view_instance(inner: &Inner, state: &State, i: &Instance) -> InstanceView {
     let cluster = state.clusters.get(&key(&i.region, &i.cluster_id));
+    let mut shown = i.clone();
+    let cut_off = inner
+        .unreachable
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .any(|((region, _, _), ids)| *region == i.region && ids.contains(&i.id));
+    if cut_off && i.status == InstanceStatus::Available {
+        shown.status = InstanceStatus::IncompatibleNetwork;
+    }
     InstanceView {
         arn: format!(
             "arn:aws:rds:{}:{}:db:{}",
@@ -618,7 +701,7 @@ fn view_instance(inner: &Inner, state: &State, i: &Instance) -> InstanceView {
             .to_string(),
         port: cluster.map_or(catalog::default_port(&i.engine), |c| c.port),
         master_username: cluster.and_then(|c| c.master_username.clone()),
-        instance: i.clone(),
+        instance: shown,
     }
 }
 
