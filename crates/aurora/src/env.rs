@@ -63,6 +63,15 @@ impl AddressBlocks for EveryBlock {
     }
 }
 
+/// The latest time the clock may show: the end of year 9999, the last year every SDK's
+/// timestamp parser accepts. Advancing past it is refused and reading past it saturates, so no
+/// time arithmetic overflows and no answer carries a date a client cannot parse.
+pub fn latest_time() -> DateTime<Utc> {
+    chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_opt(23, 59, 59))
+        .map_or(DateTime::<Utc>::MAX_UTC, |t| t.and_utc())
+}
+
 /// Wall time derived from tokio's (possibly paused) monotonic clock plus a movable offset.
 #[derive(Debug)]
 pub struct Clock {
@@ -81,16 +90,39 @@ impl Clock {
         }
     }
 
-    /// The current wall time.
+    /// The current wall time, never later than [`latest_time`].
     pub fn now(&self) -> DateTime<Utc> {
-        let elapsed = TimeDelta::from_std(self.base.elapsed()).unwrap_or(TimeDelta::zero());
-        self.epoch + elapsed + TimeDelta::milliseconds(self.offset_ms.load(Ordering::SeqCst))
+        self.at_offset(self.offset_ms.load(Ordering::SeqCst))
+            .map_or(latest_time(), |t| t.min(latest_time()))
     }
 
-    /// Moves wall time forward without waiting; timers due in between fire at once.
-    pub fn advance(&self, by: Duration) {
-        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX / 4);
-        self.offset_ms.fetch_add(ms, Ordering::SeqCst);
+    /// Wall time with `offset_ms`, if it is representable.
+    fn at_offset(&self, offset_ms: i64) -> Option<DateTime<Utc>> {
+        let elapsed = TimeDelta::from_std(self.base.elapsed()).ok()?;
+        self.epoch
+            .checked_add_signed(elapsed)?
+            .checked_add_signed(TimeDelta::try_milliseconds(offset_ms)?)
+    }
+
+    /// Moves wall time forward without waiting; timers due in between fire at once. Refused,
+    /// with how many whole seconds it may still move, when it would pass [`latest_time`].
+    pub fn advance(&self, by: Duration) -> Result<(), u64> {
+        let room = || {
+            (latest_time() - self.now())
+                .num_seconds()
+                .max(0)
+                .unsigned_abs()
+        };
+        let by_ms = i64::try_from(by.as_millis()).map_err(|_| room())?;
+        self.offset_ms
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |offset| {
+                let next = offset.checked_add(by_ms)?;
+                self.at_offset(next)
+                    .filter(|t| *t <= latest_time())
+                    .map(|_| next)
+            })
+            .map(|_| ())
+            .map_err(|_| room())
     }
 
     /// How far the clock has been advanced in total, to persist across restarts.
@@ -194,12 +226,31 @@ mod tests {
         assert_eq!(clock.now(), epoch);
         tokio::time::sleep(Duration::from_secs(300)).await;
         assert_eq!(clock.now(), epoch + TimeDelta::seconds(300));
-        clock.advance(Duration::from_secs(3600));
+        clock.advance(Duration::from_secs(3600)).unwrap();
         assert_eq!(clock.now(), epoch + TimeDelta::seconds(3900));
         assert_eq!(
             clock.deadline(epoch),
             Instant::now(),
             "past deadlines are due now"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_clock_never_passes_the_end_of_year_9999() {
+        let epoch = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let clock = Clock::new(epoch);
+        let room = (latest_time() - epoch).num_seconds() as u64;
+        for too_far in [u64::MAX, i64::MAX as u64, room + 1] {
+            assert_eq!(clock.advance(Duration::from_secs(too_far)), Err(room));
+            assert_eq!(clock.now(), epoch, "a refused advance moves nothing");
+        }
+        clock.advance(Duration::from_secs(room)).unwrap();
+        assert_eq!(clock.now(), latest_time());
+        // A persisted offset from before the bound (or a corrupt one) reads as the bound.
+        clock.set_offset_ms(i64::MAX);
+        assert_eq!(clock.now(), latest_time());
+        let _ = clock.deadline(latest_time());
     }
 }

@@ -12,7 +12,7 @@
 use std::io;
 use std::time::Duration;
 
-use bytes::BytesMut;
+use bytes::{Buf, BytesMut};
 use mysql_common::proto::codec::error::PacketCodecError;
 use mysql_common::proto::codec::{packet_to_chunks, ChunkDecoder, ChunkInfo};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -22,6 +22,11 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 const READ_SIZE: usize = 64 * 1024;
 /// Buffered output is written out once it reaches this size, so a large reply is not held twice.
 const WRITE_SIZE: usize = 64 * 1024;
+/// A chunk of this length is followed by another of the same packet.
+const MAX_CHUNK_LEN: usize = 0xff_ffff;
+/// Most bytes of an oversized packet read and discarded before the connection is simply
+/// closed: MySQL's largest `max_allowed_packet`, 1 GiB.
+const SKIP_LIMIT: usize = 1 << 30;
 /// MySQL's default `net_read_timeout`.
 const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -150,6 +155,57 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> PacketStream<IO> {
                 Err(e) => return Err(io::Error::new(io::ErrorKind::InvalidData, e).into()),
             }
         }
+    }
+
+    /// Reads and discards the rest of a packet refused as [`ReadError::TooLarge`]: its chunk
+    /// at the front of the buffer and every continuation chunk after it, as MySQL's
+    /// `my_net_skip_rest` does, so the error reply carries the sequence id the client expects
+    /// after its last chunk (PyMySQL reports "Packet sequence number wrong" otherwise). Gives up
+    /// (an error) after [`SKIP_LIMIT`] bytes or a read slower than the read timeout.
+    pub(crate) async fn skip_packet(&mut self) -> io::Result<()> {
+        let mut skipped = 0usize;
+        loop {
+            while self.rbuf.len() < 4 {
+                self.fill().await?;
+            }
+            let len = usize::from(self.rbuf[0])
+                | usize::from(self.rbuf[1]) << 8
+                | usize::from(self.rbuf[2]) << 16;
+            self.seq = self.rbuf[3].wrapping_add(1);
+            self.rbuf.advance(4);
+            let mut left = len;
+            while left > 0 {
+                if self.rbuf.is_empty() {
+                    self.fill().await?;
+                }
+                let n = left.min(self.rbuf.len());
+                self.rbuf.advance(n);
+                left -= n;
+            }
+            skipped += len;
+            if len < MAX_CHUNK_LEN {
+                return Ok(());
+            }
+            if skipped > SKIP_LIMIT {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "an oversized packet went on past the skip limit",
+                ));
+            }
+        }
+    }
+
+    /// Reads more bytes into the buffer, bounded by the read timeout; the end of the stream is
+    /// an error.
+    async fn fill(&mut self) -> io::Result<()> {
+        self.rbuf.reserve(READ_SIZE);
+        let n = tokio::time::timeout(self.read_timeout, self.io.read_buf(&mut self.rbuf))
+            .await
+            .map_err(|_| io::Error::from(io::ErrorKind::TimedOut))??;
+        if n == 0 {
+            return Err(io::Error::from(io::ErrorKind::UnexpectedEof));
+        }
+        Ok(())
     }
 
     /// Writes one logical packet, split into 0xffffff-byte chunks; a payload whose length is a

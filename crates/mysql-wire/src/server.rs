@@ -571,6 +571,8 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
                 "a packet did not complete within net_read_timeout",
             ))),
             Err(ReadError::TooLarge) => {
+                // The reply must follow the client's last chunk, so the rest is read first.
+                self.io.skip_packet().await?;
                 let e = ErrorPacket::new(
                     1153,
                     "08S01",

@@ -154,3 +154,26 @@ assert [x.charsetnr for x in f] == [63, 63, 63, 45, 45, 63], [x.charsetnr for x 
 "#,
     );
 }
+
+#[test]
+fn a_query_over_max_allowed_packet_gets_1153_in_sequence() {
+    let server = TestServer::with_config(mysql_wire::ServerConfig {
+        max_packet_size: 20 << 20,
+        ..mysql_wire::ServerConfig::default()
+    });
+    // One chunk over the limit, and a 40 MiB query of three chunks whose second passes it:
+    // both are read to their end, so the error follows the client's last sequence id.
+    run_python(
+        &server,
+        r#"
+for size in (21 << 20, 40 << 20):
+    conn = connect(max_allowed_packet=64 << 20)
+    try:
+        conn.cursor().execute("SELECT '" + "x" * size + "'")
+        raise SystemExit("no error")
+    except pymysql.err.OperationalError as e:
+        assert e.args[0] == 1153, e.args
+        assert "max_allowed_packet" in e.args[1], e.args
+"#,
+    );
+}

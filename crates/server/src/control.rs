@@ -106,6 +106,11 @@ pub async fn advance_clock(State(state): State<AppState>, body: axum::body::Byte
         .advance_clock(Duration::from_secs(advance.advance_seconds))
     {
         Ok(now) => Json(json!({ "now": rds_protocol::format_timestamp(&now) })).into_response(),
+        Err(e @ aurora::Error::InvalidParameterValue(_)) => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "error": e.message() })),
+        )
+            .into_response(),
         Err(e) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             Json(json!({ "error": e.message() })),

@@ -21,8 +21,14 @@ impl Aurora {
     }
 
     /// Moves the clock forward (the `/_rewind/clock` endpoint); due transitions fire at once.
+    /// Refused (InvalidParameterValue, saying the range) past the end of year 9999.
     pub fn advance_clock(&self, by: Duration) -> Result<DateTime<Utc>> {
-        self.inner.env.clock.advance(by);
+        self.inner.env.clock.advance(by).map_err(|room| {
+            Error::InvalidParameterValue(format!(
+                "advance_seconds must be between 0 and {room}: the clock may not pass {}",
+                crate::env::latest_time().format("%Y-%m-%dT%H:%M:%SZ")
+            ))
+        })?;
         self.bump();
         self.persist_clock()?;
         self.inner.wake.notify_one();
