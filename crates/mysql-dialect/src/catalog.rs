@@ -67,13 +67,11 @@ pub(crate) struct Schema {
 
 /// True when the dictionary tables exist (a new cluster has none until its first DDL).
 pub(crate) fn exists(conn: &Connection) -> Result<bool, SqlError> {
-    conn.query_row(
-        "SELECT count(*) FROM sqlite_schema WHERE name = 'rewind_tables'",
-        [],
-        |r| r.get::<_, i64>(0),
-    )
-    .map(|n| n > 0)
-    .map_err(sqlite)
+    // Every write asks: a cached statement, not a new prepare each time.
+    conn.prepare_cached("SELECT count(*) FROM sqlite_schema WHERE name = 'rewind_tables'")
+        .and_then(|mut st| st.query_row([], |r| r.get::<_, i64>(0)))
+        .map(|n| n > 0)
+        .map_err(sqlite)
 }
 
 /// Creates the dictionary tables; run inside a write transaction.
@@ -269,11 +267,8 @@ fn bump(conn: &Connection) -> Result<(), SqlError> {
 
 /// A key that changes whenever the dictionary may have changed.
 pub(crate) fn version(conn: &Connection) -> Result<(i64, i64), SqlError> {
-    let schema: i64 = conn
-        .query_row("PRAGMA schema_version", [], |r| r.get(0))
-        .map_err(sqlite)?;
-    let user: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(sqlite)?;
-    Ok((schema, user))
+    // Every table lookup asks: one cached statement, not two new prepares each time.
+    conn.prepare_cached("SELECT s.schema_version, u.user_version FROM pragma_schema_version() AS s, pragma_user_version() AS u")
+        .and_then(|mut st| st.query_row([], |r| Ok((r.get(0)?, r.get(1)?))))
+        .map_err(sqlite)
 }

@@ -962,6 +962,9 @@ impl Session {
         let version = catalog::version(self.conn())?;
         if version != self.tables_version {
             self.tables.clear();
+            // A cached SQLite statement prepared before the change reports its old columns
+            // until its first step re-prepares it (`SELECT *` would lose an added column).
+            self.conn().flush_prepared_statement_cache();
             self.tables_version = version;
         }
         let key = (db.to_owned(), name.to_owned());

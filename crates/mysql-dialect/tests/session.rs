@@ -515,3 +515,23 @@ fn information_schema_text_columns_are_varchar() {
         .iter()
         .all(|c| c.column_type == ColumnType::VarString));
 }
+
+/// A session keeps table definitions and prepared SQLite statements between statements (keyed
+/// on the dictionary's version, read through a cached statement): another session's DDL must
+/// still be seen at once, `SELECT *` included.
+#[test]
+fn cached_table_definitions_follow_other_sessions_ddl() {
+    let cluster = Cluster::new();
+    let mut a = Conn::new(&cluster);
+    let mut b = Conn::new(&cluster);
+    a.exec("CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY, v INT); INSERT INTO t VALUES (1, 10)");
+    b.exec("USE d");
+    assert_eq!(a.q("SELECT * FROM t"), rows(&[&["1", "10"]]));
+    b.exec("ALTER TABLE t ADD COLUMN w VARCHAR(5) DEFAULT 'x'");
+    assert_eq!(a.q("SELECT * FROM t"), rows(&[&["1", "10", "x"]]));
+    b.exec("DROP TABLE t");
+    assert_eq!(a.err("SELECT * FROM t").code, 1146);
+    b.exec("CREATE TABLE t (k VARCHAR(3) PRIMARY KEY)");
+    a.exec("INSERT INTO t VALUES ('abc')");
+    assert_eq!(a.q("SELECT * FROM t"), rows(&[&["abc"]]));
+}
