@@ -287,10 +287,30 @@ impl Session {
                 &["Variable_name", "Value"],
                 Vec::new(),
             ))),
-            ["WARNINGS", ..] | ["ERRORS", ..] | ["COUNT", ..] => Ok(Outcome::Rows(text_rows(
-                &["Level", "Code", "Message"],
-                Vec::new(),
-            ))),
+            ["WARNINGS", ..] | ["ERRORS", ..] => {
+                let errors_only = rest[0] == "ERRORS";
+                let rows = self
+                    .diagnostics
+                    .iter()
+                    .filter(|d| !errors_only || d.level == "Error")
+                    .map(|d| vec![cell(d.level), cell(&d.code.to_string()), cell(&d.message)])
+                    .collect();
+                Ok(Outcome::Rows(text_rows(&["Level", "Code", "Message"], rows)))
+            }
+            ["COUNT", ..] => {
+                let errors = rest.contains(&"ERRORS");
+                let n = self
+                    .diagnostics
+                    .iter()
+                    .filter(|d| !errors || d.level == "Error")
+                    .count();
+                let name = if errors {
+                    "@@session.error_count"
+                } else {
+                    "@@session.warning_count"
+                };
+                Ok(Outcome::Rows(text_rows(&[name], vec![vec![cell(&n.to_string())]])))
+            }
             ["ENGINES", ..] | ["STORAGE", "ENGINES", ..] => self.info_query(
                 "SELECT ENGINE AS `Engine`, SUPPORT AS `Support`, COMMENT AS `Comment`, TRANSACTIONS AS `Transactions`, \
                  XA AS `XA`, SAVEPOINTS AS `Savepoints` FROM information_schema.engines",

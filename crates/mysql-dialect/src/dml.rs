@@ -16,13 +16,32 @@ use crate::schema::{Column, Table};
 use crate::session::{quote_ident, Session};
 use crate::translate::{table_ident, Rewrite};
 
-/// `value` wrapped in the check for storing it into `column`.
-fn assign(value: &str, column: &Column) -> String {
-    format!(
-        "mysql_assign({value}, '{}', '{}')",
-        column.ty.assign_spec().replace('\'', "''"),
-        column.name.replace('\'', "''")
-    )
+/// How a statement stores a value that does not fit its column: refused (strict mode), or
+/// MySQL's nearest value with a warning (a non-strict sql_mode, IGNORE).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct StoreMode {
+    /// Out-of-range numbers clipped, long strings cut, bad ENUMs '' (mysql_assign's warnings).
+    lenient: bool,
+    /// NULL into a NOT NULL column stores the type's implicit default (warning 1048).
+    null_default: bool,
+}
+
+/// `value` wrapped in the check for storing it into `column`, as row `row` of the statement.
+fn assign(value: &str, column: &Column, row: usize, mode: StoreMode) -> String {
+    let mut bits = 0;
+    if mode.lenient {
+        bits |= mysql_functions::ASSIGN_LENIENT;
+    }
+    if mode.null_default && !column.nullable {
+        bits |= mysql_functions::ASSIGN_NULL_DEFAULT;
+    }
+    let spec = column.ty.assign_spec().replace('\'', "''");
+    let name = column.name.replace('\'', "''");
+    if bits == 0 && row == 1 {
+        format!("mysql_assign({value}, '{spec}', '{name}')")
+    } else {
+        format!("mysql_assign({value}, '{spec}', '{name}', {row}, {bits})")
+    }
 }
 
 /// The last part of a (possibly qualified) column name.
@@ -57,6 +76,18 @@ fn generates(e: &Expr) -> bool {
 }
 
 impl Session {
+    /// The store mode of a statement: IGNORE, or a non-strict sql_mode, turns value errors
+    /// into warnings; NULL into a NOT NULL column is then the implicit default for IGNORE, and
+    /// outside strict mode for statements of `many_rows` (MySQL refuses it in a single-row
+    /// INSERT).
+    fn store_mode(&self, ignore: bool, many_rows: bool) -> StoreMode {
+        let strict = self.strict_mode();
+        StoreMode {
+            lenient: ignore || !strict,
+            null_default: ignore || (!strict && many_rows),
+        }
+    }
+
     /// Rewrites one expression of a statement for SQLite.
     pub(crate) fn expr_sql(&mut self, mut e: Expr, text: &str) -> Result<String, SqlError> {
         let error = {
@@ -80,6 +111,7 @@ impl Session {
             return Err(SqlError::access_denied(&self.config.user, &db));
         }
         let def = self.base_table(&db, &t)?;
+        self.check_table_lock(&db, &t)?;
         Ok((db, t, def))
     }
 
@@ -150,6 +182,7 @@ impl Session {
             1
         };
         let mut row_values: Vec<Vec<String>> = Vec::new();
+        let mode = self.store_mode(insert.ignore, rows.len() > 1 || source_query.is_some());
         let body = if let Some(q) = source_query {
             let (select, _) = self.translate_query(q, text)?;
             let names: Vec<String> = (0..targets.len()).map(|i| format!("c{i}")).collect();
@@ -159,9 +192,9 @@ impl Session {
                 .map(|(c, n)| {
                     if c.auto_increment {
                         generated = true;
-                        format!("nullif({}, 0)", assign(n, c))
+                        format!("nullif({}, 0)", assign(n, c, 1, mode))
                     } else {
-                        assign(n, c)
+                        assign(n, c, 1, mode)
                     }
                 })
                 .collect();
@@ -189,7 +222,7 @@ impl Session {
                         values.push(self.default_sql(c)?);
                     } else {
                         let v = self.expr_sql(e, text)?;
-                        values.push(assign(&v, c));
+                        values.push(assign(&v, c, i + 1, mode));
                     }
                 }
                 out.push(format!("({})", values.join(", ")));
@@ -225,7 +258,7 @@ impl Session {
                 let n = target_name(&a.target);
                 let c = find_column(&table, &n)?;
                 let v = self.excluded(a, &insert, &t, text)?;
-                let value = assign(&v, c);
+                let value = assign(&v, c, 1, mode);
                 changes.push(format!(
                     "{} COLLATE BINARY IS NOT ({value})",
                     quote_ident(&c.name)
@@ -379,11 +412,12 @@ impl Session {
         } else {
             0
         };
-        let warnings = if insert.ignore && !upsert {
+        let duplicate_warnings = if insert.ignore && !upsert {
             duplicates
         } else {
             0
         };
+        let warnings = duplicate_warnings + self.take_value_warnings() as u64;
         ok.warnings = u16::try_from(warnings).unwrap_or(u16::MAX);
         if records > 1 {
             ok.info = format!("Records: {records}  Duplicates: {duplicates}  Warnings: {warnings}");
@@ -691,6 +725,8 @@ impl Session {
         let mut assigned = Vec::new();
         let mut assignments_sql: Vec<(String, String)> = Vec::new();
         let mut changed_terms = Vec::new();
+        let ignore = matches!(update.or, Some(sqlparser::ast::SqliteOnConflict::Ignore));
+        let mode = self.store_mode(ignore, true);
         for a in &update.assignments {
             if let AssignmentTarget::ColumnName(n) = &a.target {
                 if n.0.len() > 1 {
@@ -708,7 +744,7 @@ impl Session {
             let n = target_name(&a.target);
             let c = find_column(&table, &n)?;
             let v = self.expr_sql(a.value.clone(), text)?;
-            let value = assign(&v, c);
+            let value = assign(&v, c, 1, mode);
             // Qualified: in a multiple-table UPDATE other tables have columns of that name.
             changed_terms.push(format!(
                 "{}.{} COLLATE BINARY IS NOT ({value})",
@@ -795,8 +831,10 @@ impl Session {
                 |r| r.get(0),
             )
             .map_err(|e| self.dml_error(e, &table))?;
+        // IGNORE: a row whose new key is taken is left as it was (MySQL's warning 1062).
+        let verb = if ignore { "UPDATE OR IGNORE" } else { "UPDATE" };
         let sql = format!(
-            "UPDATE {target} SET {}{from} WHERE ({where_all}) AND ({changed})",
+            "{verb} {target} SET {}{from} WHERE ({where_all}) AND ({changed})",
             sets.join(", ")
         );
         let n = match self.conn().execute(&sql, []) {
@@ -841,10 +879,12 @@ impl Session {
         };
         let matched = n + unchanged as u64;
         self.row_count = n as i64;
+        let warnings = self.take_value_warnings();
         Ok(Outcome::Ok(OkPacket {
             affected_rows: n,
             matched_rows: matched,
-            info: format!("Rows matched: {matched}  Changed: {n}  Warnings: 0"),
+            warnings: u16::try_from(warnings).unwrap_or(u16::MAX),
+            info: format!("Rows matched: {matched}  Changed: {n}  Warnings: {warnings}"),
             ..OkPacket::default()
         }))
     }

@@ -41,6 +41,7 @@ mod session;
 mod set;
 mod split;
 mod translate;
+mod txn;
 mod vars;
 
 use std::sync::Arc;

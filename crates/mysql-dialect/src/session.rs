@@ -270,6 +270,24 @@ pub struct Session {
     /// When the running SELECT must stop (`max_execution_time`), read by SQLite's progress
     /// handler.
     pub(crate) deadline: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
+    /// The last statement's diagnostics (level, code, message), as SHOW WARNINGS lists them.
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    /// The open transaction's access mode when START TRANSACTION gave one (true: READ
+    /// ONLY); None follows the session's `transaction_read_only`.
+    pub(crate) transaction_read_only: Option<bool>,
+    /// The open XA transaction.
+    pub(crate) xa: Option<crate::txn::Xa>,
+    /// The tables LOCK TABLES holds, until UNLOCK TABLES.
+    pub(crate) table_locks: Option<Vec<crate::txn::TableLock>>,
+}
+
+/// One SHOW WARNINGS row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Diagnostic {
+    /// "Note", "Warning" or "Error".
+    pub(crate) level: &'static str,
+    pub(crate) code: u16,
+    pub(crate) message: String,
 }
 
 impl std::fmt::Debug for Session {
@@ -359,6 +377,55 @@ fn update_commas_as_joins(text: &str) -> Option<String> {
     }
     out.push_str(&text[from..]);
     Some(out)
+}
+
+/// True for the statements that read the diagnostics of the one before (SHOW WARNINGS,
+/// SHOW ERRORS, SHOW COUNT(*) ..., and @@warning_count / @@error_count) instead of starting
+/// their own.
+fn reads_diagnostics(text: &str) -> bool {
+    let w = words(text, 2);
+    match w.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["SHOW", "WARNINGS" | "ERRORS" | "COUNT"] => true,
+        ["SELECT", ..] => {
+            let lower = text.to_ascii_lowercase();
+            lower.contains("warning_count") || lower.contains("error_count")
+        }
+        _ => false,
+    }
+}
+
+/// `UPDATE [LOW_PRIORITY] IGNORE ...` as `UPDATE OR IGNORE ...`, the form sqlparser reads
+/// (it takes MySQL's IGNORE for the table's name); None for other UPDATEs.
+fn update_ignore_as_or(text: &str) -> Option<String> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let tokens = Tokenizer::new(&MySqlDialect {}, text)
+        .tokenize_with_location()
+        .ok()?;
+    let mut words = tokens.iter().filter_map(|t| match &t.token {
+        Token::Word(w) if w.quote_style.is_none() => Some((w.value.to_ascii_uppercase(), t)),
+        Token::Whitespace(_) => None,
+        _ => Some((String::new(), t)),
+    });
+    let (first, _) = words.next()?;
+    let (mut next, mut at) = words.next()?;
+    let mut start = None;
+    if first != "UPDATE" {
+        return None;
+    }
+    if next == "LOW_PRIORITY" {
+        start = Some(at);
+        (next, at) = words.next()?;
+    }
+    if next != "IGNORE" {
+        return None;
+    }
+    let from = crate::split::offset(
+        text,
+        start.unwrap_or(at).span.start.line,
+        start.unwrap_or(at).span.start.column,
+    );
+    let to = crate::split::offset(text, at.span.end.line, at.span.end.column);
+    Some(format!("{}OR IGNORE{}", &text[..from], &text[to..]))
 }
 
 /// DROP INDEX's text without its trailing ALGORITHM and LOCK options; None without them.
@@ -459,6 +526,10 @@ impl Session {
             savepoints: Vec::new(),
             hints: Vec::new(),
             deadline: Arc::new(std::sync::Mutex::new(None)),
+            diagnostics: Vec::new(),
+            transaction_read_only: None,
+            xa: None,
+            table_locks: None,
         }
     }
 
@@ -505,6 +576,13 @@ impl Session {
         }
         let mut out = Vec::new();
         for s in statements {
+            // SHOW WARNINGS and @@warning_count read the previous statement's diagnostics;
+            // any other statement starts its own.
+            let reads_diagnostics = reads_diagnostics(&s);
+            if !reads_diagnostics {
+                self.diagnostics.clear();
+                mysql_functions::take_warnings();
+            }
             // A panic underneath (a bug, a failing store) is this statement's error, not the
             // end of the connection.
             let result =
@@ -538,8 +616,23 @@ impl Session {
                 }
             }
             let failed = matches!(outcome, Outcome::Error(_));
+            if !reads_diagnostics {
+                if let Outcome::Error(e) = &outcome {
+                    self.diagnostics = vec![Diagnostic {
+                        level: "Error",
+                        code: e.code,
+                        message: e.message.clone(),
+                    }];
+                } else {
+                    self.take_value_warnings();
+                }
+            }
             out.push(match outcome {
-                Outcome::Ok(ok) => Outcome::Ok(self.stamp(ok)),
+                Outcome::Ok(mut ok) => {
+                    let listed = u16::try_from(self.diagnostics.len()).unwrap_or(u16::MAX);
+                    ok.warnings = ok.warnings.max(listed);
+                    Outcome::Ok(self.stamp(ok))
+                }
                 other => other,
             });
             if failed {
@@ -547,6 +640,36 @@ impl Session {
             }
         }
         out
+    }
+
+    /// Moves the warnings `mysql_assign` raised into the statement's diagnostics; how many
+    /// there are now.
+    pub(crate) fn take_value_warnings(&mut self) -> usize {
+        self.diagnostics.extend(
+            mysql_functions::take_warnings()
+                .into_iter()
+                .map(|w| Diagnostic {
+                    level: "Warning",
+                    code: w.code,
+                    message: w.message,
+                }),
+        );
+        self.diagnostics.len()
+    }
+
+    /// True when the session's sql_mode refuses values that do not fit their column
+    /// (STRICT_TRANS_TABLES, STRICT_ALL_TABLES, or TRADITIONAL which includes them).
+    pub(crate) fn strict_mode(&self) -> bool {
+        let mode = match self.system_value("sql_mode") {
+            Some(Value::Text(t)) => t.to_ascii_uppercase(),
+            _ => return true,
+        };
+        mode.split(',').any(|m| {
+            matches!(
+                m.trim(),
+                "STRICT_TRANS_TABLES" | "STRICT_ALL_TABLES" | "TRADITIONAL"
+            )
+        })
     }
 
     fn stamp(&self, mut ok: OkPacket) -> OkPacket {
@@ -589,7 +712,13 @@ impl Session {
                 Value::Integer(i64::from(self.config.read_only))
             }
             "identity" | "last_insert_id" => Value::Integer(self.last_insert_id as i64),
-            "warning_count" | "error_count" => Value::Integer(0),
+            "warning_count" => Value::Integer(self.diagnostics.len() as i64),
+            "error_count" => Value::Integer(
+                self.diagnostics
+                    .iter()
+                    .filter(|d| d.level == "Error")
+                    .count() as i64,
+            ),
             "server_id" => Value::Integer(1),
             _ => return default_var(&name),
         })
@@ -609,7 +738,10 @@ impl Session {
             return Err(SqlError::not_supported(what));
         }
         match first.as_slice() {
-            ["LOCK" | "UNLOCK", "TABLES" | "TABLE", ..] => return Ok(Outcome::Ok(ok(0))),
+            ["LOCK", "TABLES" | "TABLE", ..] => return self.lock_tables(text),
+            ["UNLOCK", "TABLES" | "TABLE", ..] => return self.unlock_tables(),
+            ["START", "TRANSACTION", ..] => return self.start_transaction(text),
+            ["XA", ..] => return self.xa(text),
             ["ALTER", "TABLE", .., "DISABLE" | "ENABLE", "KEYS"] => return Ok(Outcome::Ok(ok(0))),
             ["SHOW", ..] => return self.show(text, &first),
             ["KILL", ..] => return self.kill(&w),
@@ -628,6 +760,8 @@ impl Session {
             }
         }
         if let ["UPDATE", ..] = first.as_slice() {
+            let ignore = update_ignore_as_or(text);
+            let text = ignore.as_deref().unwrap_or(text);
             // UPDATE a, b SET ...: the comma join sqlparser reads only as CROSS JOIN.
             return match self.parse(text) {
                 Ok(statement) => self.dispatch(statement, text),
@@ -704,18 +838,30 @@ impl Session {
         use Statement as S;
         match statement {
             S::Query(q) => self.query(*q, text),
-            S::Insert(i) => self.write(|s| s.insert(i, text)),
-            S::Update(u) => self.write(|s| s.update(u, text)),
-            S::Delete(d) => self.write(|s| s.delete(d, text)),
+            S::Insert(i) => {
+                self.check_transaction_writable()?;
+                self.write(|s| s.insert(i, text))
+            }
+            S::Update(u) => {
+                self.check_transaction_writable()?;
+                self.write(|s| s.update(u, text))
+            }
+            S::Delete(d) => {
+                self.check_transaction_writable()?;
+                self.write(|s| s.delete(d, text))
+            }
             S::StartTransaction { .. } => {
-                self.commit_open()?;
-                self.explicit = true;
+                self.begin_transaction()?;
                 Ok(Outcome::Ok(ok(0)))
             }
-            S::Commit { .. } => self.commit_open().map(|()| Outcome::Ok(ok(0))),
+            S::Commit { .. } => {
+                self.check_no_xa()?;
+                self.commit_open().map(|()| Outcome::Ok(ok(0)))
+            }
             S::Rollback { savepoint, .. } => match savepoint {
                 Some(name) => self.rollback_to(&name.value),
                 None => {
+                    self.check_no_xa()?;
                     self.rollback_open();
                     Ok(Outcome::Ok(ok(0)))
                 }
@@ -854,6 +1000,7 @@ impl Session {
         self.explicit = false;
         self.wrote = false;
         self.savepoints.clear();
+        self.transaction_read_only = None;
         self.storage.release_writer();
         result
     }
@@ -864,6 +1011,7 @@ impl Session {
         self.explicit = false;
         self.wrote = false;
         self.savepoints.clear();
+        self.transaction_read_only = None;
     }
 
     fn savepoint(&mut self, name: &str) -> Result<Outcome, SqlError> {

@@ -169,14 +169,25 @@ impl Session {
                     return Ok(Outcome::Ok(ok(0)));
                 }
                 for m in modes {
-                    if let sqlparser::ast::TransactionMode::IsolationLevel(level) = m {
-                        let level = level.to_string().replace(' ', "-");
-                        self.vars.insert(
-                            "transaction_isolation".to_owned(),
-                            Value::Text(level.clone()),
-                        );
-                        self.vars
-                            .insert("tx_isolation".to_owned(), Value::Text(level));
+                    match m {
+                        sqlparser::ast::TransactionMode::IsolationLevel(level) => {
+                            let level = level.to_string().replace(' ', "-");
+                            self.vars.insert(
+                                "transaction_isolation".to_owned(),
+                                Value::Text(level.clone()),
+                            );
+                            self.vars
+                                .insert("tx_isolation".to_owned(), Value::Text(level));
+                        }
+                        // READ ONLY: the session's later transactions refuse writes (1792).
+                        sqlparser::ast::TransactionMode::AccessMode(access) => {
+                            let read_only =
+                                matches!(access, sqlparser::ast::TransactionAccessMode::ReadOnly);
+                            for name in ["transaction_read_only", "tx_read_only"] {
+                                self.vars
+                                    .insert(name.to_owned(), Value::Integer(i64::from(read_only)));
+                            }
+                        }
                     }
                 }
             }

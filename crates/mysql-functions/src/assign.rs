@@ -1,9 +1,10 @@
 //! Strict-mode column assignment (`mysql_assign`), CAST helpers and truthiness.
 //!
-//! `mysql_assign(value, type_spec, column[, row])` converts a value being stored into a column
-//! the way MySQL 8.0 does under its default sql_mode (STRICT_TRANS_TABLES, NO_ZERO_DATE,
+//! `mysql_assign(value, type_spec, column[, row[, mode]])` converts a value being stored into a
+//! column the way MySQL 8.0 does under its default sql_mode (STRICT_TRANS_TABLES, NO_ZERO_DATE,
 //! NO_ZERO_IN_DATE, ERROR_FOR_DIVISION_BY_ZERO), raising MySQL's errors where MySQL would
-//! refuse the row. The CAST helpers are the lenient counterparts (CAST never fails: it reads
+//! refuse the row; with the `ASSIGN_*` mode bits it stores what a non-strict sql_mode or
+//! IGNORE stores instead, with the warnings ([`take_warnings`]). The CAST helpers are the lenient counterparts (CAST never fails: it reads
 //! the longest usable prefix, clamps, or gives NULL, where MySQL would add a warning).
 
 use std::cell::RefCell;
@@ -686,17 +687,22 @@ impl Col<'_> {
     }
 }
 
-fn assign_int(v: &Value, min: i128, max: i128, c: &Col) -> R {
-    // MySQL's Field_num::check_int: no number at all is 1366; a number followed by other
-    // characters ('12abc') is 1265.
-    let n = num_of(v).ok_or_else(|| {
+/// The number in a value stored into a numeric column of `kind` (integer, decimal), or
+/// MySQL's error (Field_num::check_int): no number at all is 1366; a number followed by other
+/// characters ('12abc') is 1265.
+fn number_for(v: &Value, kind: &str, c: &Col) -> Result<Num, String> {
+    num_of(v).ok_or_else(|| {
         let s = to_str(v).unwrap_or_default();
         if numeric_prefix(&s).is_empty() {
-            c.incorrect(1366, "integer", v)
+            c.incorrect(1366, kind, v)
         } else {
             c.truncated()
         }
-    })?;
+    })
+}
+
+fn assign_int(v: &Value, min: i128, max: i128, c: &Col) -> R {
+    let n = number_for(v, "integer", c)?;
     let i = match n {
         Num::Exact(d) => d.round(0, false).map(|d| d.mant),
         Num::Approx(f) => {
@@ -994,7 +1000,7 @@ fn assign(v: &Value, ty: &Ty, c: &Col) -> R {
     match ty {
         Ty::Int { min, max } => assign_int(v, *min, *max, c),
         Ty::Decimal { p, s, unsigned } => {
-            let n = num_of(v).ok_or_else(|| c.incorrect(1366, "decimal", v))?;
+            let n = number_for(v, "decimal", c)?;
             decimal_fit(n, *p, *s, *unsigned)
                 .map(dec_value)
                 .map_err(|_| c.range())
@@ -1056,6 +1062,205 @@ fn assign(v: &Value, ty: &Ty, c: &Col) -> R {
         Ty::Json => json_value(v, c),
         Ty::Bit(n) => bit_value(v, *n, c),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Non-strict assignment (sql_mode without STRICT_*, INSERT/UPDATE IGNORE): MySQL keeps the
+// nearest value it can store and raises a warning instead of the error.
+
+/// `mysql_assign`'s mode bit: a value that does not fit is stored as MySQL's nearest value
+/// with a warning (a non-strict sql_mode, or IGNORE), not refused.
+pub const ASSIGN_LENIENT: i64 = 1;
+/// `mysql_assign`'s mode bit: NULL into this NOT NULL column becomes the type's implicit
+/// default with warning 1048 (IGNORE; a non-strict multiple-row INSERT or UPDATE).
+pub const ASSIGN_NULL_DEFAULT: i64 = 2;
+
+/// A warning raised while storing a value, as SHOW WARNINGS lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// MySQL's code (1264, 1265, 1366, 1048...).
+    pub code: u16,
+    /// MySQL's message.
+    pub message: String,
+}
+
+thread_local! {
+    static WARNINGS: RefCell<Vec<Warning>> = const { RefCell::new(Vec::new()) };
+}
+
+/// MySQL keeps at most this many diagnostics per statement (`max_error_count`).
+const MAX_WARNINGS: usize = 1024;
+
+fn warn(code: u16, message: String) {
+    WARNINGS.with(|w| {
+        let mut w = w.borrow_mut();
+        // SQLite may evaluate one assignment more than once per row (an UPDATE's change test
+        // and its SET): the same warning is kept once.
+        if w.len() < MAX_WARNINGS && !w.iter().any(|x| x.code == code && x.message == message) {
+            w.push(Warning { code, message });
+        }
+    });
+}
+
+/// The warnings `mysql_assign` raised on this thread since the last call, oldest first (a
+/// session runs its statements on one thread: it takes them after each statement).
+pub fn take_warnings() -> Vec<Warning> {
+    WARNINGS.with(|w| std::mem::take(&mut *w.borrow_mut()))
+}
+
+/// The value a NOT NULL column of the type takes for NULL when MySQL does not refuse it.
+fn implicit_default(ty: &Ty) -> Value {
+    let text = |s: &str| Value::Text(s.to_owned());
+    match ty {
+        Ty::Int { .. } | Ty::Decimal { .. } | Ty::Year | Ty::Bit(_) => Value::Integer(0),
+        Ty::Float { .. } => Value::Real(0.0),
+        Ty::Chars { .. } | Ty::TextBytes(_) | Ty::Set(_) => text(""),
+        Ty::Binary { n, pad } => Value::Blob(if *pad { vec![0; *n] } else { Vec::new() }),
+        Ty::Enum(m) => text(m.first().map_or("", String::as_str)),
+        Ty::Date => text("0000-00-00"),
+        Ty::Datetime(fsp) | Ty::Timestamp(fsp) => Value::Text(format!(
+            "0000-00-00 00:00:00{}",
+            frac_text(0, if *fsp == AS_GIVEN { 0 } else { *fsp })
+        )),
+        Ty::Time(_) => text("00:00:00"),
+        Ty::Json => text("null"),
+    }
+}
+
+/// Text for a character column: a BLOB's bytes up to the first that is not UTF-8.
+fn valid_text(v: &Value) -> String {
+    match v {
+        Value::Blob(b) => match std::str::from_utf8(b) {
+            Ok(s) => s.to_owned(),
+            Err(e) => String::from_utf8_lossy(&b[..e.valid_up_to()]).into_owned(),
+        },
+        other => to_str(other).unwrap_or_default(),
+    }
+}
+
+/// The value MySQL stores, outside strict mode, for a value `assign` refused: numbers
+/// clipped to the type's range (a string's numeric prefix, 0 without one), strings cut to the
+/// column's length, a bad ENUM as '' and a bad SET's unknown members dropped, a bad date as
+/// the zero date. None where MySQL refuses the value in any mode (JSON).
+fn nearest(v: &Value, ty: &Ty) -> Option<Value> {
+    let number = || num_prefix_of(v).unwrap_or(Num::Exact(Dec { mant: 0, scale: 0 }));
+    Some(match ty {
+        Ty::Int { min, max } => {
+            let i = match number() {
+                Num::Exact(d) => d
+                    .round(0, false)
+                    .map_or(if d.mant < 0 { *min } else { *max }, |d| d.mant),
+                Num::Approx(f) if f.is_nan() => 0,
+                Num::Approx(f) => f.round() as i128,
+            };
+            wide_int(i.clamp(*min, *max))
+        }
+        Ty::Decimal { p, s, unsigned } => {
+            dec_value(decimal_fit(number(), *p, *s, *unsigned).unwrap_or_else(|clipped| clipped))
+        }
+        Ty::Float { max, unsigned } => {
+            let f = number().f64();
+            let f = if f.is_nan() || (*unsigned && f < 0.0) {
+                0.0
+            } else {
+                f.clamp(-max, *max)
+            };
+            let single = *max == f32::MAX as f64;
+            Value::Real(if single { f as f32 as f64 } else { f })
+        }
+        Ty::Chars { n, pad } => {
+            let mut s: String = valid_text(v).chars().take(*n).collect();
+            if *pad {
+                let t = s.trim_end_matches(' ').len();
+                s.truncate(t);
+            }
+            Value::Text(s)
+        }
+        Ty::TextBytes(n) => {
+            let mut s = valid_text(v);
+            let mut cut = s.len().min(*n);
+            while !s.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            s.truncate(cut);
+            Value::Text(s)
+        }
+        Ty::Binary { n, pad } => {
+            let mut b = to_bytes(v).unwrap_or_default();
+            b.truncate(*n);
+            if *pad {
+                b.resize(*n, 0);
+            }
+            Value::Blob(b)
+        }
+        Ty::Enum(_) => Value::Text(String::new()),
+        Ty::Set(m) => set_known_members(v, m),
+        Ty::Date | Ty::Datetime(_) | Ty::Timestamp(_) => implicit_default(ty),
+        Ty::Time(fsp) => match parse_time_value(v) {
+            Some(us) => Value::Text(fmt_time_fsp(us.clamp(-MAX_TIME, MAX_TIME), *fsp)),
+            None => implicit_default(ty),
+        },
+        Ty::Year => Value::Integer(0),
+        Ty::Bit(n) => Value::Integer(if *n >= 64 {
+            -1
+        } else {
+            ((1u64 << n) - 1) as i64
+        }),
+        Ty::Json => return None,
+    })
+}
+
+/// A SET value of the members of `v` the column knows (MySQL drops the others).
+fn set_known_members(v: &Value, m: &[String]) -> Value {
+    let all = if m.len() >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << m.len()) - 1
+    };
+    let mask = match v {
+        Value::Integer(i) => *i as u64 & all,
+        other => {
+            let s = to_str(other).unwrap_or_default();
+            s.split(',').fold(0u64, |mask, part| {
+                let k = crate::collation_key("utf8mb4_0900_ai_ci", part.trim_end_matches(' '));
+                m.iter()
+                    .position(|x| crate::collation_key("utf8mb4_0900_ai_ci", x) == k)
+                    .map_or(mask, |p| mask | 1 << p)
+            })
+        }
+    };
+    let names: Vec<&str> = m
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| mask >> i & 1 == 1)
+        .map(|(_, x)| x.as_str())
+        .collect();
+    Value::Text(names.join(","))
+}
+
+/// `assign` in the given mode (`ASSIGN_*` bits): outside strict mode a refused value is
+/// stored as [`nearest`] with MySQL's warning (a too-long string is 1265 then, not 1406).
+fn assign_in_mode(v: &Value, ty: &Ty, c: &Col, mode: i64) -> R {
+    if matches!(v, Value::Null) && mode & ASSIGN_NULL_DEFAULT != 0 {
+        warn(1048, format!("Column '{}' cannot be null", c.name));
+        return Ok(implicit_default(ty));
+    }
+    let err = match assign(v, ty, c) {
+        Err(e) if mode & ASSIGN_LENIENT != 0 => e,
+        done => return done,
+    };
+    let code = err.split(':').next().and_then(|n| n.parse::<u16>().ok());
+    let Some(code @ (1264 | 1265 | 1292 | 1366 | 1406)) = code else {
+        return Err(err);
+    };
+    let Some(value) = nearest(v, ty) else {
+        return Err(err);
+    };
+    match code {
+        1406 | 1292 => warn(1265, c.truncated()["1265: ".len()..].to_owned()),
+        _ => warn(code, err[err.find(": ").map_or(0, |i| i + 2)..].to_owned()),
+    }
+    Ok(value)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1151,12 +1356,13 @@ fn truthy(v: &Value) -> Value {
 /// Registers mysql_assign, the CAST helpers and mysql_bool.
 pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     reg(conn, "mysql_assign", -1, true, |a| {
-        check_args(a, "mysql_assign", 3, 4)?;
+        check_args(a, "mysql_assign", 3, 5)?;
         let spec = to_str(&a[1]).ok_or_else(|| spec_err("NULL"))?;
         let ty = cached_spec(&spec)?;
         let name = to_str(&a[2]).unwrap_or_default();
         let row = a.get(3).and_then(to_i64).unwrap_or(1);
-        assign(&a[0], &ty, &Col { name: &name, row })
+        let mode = a.get(4).and_then(to_i64).unwrap_or(0);
+        assign_in_mode(&a[0], &ty, &Col { name: &name, row }, mode)
     })?;
     reg(conn, "mysql_cast_signed", 1, true, |a| {
         Ok(cast_signed(&a[0]))

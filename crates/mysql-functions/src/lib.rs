@@ -40,7 +40,7 @@
 //! | `CAST(x AS DOUBLE/FLOAT/REAL)` | `mysql_cast_double(x)` |
 //! | `CAST(x AS DATE/DATETIME(fsp)/TIME(fsp))` | `mysql_cast_date(x)`, `mysql_cast_datetime(x[, fsp])`, `mysql_cast_time(x[, fsp])` |
 //! | `CAST(x AS JSON)` | `mysql_cast_json(x)` (also marks a JSON column's text as JSON) |
-//! | storing into a column (INSERT/UPDATE) | `mysql_assign(value, 'type spec', 'column'[, row])` |
+//! | storing into a column (INSERT/UPDATE) | `mysql_assign(value, 'type spec', 'column'[, row[, mode]])` (mode: `ASSIGN_*` bits) |
 //! | `IF(c, a, b)` / truthiness of a string | `iif(mysql_bool(c), a, b)` |
 //!
 //! `mysql_assign`'s type specs: `tinyint`/`smallint`/`mediumint`/`int`/`bigint` (optional
@@ -69,6 +69,7 @@ mod regexp;
 mod string;
 mod value;
 
+pub use assign::{take_warnings, Warning, ASSIGN_LENIENT, ASSIGN_NULL_DEFAULT};
 pub use collation::collation_key;
 
 /// What the functions need from the calling session; time is injected so tests and replays are

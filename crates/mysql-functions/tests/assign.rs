@@ -339,3 +339,79 @@ fn bad_specs() {
     assert!(err(&c, "mysql_assign(1, 'enum(a)', 'c')").starts_with("1064:"));
     assert!(err(&c, "mysql_assign(1, 'int')").starts_with("1582:"));
 }
+
+/// `mysql_assign(v, spec, 'c', row, mode)` outside strict mode: the value MySQL keeps, and its
+/// warning.
+fn lenient(c: &rusqlite::Connection, value: &str, spec: &str, mode: i64) -> (String, Vec<u16>) {
+    mysql_functions::take_warnings();
+    let got = s(
+        c,
+        &format!(
+            "mysql_assign({value}, '{}', 'c', 2, {mode})",
+            spec.replace('\'', "''")
+        ),
+    );
+    let codes = mysql_functions::take_warnings()
+        .into_iter()
+        .map(|w| w.code)
+        .collect();
+    (got, codes)
+}
+
+#[test]
+fn lenient_mode_stores_the_nearest_value() {
+    let c = conn();
+    let l = mysql_functions::ASSIGN_LENIENT;
+    let n = mysql_functions::ASSIGN_NULL_DEFAULT;
+    let cases: &[(&str, &str, i64, &str, &[u16])] = &[
+        ("1000", "tinyint", l, "127", &[1264]),
+        ("-1000", "tinyint", l, "-128", &[1264]),
+        ("-5", "int unsigned", l, "0", &[1264]),
+        ("'abc'", "int", l, "0", &[1366]),
+        ("'12abc'", "int", l, "12", &[1265]),
+        ("1000", "decimal(5,2)", l, "999.99", &[1264]),
+        ("'12.5abc'", "decimal(5,2)", l, "12.5", &[1265]),
+        ("'toolongvalue'", "varchar(5)", l, "toolo", &[1265]),
+        ("'purple'", "enum('red','green')", l, "", &[1265]),
+        ("'a,x,b'", "set('a','b')", l, "a,b", &[1265]),
+        ("'nope'", "date", l, "0000-00-00", &[1265]),
+        (
+            "'nope'",
+            "datetime(2)",
+            l,
+            "0000-00-00 00:00:00.00",
+            &[1265],
+        ),
+        ("'900:00:00'", "time", l, "838:59:59", &[1265]),
+        ("3000", "year", l, "0", &[1264]),
+        ("16", "bit(4)", l, "15", &[1265]),
+        ("NULL", "int", n, "0", &[1048]),
+        ("NULL", "enum('red','green')", n, "red", &[1048]),
+        ("NULL", "varchar(3)", l, "NULL", &[]),
+        ("5", "tinyint", l, "5", &[]),
+    ];
+    for (value, spec, mode, want, codes) in cases {
+        assert_eq!(
+            lenient(&c, value, spec, *mode),
+            (want.to_string(), codes.to_vec()),
+            "{value} into {spec}"
+        );
+    }
+    // The row and column are named; strict mode (no bits) still refuses.
+    mysql_functions::take_warnings();
+    s(&c, "mysql_assign(1000, 'tinyint', 'ti', 3, 1)");
+    assert_eq!(
+        mysql_functions::take_warnings()[0].message,
+        "Out of range value for column 'ti' at row 3"
+    );
+    assert_eq!(e(&c, "1000", "tinyint"), RANGE);
+    // JSON is refused in every mode.
+    assert!(err(&c, "mysql_assign('{', 'json', 'c', 1, 1)").starts_with("3140"));
+}
+
+#[test]
+fn decimal_with_trailing_characters_is_1265() {
+    let c = conn();
+    assert_eq!(e(&c, "'12.5abc'", "decimal(5,2)"), TRUNC);
+    assert!(e(&c, "'abc'", "decimal(5,2)").starts_with("1366: Incorrect decimal value"));
+}
