@@ -230,8 +230,12 @@ impl Session {
                 let (db, t, _) = self.show_table(&raw, 3)?;
                 let (kind, def) = self.definition(&db, &t)?;
                 if kind == Kind::View {
+                    let check = def
+                        .check_option
+                        .as_deref()
+                        .map_or_else(String::new, |c| format!(" WITH {c} CHECK OPTION"));
                     let text = format!(
-                        "CREATE ALGORITHM=UNDEFINED DEFINER=`admin`@`%` SQL SECURITY DEFINER VIEW `{}` AS {}",
+                        "CREATE ALGORITHM=UNDEFINED DEFINER=`admin`@`%` SQL SECURITY DEFINER VIEW `{}` AS {}{check}",
                         t,
                         def.view_definition().unwrap_or("")
                     );

@@ -18,6 +18,7 @@ use crate::outcome::Outcome;
 use crate::schema::{SchemaDefaults, SqliteNames, Table};
 use crate::session::{ok, quote_ident, Session};
 use crate::translate::{resolve, table_ident, Rewrite, SessionValues};
+use crate::views::Define;
 
 /// Names and expressions for the SQLite DDL of stored definitions: expressions there run
 /// later, on every connection, so session values are not folded in.
@@ -196,7 +197,21 @@ impl Session {
                 }
                 Ok(Outcome::Ok(ok(0)))
             }
-            Statement::CreateView(v) => self.create_view(&v.name, v.or_replace, *v.query, text),
+            Statement::CreateView(v) => {
+                let columns = v.columns.iter().map(|c| c.name.clone()).collect();
+                let mode = if v.or_replace {
+                    Define::Replace
+                } else {
+                    Define::Create
+                };
+                self.define_view(&v.name, columns, *v.query, mode, text)
+            }
+            Statement::AlterView(a) => match a.operation {
+                sqlparser::ast::AlterViewOperation::As { columns, query, .. } => {
+                    self.define_view(&a.name, columns, *query, Define::Alter, text)
+                }
+                _ => Err(SqlError::not_supported("ALTER VIEW")),
+            },
             other => Err(SqlError::not_supported(first_words(&other.to_string()))),
         }
     }
@@ -302,6 +317,9 @@ impl Session {
                     catalog::delete_table(self.conn(), &db, &t)?;
                     self.config.auto_increments.forget(&format!("{db}.{t}"));
                 }
+                Some((Kind::Table, _)) if kind == Kind::View => {
+                    return Err(crate::views::not_a_view(&db, &t));
+                }
                 _ => missing.push(format!("{db}.{t}")),
             }
         }
@@ -315,7 +333,7 @@ impl Session {
         Ok(missing.len())
     }
 
-    fn schema_defaults(&self, db: &str) -> Result<SchemaDefaults, SqlError> {
+    pub(crate) fn schema_defaults(&self, db: &str) -> Result<SchemaDefaults, SqlError> {
         let s = catalog::schema(self.conn(), db)?.ok_or_else(|| SqlError::unknown_database(db))?;
         Ok(SchemaDefaults {
             charset: s.charset,
@@ -393,7 +411,10 @@ impl Session {
 
     /// The result columns of translated SQL and the MySQL type each gets in a table made
     /// from it: a table column's own type, else one for the values' type.
-    fn query_columns(&mut self, select: &str) -> Result<Vec<(String, String)>, SqlError> {
+    pub(crate) fn query_columns(
+        &mut self,
+        select: &str,
+    ) -> Result<Vec<(String, String)>, SqlError> {
         let origins: Vec<(String, Option<String>, Option<String>)> = {
             let stmt = self
                 .conn()
@@ -517,9 +538,11 @@ impl Session {
                 return Err(SqlError::table_exists(&new.name));
             }
         }
+        let views = self.views_aside()?;
         for sql in plan.sql(&old, &new, &Names)? {
             self.exec(&sql)?;
         }
+        self.views_back(views)?;
         if plan.rebuild && self.foreign_key_checks() {
             self.check_foreign_keys(&new.schema, &new.name)?;
         }
@@ -568,31 +591,6 @@ impl Session {
         self.alter_table(from, &[op])
     }
 
-    fn create_view(
-        &mut self,
-        name: &ObjectName,
-        or_replace: bool,
-        query: sqlparser::ast::Query,
-        text: &str,
-    ) -> Result<Outcome, SqlError> {
-        let (db, v) = resolve(self.database.as_deref(), name)?;
-        self.schema_defaults(&db)?;
-        let existing = self.table(&db, &v)?;
-        match existing {
-            Some((Kind::View, _)) if or_replace => {
-                self.exec(&format!("DROP VIEW {}", table_ident(&db, &v)))?;
-            }
-            Some(_) => return Err(SqlError::table_exists(&v)),
-            None => {}
-        }
-        let definition = query.to_string();
-        let (select, _) = self.translate_query(query, text)?;
-        self.exec(&format!("CREATE VIEW {} AS {select}", table_ident(&db, &v)))?;
-        let view = Table::view(&db, &v, &definition);
-        catalog::put_table(self.conn(), Kind::View, &view, &self.now_text())?;
-        Ok(Outcome::Ok(ok(0)))
-    }
-
     /// A table's definition for SHOW CREATE TABLE and information_schema.
     pub(crate) fn definition(&mut self, db: &str, t: &str) -> Result<(Kind, Arc<Table>), SqlError> {
         self.table(db, t)?
@@ -613,7 +611,7 @@ fn parse_alter_op(sql: &str) -> Result<AlterTableOperation, SqlError> {
 }
 
 /// A MySQL identifier in backticks.
-fn quote_mysql(name: &str) -> String {
+pub(crate) fn quote_mysql(name: &str) -> String {
     format!("`{}`", name.replace('`', "``"))
 }
 
@@ -636,6 +634,7 @@ fn is_ddl(s: &Statement) -> bool {
             | Statement::RenameTable(_)
             | Statement::Truncate(_)
             | Statement::CreateView(_)
+            | Statement::AlterView(_)
     )
 }
 

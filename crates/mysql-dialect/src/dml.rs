@@ -116,6 +116,9 @@ impl Session {
     }
 
     pub(crate) fn insert(&mut self, insert: Insert, text: &str) -> Result<Outcome, SqlError> {
+        if let Some(done) = self.insert_view(&insert, text)? {
+            return Ok(done);
+        }
         let TableObject::TableName(name) = &insert.table else {
             return Err(SqlError::not_supported("INSERT INTO a table function"));
         };
@@ -713,6 +716,9 @@ impl Session {
     }
 
     pub(crate) fn update(&mut self, update: Update, text: &str) -> Result<Outcome, SqlError> {
+        if let Some(done) = self.update_view(&update, text)? {
+            return Ok(done);
+        }
         let TableWithJoins { relation, joins } = &update.table;
         let TableFactor::Table { name, alias, .. } = relation else {
             return Err(SqlError::not_supported("UPDATE of a derived table"));
@@ -945,6 +951,9 @@ impl Session {
     }
 
     pub(crate) fn delete(&mut self, delete: Delete, text: &str) -> Result<Outcome, SqlError> {
+        if let Some(done) = self.delete_view(&delete, text)? {
+            return Ok(done);
+        }
         let from = match &delete.from {
             FromTable::WithFromKeyword(f) | FromTable::WithoutKeyword(f) => f.clone(),
         };

@@ -262,7 +262,8 @@ impl Session {
             }
             "columns" => {
                 let mut rows = Vec::new();
-                for (t, _) in base() {
+                // A view's columns are listed too, with the types they had when it was made.
+                for (_, t, _) in tables {
                     for (i, c) in t.columns.iter().enumerate() {
                         let key = column_key(t, &c.name);
                         let collation = c
@@ -568,8 +569,14 @@ impl Session {
                             s(&t.schema),
                             s(&t.name),
                             s(t.view_definition().unwrap_or("")),
-                            s("NONE"),
-                            s("NO"),
+                            s(t.check_option.as_deref().unwrap_or("NONE")),
+                            s(
+                                if crate::views::is_updatable(t.view_definition().unwrap_or("")) {
+                                    "YES"
+                                } else {
+                                    "NO"
+                                },
+                            ),
                             s(&self.config.user),
                             s("DEFINER"),
                             s("utf8mb4"),

@@ -43,6 +43,7 @@ mod split;
 mod translate;
 mod txn;
 mod vars;
+mod views;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -334,7 +334,9 @@ impl Session {
                 *d = Some(std::time::Instant::now() + std::time::Duration::from_millis(ms));
             }
         }
-        let result = self.rows(&sql, &views);
+        let result = self
+            .rows(&sql, &views)
+            .map_err(|e| self.broken_view(e, text));
         let timed_out = self
             .deadline
             .lock()

@@ -318,9 +318,13 @@ pub struct Table {
     pub temporary: bool,
     /// ROW_FORMAT, if given.
     pub row_format: Option<String>,
-    /// For a view's catalog entry: its SELECT text (columns etc. stay empty).
+    /// For a view's catalog entry: its SELECT text (its columns are the view's, with the
+    /// types they had when it was defined; indexes etc. stay empty).
     #[serde(default)]
     pub view: Option<String>,
+    /// For a view: its WITH CHECK OPTION, `CASCADED` or `LOCAL` (None: no check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_option: Option<String>,
     /// Set when an operation dropped an implicit foreign-key index, so the ALTER rebuilds
     /// the SQLite table (not stored).
     #[serde(skip)]

@@ -786,6 +786,14 @@ impl Session {
             let statement = self.parse(&text)?;
             return self.dispatch(statement, &text);
         }
+        if matches!(first.as_slice(), ["CREATE" | "ALTER", ..]) && first.contains(&"VIEW") {
+            // WITH ... CHECK OPTION, which sqlparser does not read: the view reads it from
+            // the text.
+            if let Some((end, _)) = crate::views::check_option(text) {
+                let statement = self.parse(&text[..end])?;
+                return self.dispatch(statement, text);
+            }
+        }
         let statement = self.parse(text)?;
         self.dispatch(statement, text)
     }

@@ -981,6 +981,7 @@ impl Table {
             temporary: false,
             row_format: None,
             view: None,
+            check_option: None,
             dropped_implicit_index: false,
         }
     }
