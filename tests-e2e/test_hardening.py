@@ -51,3 +51,37 @@ def test_the_clock_never_passes_year_9999_and_survives_a_restart(server):
     rds.create_db_cluster(
         DBClusterIdentifier="later", Engine="aurora-mysql", MasterUsername="admin", MasterUserPassword="secret123"
     )
+
+
+def test_tags_are_bounded_as_on_aws(server):
+    """At most 50 tags per resource (TagQuotaPerResourceExceeded), keys up to 128 and values up
+    to 256 characters (InvalidParameterValue); a refused request changes nothing."""
+    from botocore.exceptions import ClientError
+
+    rds = server.rds()
+    arn = rds.create_db_cluster(
+        DBClusterIdentifier="tagged", Engine="aurora-mysql", MasterUsername="admin", MasterUserPassword="secret123"
+    )["DBCluster"]["DBClusterArn"]
+    rds.add_tags_to_resource(ResourceName=arn, Tags=[{"Key": f"k{i}", "Value": "v" * 256} for i in range(50)])
+    rds.add_tags_to_resource(ResourceName=arn, Tags=[{"Key": "k0", "Value": "overwritten"}])
+    for tags, code in (
+        ([{"Key": "one-too-many", "Value": ""}], "TagQuotaPerResourceExceeded"),
+        ([{"Key": "k" * 129, "Value": ""}], "InvalidParameterValue"),
+        ([{"Key": "k1", "Value": "v" * 257}], "InvalidParameterValue"),
+    ):
+        with pytest.raises(ClientError) as e:
+            rds.add_tags_to_resource(ResourceName=arn, Tags=tags)
+        assert e.value.response["Error"]["Code"] == code, e.value.response
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    listed = rds.list_tags_for_resource(ResourceName=arn)["TagList"]
+    assert len(listed) == 50 and {"Key": "k0", "Value": "overwritten"} in listed
+    with pytest.raises(ClientError) as e:
+        rds.create_db_cluster(
+            DBClusterIdentifier="overtagged",
+            Engine="aurora-mysql",
+            MasterUsername="admin",
+            MasterUserPassword="secret123",
+            Tags=[{"Key": f"k{i}", "Value": ""} for i in range(51)],
+        )
+    assert e.value.response["Error"]["Code"] == "TagQuotaPerResourceExceeded"
+    assert not [c for c in rds.describe_db_clusters()["DBClusters"] if c["DBClusterIdentifier"] == "overtagged"]

@@ -36,6 +36,8 @@ pub enum Error {
     InvalidParameterValue(String),
     /// Parameters that cannot go together.
     InvalidParameterCombination(String),
+    /// A resource would carry more than [`crate::validate::MAX_TAGS`] tags.
+    TagQuotaPerResourceExceeded(String),
     /// Storage failed underneath; nothing was acknowledged.
     Internal(String),
 }
@@ -61,6 +63,7 @@ impl Error {
             | Error::InvalidParameterGroupState(m)
             | Error::InvalidParameterValue(m)
             | Error::InvalidParameterCombination(m)
+            | Error::TagQuotaPerResourceExceeded(m)
             | Error::Internal(m) => m.clone(),
         }
     }

@@ -21,6 +21,36 @@ pub fn identifier(param: &str, value: &str) -> Result<String> {
     }
 }
 
+/// Most tags one resource may carry (AWS's quota).
+pub const MAX_TAGS: usize = 50;
+/// Longest tag key and value, in characters.
+const MAX_TAG_KEY: usize = 128;
+const MAX_TAG_VALUE: usize = 256;
+
+/// Checks one tag against AWS's bounds: a key of 1 to 128 characters not starting with
+/// `aws:`, a value of at most 256.
+pub fn tag(t: &crate::model::Tag) -> Result<()> {
+    let key_len = t.key.chars().count();
+    if key_len == 0 || key_len > MAX_TAG_KEY {
+        return Err(Error::InvalidParameterValue(format!(
+            "Tag keys must be between 1 and {MAX_TAG_KEY} characters long; this one has {key_len}."
+        )));
+    }
+    if t.key.to_ascii_lowercase().starts_with("aws:") {
+        return Err(Error::InvalidParameterValue(
+            "Tag keys must not begin with the reserved prefix aws:.".to_owned(),
+        ));
+    }
+    let value_len = t.value.chars().count();
+    if value_len > MAX_TAG_VALUE {
+        return Err(Error::InvalidParameterValue(format!(
+            "Tag values must be at most {MAX_TAG_VALUE} characters long; the value of {} has {value_len}.",
+            t.key.chars().take(MAX_TAG_KEY).collect::<String>()
+        )));
+    }
+    Ok(())
+}
+
 /// Checks a parameter group name: like an identifier, but dots are allowed (`default.x`), up to 255.
 pub fn parameter_group_name(value: &str) -> Result<String> {
     let ok = (1..=255).contains(&value.len())

@@ -320,6 +320,8 @@ pub enum ErrorCode {
     StorageTypeNotAvailableFault,
     /// Modeled error; wire code `StorageTypeNotSupported`, HTTP 400.
     StorageTypeNotSupportedFault,
+    /// Common query error; HTTP 400.
+    TagQuotaPerResourceExceeded,
     /// Modeled error; wire code `TenantDatabaseNotFound`, HTTP 404.
     TenantDatabaseNotFoundFault,
     /// Modeled error; wire code `TenantDatabaseQuotaExceeded`, HTTP 400.
@@ -415,6 +417,7 @@ impl ErrorCode {
             ErrorCode::StorageQuotaExceededFault => "StorageQuotaExceeded",
             ErrorCode::StorageTypeNotAvailableFault => "StorageTypeNotAvailableFault",
             ErrorCode::StorageTypeNotSupportedFault => "StorageTypeNotSupported",
+            ErrorCode::TagQuotaPerResourceExceeded => "TagQuotaPerResourceExceeded",
             ErrorCode::TenantDatabaseNotFoundFault => "TenantDatabaseNotFound",
             ErrorCode::TenantDatabaseQuotaExceededFault => "TenantDatabaseQuotaExceeded",
             ErrorCode::Throttling => "Throttling",
@@ -495,6 +498,7 @@ impl ErrorCode {
             ErrorCode::StorageQuotaExceededFault => 400,
             ErrorCode::StorageTypeNotAvailableFault => 400,
             ErrorCode::StorageTypeNotSupportedFault => 400,
+            ErrorCode::TagQuotaPerResourceExceeded => 400,
             ErrorCode::TenantDatabaseNotFoundFault => 404,
             ErrorCode::TenantDatabaseQuotaExceededFault => 400,
             ErrorCode::Throttling => 400,
@@ -573,6 +577,7 @@ impl ErrorCode {
             ErrorCode::StorageQuotaExceededFault => true,
             ErrorCode::StorageTypeNotAvailableFault => true,
             ErrorCode::StorageTypeNotSupportedFault => true,
+            ErrorCode::TagQuotaPerResourceExceeded => true,
             ErrorCode::TenantDatabaseNotFoundFault => true,
             ErrorCode::TenantDatabaseQuotaExceededFault => true,
             ErrorCode::Throttling => true,

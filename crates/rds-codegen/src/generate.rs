@@ -52,6 +52,8 @@ pub const COMMON_ERRORS: &[(&str, u16)] = &[
     ("InvalidClientTokenId", 403),
     ("AccessDenied", 403),
     ("Throttling", 400),
+    // More than 50 tags on one resource; RDS answers it though its model lists it nowhere.
+    ("TagQuotaPerResourceExceeded", 400),
     ("ValidationError", 400),
     ("InternalFailure", 500),
     ("ServiceUnavailable", 503),

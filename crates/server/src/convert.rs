@@ -28,6 +28,7 @@ pub fn domain_error(e: domain::Error) -> ApiError {
         E::InvalidParameterGroupState(_) => ErrorCode::InvalidDBParameterGroupStateFault,
         E::InvalidParameterValue(_) => ErrorCode::InvalidParameterValue,
         E::InvalidParameterCombination(_) => ErrorCode::InvalidParameterCombination,
+        E::TagQuotaPerResourceExceeded(_) => ErrorCode::TagQuotaPerResourceExceeded,
         E::Internal(_) => ErrorCode::InternalFailure,
     };
     ApiError::new(code, e.message())

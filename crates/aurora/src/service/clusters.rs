@@ -98,7 +98,7 @@ impl Aurora {
                     .clone()
                     .unwrap_or_else(|| "default".to_owned()),
                 character_set: req.character_set.clone(),
-                tags: merge_tags(Vec::new(), &req.tags),
+                tags: merge_tags(Vec::new(), &req.tags)?,
                 writer: None,
                 failover_target: None,
                 endpoint_index: (0..endpoints::MAX_CLUSTERS)

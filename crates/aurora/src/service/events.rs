@@ -62,7 +62,7 @@ impl Aurora {
         let res = self.parse_arn(region, arn)?;
         self.mutate(|tx| {
             let current = tx.tags_mut(region, &res)?;
-            *current = merge_tags(std::mem::take(current), tags);
+            *current = merge_tags(current.clone(), tags)?;
             Ok(())
         })
     }

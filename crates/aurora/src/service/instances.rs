@@ -90,7 +90,7 @@ impl Aurora {
                 auto_minor_version_upgrade: req.auto_minor_version_upgrade.unwrap_or(true),
                 parameter_group: req.parameter_group.clone().unwrap_or_else(|| format!("default.{family}")),
                 deletion_protection: req.deletion_protection,
-                tags: merge_tags(Vec::new(), &req.tags),
+                tags: merge_tags(Vec::new(), &req.tags)?,
                 slot,
             };
             let needs_writer = c.writer.is_none();

@@ -773,14 +773,23 @@ fn family_of(c: &Cluster) -> &'static str {
     catalog::engine_version(&c.engine, &c.engine_version).map_or("aurora-mysql8.0", |v| v.family)
 }
 
-fn merge_tags(mut current: Vec<Tag>, new: &[Tag]) -> Vec<Tag> {
+/// `current` with `new` added or overwriting by key, within AWS's bounds on tags.
+fn merge_tags(mut current: Vec<Tag>, new: &[Tag]) -> Result<Vec<Tag>> {
     for t in new {
+        validate::tag(t)?;
         match current.iter_mut().find(|c| c.key == t.key) {
             Some(c) => c.value = t.value.clone(),
             None => current.push(t.clone()),
         }
     }
-    current
+    if current.len() > validate::MAX_TAGS {
+        return Err(Error::TagQuotaPerResourceExceeded(format!(
+            "Cannot add tags: a resource can have at most {} tags, and this would give it {}.",
+            validate::MAX_TAGS,
+            current.len()
+        )));
+    }
+    Ok(current)
 }
 
 fn blank(param: &str) -> Error {

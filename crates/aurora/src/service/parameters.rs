@@ -33,7 +33,7 @@ impl Aurora {
                     family: family.to_owned(),
                     description: description.to_owned(),
                     values: BTreeMap::new(),
-                    tags: merge_tags(Vec::new(), tags),
+                    tags: merge_tags(Vec::new(), tags)?,
                 },
             );
             tx.touched.groups.insert(k);
