@@ -856,13 +856,7 @@ fn set_value(v: &Value, m: &[String], c: &Col) -> R {
             }
         }
     }
-    let names: Vec<&str> = m
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| mask >> i & 1 == 1)
-        .map(|(_, x)| x.as_str())
-        .collect();
-    Ok(Value::Text(names.join(",")))
+    Ok(Value::Text(set_text(m, mask)))
 }
 
 /// Whether a stored TIMESTAMP (UTC) is within '1970-01-01 00:00:01' .. '2038-01-19 03:14:07'.
@@ -1229,13 +1223,7 @@ fn set_known_members(v: &Value, m: &[String]) -> Value {
             })
         }
     };
-    let names: Vec<&str> = m
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| mask >> i & 1 == 1)
-        .map(|(_, x)| x.as_str())
-        .collect();
-    Value::Text(names.join(","))
+    Value::Text(set_text(m, mask))
 }
 
 /// `assign` in the given mode (`ASSIGN_*` bits): outside strict mode a refused value is
@@ -1450,4 +1438,15 @@ fn cast_json(v: &Value) -> R {
             Ok(Value::Text(out))
         }
     }
+}
+
+/// A SET value's text: the members whose bits are in `mask`, in definition order.
+fn set_text(members: &[String], mask: u64) -> String {
+    members
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| mask >> i & 1 == 1)
+        .map(|(_, x)| x.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
