@@ -186,10 +186,15 @@ impl Session {
             }
         };
         match rest {
-            ["DATABASES" | "SCHEMAS", ..] => self.info_query(&format!(
-                "SELECT SCHEMA_NAME AS `Database` FROM information_schema.schemata WHERE 1{} ORDER BY 1",
-                cond("SCHEMA_NAME")
-            )),
+            ["DATABASES" | "SCHEMAS", ..] => {
+                // MySQL labels the column with the pattern: `Database (pat%)`.
+                let label = like.as_ref().map_or_else(|| "Database".to_owned(), |p| format!("Database ({p})"));
+                self.info_query(&format!(
+                    "SELECT `Database` AS `{}` FROM (SELECT SCHEMA_NAME AS `Database` FROM information_schema.schemata) AS d WHERE 1{} ORDER BY 1",
+                    label.replace('`', "``"),
+                    cond("`Database`")
+                ))
+            }
             ["TABLES", ..] => {
                 let db = self.show_database(&raw, if full { 3 } else { 2 })?;
                 if !catalog::is_system(&db) && catalog::schema(self.conn(), &db)?.is_none() {
@@ -200,7 +205,13 @@ impl Session {
                     "SELECT TABLE_NAME AS `{label}`, TABLE_TYPE AS `Table_type` FROM information_schema.tables WHERE TABLE_SCHEMA = {}",
                     lit(&db)
                 );
-                let cols = if full { format!("`{label}`, `Table_type`") } else { format!("`{label}`") };
+                // MySQL labels the column with the pattern: `Tables_in_db (pat%)`.
+                let shown = like.as_ref().map_or_else(|| label.clone(), |p| format!("{label} ({p})"));
+                let cols = if full {
+                    format!("`{label}` AS `{}`, `Table_type`", shown.replace('`', "``"))
+                } else {
+                    format!("`{label}` AS `{}`", shown.replace('`', "``"))
+                };
                 let filter = match (&like, &filter) {
                     (Some(p), _) => format!(" WHERE `{label}` LIKE {}", lit(p)),
                     (None, Some(f)) => format!(" WHERE {f}"),
@@ -211,6 +222,10 @@ impl Session {
             ["COLUMNS" | "FIELDS", "FROM" | "IN", ..] => {
                 let (db, t, _) = self.show_table(&raw, if full { 4 } else { 3 })?;
                 self.show_columns(&db, &t, full, like.as_deref())
+                    .and_then(|rows| match filter.as_deref() {
+                        Some(f) => self.filter_rows(rows, f),
+                        None => Ok(rows),
+                    })
             }
             ["INDEX" | "INDEXES" | "KEYS", "FROM" | "IN", ..] => {
                 let (db, t, _) = self.show_table(&raw, 3)?;
@@ -285,7 +300,11 @@ impl Session {
                 ))
             }
             [.., "VARIABLES"] | ["VARIABLES", ..] | [_, "VARIABLES", ..] => {
-                Ok(Outcome::Rows(self.show_variables(like.as_deref())))
+                let rows = Outcome::Rows(self.show_variables(like.as_deref()));
+                match filter.as_deref() {
+                    Some(f) => self.filter_rows(rows, f),
+                    None => Ok(rows),
+                }
             }
             [.., "STATUS"] | ["STATUS", ..] | [_, "STATUS", ..] => Ok(Outcome::Rows(text_rows(
                 &["Variable_name", "Value"],
@@ -349,6 +368,59 @@ impl Session {
             }
             _ => Err(SqlError::syntax(text.trim(), 1)),
         }
+    }
+
+    /// The rows of a SHOW that satisfy its `WHERE` condition, which names the SHOW's own
+    /// columns (`SHOW VARIABLES WHERE Variable_name IN (...)`): the rows go through SQLite as
+    /// a VALUES list under those names, in their order.
+    fn filter_rows(&mut self, rows: Outcome, condition: &str) -> Result<Outcome, SqlError> {
+        let Outcome::Rows(set) = rows else {
+            return Ok(rows);
+        };
+        if set.rows.is_empty() {
+            return Ok(Outcome::Rows(set));
+        }
+        let text = |v: &Option<Vec<u8>>| match v {
+            Some(b) => lit(&String::from_utf8_lossy(b)),
+            None => "NULL".to_owned(),
+        };
+        let values: Vec<String> = set
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let cells: Vec<String> = r
+                    .iter()
+                    .zip(&set.columns)
+                    .map(|(v, c)| match i {
+                        0 => format!("{} AS `{}`", text(v), c.name.replace('`', "``")),
+                        _ => text(v),
+                    })
+                    .collect();
+                format!("SELECT {i} AS rewind_row, {}", cells.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "SELECT rewind_row FROM ({}) AS shown WHERE {condition}",
+            values.join(" UNION ALL ")
+        );
+        let keep = match self.info_query(&sql)? {
+            Outcome::Rows(kept) => kept
+                .rows
+                .iter()
+                .filter_map(|r| r.first().cloned().flatten())
+                .filter_map(|b| String::from_utf8_lossy(&b).parse::<usize>().ok())
+                .collect::<std::collections::HashSet<usize>>(),
+            _ => return Ok(Outcome::Rows(set)),
+        };
+        let ResultSet { columns, rows } = set;
+        let rows = rows
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| keep.contains(i))
+            .map(|(_, r)| r)
+            .collect();
+        Ok(Outcome::Rows(ResultSet { columns, rows }))
     }
 
     /// DESCRIBE t / SHOW [FULL] COLUMNS.
@@ -419,6 +491,7 @@ impl Session {
                         | "unique_checks"
                         | "transaction_read_only"
                         | "sql_auto_is_null"
+                        | "sql_safe_updates"
                         | "explicit_defaults_for_timestamp"
                         | "performance_schema",
                     ) => {

@@ -251,7 +251,8 @@ pub struct Session {
     /// The open transaction holds the writer lock and has written.
     pub(crate) wrote: bool,
     pub(crate) vars: BTreeMap<String, Value>,
-    pub(crate) user_vars: HashMap<String, Value>,
+    /// User variables (`@x`), shared with the SQLite functions behind `@x := expr`.
+    pub(crate) user_vars: Arc<std::sync::Mutex<HashMap<String, Value>>>,
     pub(crate) last_insert_id: u64,
     pub(crate) found_rows: u64,
     pub(crate) row_count: i64,
@@ -508,6 +509,31 @@ impl Session {
                 })
             },
         );
+        let user_vars = Arc::new(std::sync::Mutex::new(HashMap::<String, Value>::new()));
+        let read = user_vars.clone();
+        let _ = storage.sqlite().create_scalar_function(
+            crate::translate::USER_VARIABLE_GET,
+            1,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+            move |ctx| {
+                let name: String = ctx.get(0)?;
+                let vars = read.lock().unwrap_or_else(|p| p.into_inner());
+                Ok(vars.get(&name).cloned().unwrap_or(Value::Null))
+            },
+        );
+        let write = user_vars.clone();
+        let _ = storage.sqlite().create_scalar_function(
+            crate::translate::USER_VARIABLE_SET,
+            2,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+            move |ctx| {
+                let name: String = ctx.get(0)?;
+                let value: Value = ctx.get(1)?;
+                let mut vars = write.lock().unwrap_or_else(|p| p.into_inner());
+                vars.insert(name, value.clone());
+                Ok(value)
+            },
+        );
         Self {
             set_last_insert_id,
             storage,
@@ -517,7 +543,7 @@ impl Session {
             explicit: false,
             wrote: false,
             vars: BTreeMap::new(),
-            user_vars: HashMap::new(),
+            user_vars,
             last_insert_id: 0,
             found_rows: 0,
             row_count: -1,
@@ -750,6 +776,9 @@ impl Session {
         // A SET list with NAMES among other items, which sqlparser reads wrong or not at
         // all: its items run one by one, stopping at the first error as MySQL does.
         if first.first() == Some(&"SET") {
+            if let Some(text) = crate::set::colon_assignments_as_eq(text) {
+                return self.statement(&text);
+            }
             if let Some(items) = crate::set::set_items(text) {
                 let mut last = Outcome::Ok(ok(0));
                 for item in items {
@@ -1253,6 +1282,8 @@ impl SessionValues for Session {
 
     fn user_variable(&self, name: &str) -> AstValue {
         self.user_vars
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
             .get(&name.to_ascii_lowercase())
             .map_or(AstValue::Null, ast_value)
     }

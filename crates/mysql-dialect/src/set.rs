@@ -31,7 +31,6 @@ const SETTABLE: &[&str] = &[
     "session_track_system_variables",
     "session_track_transaction_info",
     "transaction_isolation",
-    "tx_isolation",
     "character_set_client",
     "character_set_results",
     "character_set_connection",
@@ -172,21 +171,17 @@ impl Session {
                     match m {
                         sqlparser::ast::TransactionMode::IsolationLevel(level) => {
                             let level = level.to_string().replace(' ', "-");
-                            self.vars.insert(
-                                "transaction_isolation".to_owned(),
-                                Value::Text(level.clone()),
-                            );
                             self.vars
-                                .insert("tx_isolation".to_owned(), Value::Text(level));
+                                .insert("transaction_isolation".to_owned(), Value::Text(level));
                         }
                         // READ ONLY: the session's later transactions refuse writes (1792).
                         sqlparser::ast::TransactionMode::AccessMode(access) => {
                             let read_only =
                                 matches!(access, sqlparser::ast::TransactionAccessMode::ReadOnly);
-                            for name in ["transaction_read_only", "tx_read_only"] {
-                                self.vars
-                                    .insert(name.to_owned(), Value::Integer(i64::from(read_only)));
-                            }
+                            self.vars.insert(
+                                "transaction_read_only".to_owned(),
+                                Value::Integer(i64::from(read_only)),
+                            );
                         }
                     }
                 }
@@ -233,7 +228,10 @@ impl Session {
         let full = parts.join(".");
         if let Some(user) = full.strip_prefix('@').filter(|n| !n.starts_with('@')) {
             let v = self.eval(value, text)?;
-            self.user_vars.insert(user.to_ascii_lowercase(), v);
+            self.user_vars
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(user.to_ascii_lowercase(), v);
             return Ok(());
         }
         let name = full
@@ -276,7 +274,7 @@ impl Session {
         }
         let is_default = matches!(&value, Expr::Identifier(i)
             if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("DEFAULT"));
-        if is_default && name != "transaction_isolation" && name != "tx_isolation" {
+        if is_default && name != "transaction_isolation" {
             // The variable's default again.
             if name == "autocommit" {
                 if !self.autocommit {
@@ -292,7 +290,7 @@ impl Session {
         }
         let v = self.eval(value, text)?;
         match name.as_str() {
-            "transaction_isolation" | "tx_isolation" => {
+            "transaction_isolation" => {
                 let level = isolation_level(&v).ok_or_else(|| {
                     let shown = match &v {
                         Value::Null => "NULL".to_owned(),
@@ -316,10 +314,8 @@ impl Session {
                     }
                     return Ok(());
                 }
-                for n in ["transaction_isolation", "tx_isolation"] {
-                    self.vars
-                        .insert(n.to_owned(), Value::Text(level.to_owned()));
-                }
+                self.vars
+                    .insert(name, Value::Text(level.to_owned()));
                 return Ok(());
             }
             "autocommit" => {
@@ -360,7 +356,7 @@ impl Session {
                 self.vars.insert(name, Value::Integer(i64::from(on)));
                 return Ok(());
             }
-            "transaction_read_only" | "tx_read_only" => {
+            "transaction_read_only" => {
                 self.vars
                     .insert(name, Value::Integer(i64::from(truthy(&v))));
                 return Ok(());
@@ -369,11 +365,81 @@ impl Session {
         }
         let v = match v {
             Value::Null if name == "sql_mode" => Value::Text(String::new()),
+            Value::Text(modes) if name == "sql_mode" => Value::Text(
+                sql_mode(&modes).ok_or_else(|| SqlError::wrong_value("sql_mode", &modes))?,
+            ),
             other => other,
         };
         self.vars.insert(name, v);
         Ok(())
     }
+}
+
+/// MySQL 8.0's SQL modes, in the order `@@sql_mode` lists them (their bit order).
+const SQL_MODES: [&str; 21] = [
+    "REAL_AS_FLOAT",
+    "PIPES_AS_CONCAT",
+    "ANSI_QUOTES",
+    "IGNORE_SPACE",
+    "ONLY_FULL_GROUP_BY",
+    "NO_UNSIGNED_SUBTRACTION",
+    "NO_DIR_IN_CREATE",
+    "ANSI",
+    "NO_AUTO_VALUE_ON_ZERO",
+    "NO_BACKSLASH_ESCAPES",
+    "STRICT_TRANS_TABLES",
+    "STRICT_ALL_TABLES",
+    "NO_ZERO_IN_DATE",
+    "NO_ZERO_DATE",
+    "ALLOW_INVALID_DATES",
+    "ERROR_FOR_DIVISION_BY_ZERO",
+    "TRADITIONAL",
+    "HIGH_NOT_PRECEDENCE",
+    "NO_ENGINE_SUBSTITUTION",
+    "PAD_CHAR_TO_FULL_LENGTH",
+    "TIME_TRUNCATE_FRACTIONAL",
+];
+
+/// A `sql_mode` value as MySQL stores it: names upper-cased, the combination modes (ANSI,
+/// TRADITIONAL) with the modes they stand for, each once, in MySQL's order; None when a
+/// name is no SQL mode (error 1231).
+fn sql_mode(value: &str) -> Option<String> {
+    let mut on = [false; SQL_MODES.len()];
+    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let name = name.to_ascii_uppercase();
+        let at = SQL_MODES.iter().position(|m| *m == name)?;
+        on[at] = true;
+        let implied: &[&str] = match name.as_str() {
+            "ANSI" => &[
+                "REAL_AS_FLOAT",
+                "PIPES_AS_CONCAT",
+                "ANSI_QUOTES",
+                "IGNORE_SPACE",
+                "ONLY_FULL_GROUP_BY",
+            ],
+            "TRADITIONAL" => &[
+                "STRICT_TRANS_TABLES",
+                "STRICT_ALL_TABLES",
+                "NO_ZERO_IN_DATE",
+                "NO_ZERO_DATE",
+                "ERROR_FOR_DIVISION_BY_ZERO",
+                "NO_ENGINE_SUBSTITUTION",
+            ],
+            _ => &[],
+        };
+        for m in implied {
+            if let Some(i) = SQL_MODES.iter().position(|x| x == m) {
+                on[i] = true;
+            }
+        }
+    }
+    let names: Vec<&str> = SQL_MODES
+        .iter()
+        .zip(on)
+        .filter(|(_, set)| *set)
+        .map(|(m, _)| *m)
+        .collect();
+    Some(names.join(","))
 }
 
 fn truthy(v: &Value) -> bool {
@@ -452,4 +518,36 @@ pub(crate) fn set_items(text: &str) -> Option<Vec<String>> {
         )
     };
     items.iter().any(names).then_some(items)
+}
+
+/// A SET statement with its `:=` assignments written `=` (`SET @n := 0`), which sqlparser
+/// reads only in expressions; None when it has none.
+pub(crate) fn colon_assignments_as_eq(text: &str) -> Option<String> {
+    use sqlparser::dialect::MySqlDialect;
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let tokens = Tokenizer::new(&MySqlDialect {}, text)
+        .tokenize_with_location()
+        .ok()?;
+    let mut depth = 0i32;
+    let mut at = Vec::new();
+    for t in &tokens {
+        match &t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            Token::Assignment if depth == 0 => at.push(crate::split::offset(
+                text,
+                t.span.start.line,
+                t.span.start.column,
+            )),
+            _ => {}
+        }
+    }
+    if at.is_empty() {
+        return None;
+    }
+    let mut out = text.to_owned();
+    for i in at.into_iter().rev() {
+        out.replace_range(i..i + 2, " =");
+    }
+    Some(out)
 }

@@ -40,6 +40,12 @@ pub(crate) fn information_schema_ident(view: &str) -> Ident {
     )
 }
 
+/// The SQLite function reading a user variable while a statement runs (`@x` in a statement
+/// that also assigns with `:=`).
+pub(crate) const USER_VARIABLE_GET: &str = "rewind_user_var";
+/// The SQLite function behind `@x := expr`: sets the variable, returns the value.
+pub(crate) const USER_VARIABLE_SET: &str = "rewind_set_user_var";
+
 /// What a rewrite needs from the session: the current database, and values that become
 /// literals in the statement.
 pub(crate) trait SessionValues {
@@ -1614,6 +1620,21 @@ impl VisitorMut for Rewrite<'_> {
     }
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        // `@x := expr` assigns per row: the session's variable, through a function.
+        if let Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Assignment,
+            right,
+        } = expr
+        {
+            if let Expr::Identifier(i) = &**left {
+                if i.value.starts_with('@') && !i.value.starts_with("@@") {
+                    let name = i.value[1..].to_ascii_lowercase();
+                    let value = std::mem::replace(&mut **right, Expr::value(Value::Null));
+                    *expr = call(USER_VARIABLE_SET, vec![string(name), value]);
+                }
+            }
+        }
         // sqlparser reads `BINARY a = b` as `BINARY (a = b)`; MySQL's BINARY binds tighter
         // than any binary operator: `(BINARY a) = b`.
         if let Expr::Cast {
@@ -1713,7 +1734,15 @@ impl VisitorMut for Rewrite<'_> {
                 }
             }
             Expr::Identifier(i) if i.value.starts_with('@') && i.quote_style.is_none() => {
-                Some(literal(self.session.user_variable(&i.value[1..])))
+                if self.source.contains(":=") {
+                    // The statement assigns user variables: reads see each row's value.
+                    Some(call(
+                        USER_VARIABLE_GET,
+                        vec![string(i.value[1..].to_ascii_lowercase())],
+                    ))
+                } else {
+                    Some(literal(self.session.user_variable(&i.value[1..])))
+                }
             }
             Expr::CompoundIdentifier(parts) if parts[0].value.starts_with("@@") => {
                 let name = parts.last().map(|p| p.value.clone()).unwrap_or_default();

@@ -43,8 +43,11 @@ pub(crate) fn default_var(name: &str) -> Option<Value> {
         ),
         "sql_select_limit" => s("18446744073709551615"),
         "system_time_zone" | "time_zone" => s("UTC"),
-        "transaction_isolation" | "tx_isolation" => s("REPEATABLE-READ"),
-        "transaction_read_only" | "tx_read_only" => int(0),
+        // tx_isolation and tx_read_only were removed in MySQL 8.0.3 (1193 since).
+        "transaction_isolation" => s("REPEATABLE-READ"),
+        "transaction_read_only" => int(0),
+        "sql_safe_updates" => int(0),
+        "group_concat_max_len" => int(1024),
         "version_compile_machine" => s("x86_64"),
         "version_compile_os" => s("Linux"),
         "have_ssl" => s("DISABLED"),
@@ -53,7 +56,7 @@ pub(crate) fn default_var(name: &str) -> Option<Value> {
 }
 
 /// Every variable SHOW VARIABLES lists (besides the derived ones).
-pub(crate) const LISTED_VARS: [&str; 41] = [
+pub(crate) const LISTED_VARS: &[&str] = &[
     "auto_increment_increment",
     "auto_increment_offset",
     "character_set_client",
@@ -69,6 +72,7 @@ pub(crate) const LISTED_VARS: [&str; 41] = [
     "default_storage_engine",
     "div_precision_increment",
     "explicit_defaults_for_timestamp",
+    "group_concat_max_len",
     "have_ssl",
     "init_connect",
     "innodb_lock_wait_timeout",
@@ -86,13 +90,12 @@ pub(crate) const LISTED_VARS: [&str; 41] = [
     "query_cache_type",
     "sql_auto_is_null",
     "sql_mode",
+    "sql_safe_updates",
     "sql_select_limit",
     "system_time_zone",
     "time_zone",
     "transaction_isolation",
     "transaction_read_only",
-    "tx_isolation",
-    "tx_read_only",
     "version_compile_machine",
     "version_compile_os",
 ];
