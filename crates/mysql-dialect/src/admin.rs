@@ -423,6 +423,71 @@ impl Session {
         Ok(Outcome::Rows(ResultSet { columns, rows }))
     }
 
+    /// ANALYZE / OPTIMIZE / CHECK / REPAIR TABLE: one status per table, as InnoDB answers
+    /// (SQLite keeps its pages and statistics itself: there is nothing to do).
+    pub(crate) fn table_maintenance(&mut self, text: &str) -> Result<Outcome, SqlError> {
+        let ShowWords { words, raw, .. } = show_words(text)?;
+        let op = words[0].to_ascii_lowercase();
+        let start = words
+            .iter()
+            .position(|w| w == "TABLE" || w == "TABLES")
+            .map_or(words.len(), |i| i + 1);
+        const OPTIONS: [&str; 7] = [
+            "FOR", "UPGRADE", "QUICK", "FAST", "MEDIUM", "EXTENDED", "CHANGED",
+        ];
+        let mut names: Vec<(String, String)> = Vec::new();
+        let mut i = start;
+        while i < raw.len() {
+            if OPTIONS.contains(&words[i].as_str()) || words[i] == "USE_FRM" {
+                i += 1;
+                continue;
+            }
+            if raw.get(i + 1).map(String::as_str) == Some(".") {
+                names.push((
+                    bare(&raw[i]),
+                    raw.get(i + 2).map(|t| bare(t)).unwrap_or_default(),
+                ));
+                i += 3;
+            } else {
+                let db = self.database.clone().ok_or_else(SqlError::no_database)?;
+                names.push((db, bare(&raw[i])));
+                i += 1;
+            }
+        }
+        if names.is_empty() {
+            return Err(SqlError::syntax("", 1));
+        }
+        let mut rows = Vec::new();
+        for (db, t) in names {
+            let label = format!("{db}.{t}");
+            let row = |kind: &str, message: &str| {
+                vec![cell(&label), cell(&op), cell(kind), cell(message)]
+            };
+            match self.table(&db, &t)? {
+                None => {
+                    rows.push(row("Error", &format!("Table '{db}.{t}' doesn't exist")));
+                    rows.push(row("status", "Operation failed"));
+                }
+                Some(_) if op == "optimize" => {
+                    rows.push(row(
+                        "note",
+                        "Table does not support optimize, doing recreate + analyze instead",
+                    ));
+                    rows.push(row("status", "OK"));
+                }
+                Some(_) if op == "repair" => rows.push(row(
+                    "note",
+                    "The storage engine for the table doesn't support repair",
+                )),
+                Some(_) => rows.push(row("status", "OK")),
+            }
+        }
+        Ok(Outcome::Rows(text_rows(
+            &["Table", "Op", "Msg_type", "Msg_text"],
+            rows,
+        )))
+    }
+
     /// DESCRIBE t / SHOW [FULL] COLUMNS.
     pub(crate) fn show_columns(
         &mut self,

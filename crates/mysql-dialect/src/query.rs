@@ -280,19 +280,81 @@ impl Session {
             Some(s) => (self.num_columns(s, &[], 0), self.meta_columns(s)),
             None => (NumColumns::new(), MetaColumns::new()),
         };
-        let (error, views, hints, tables) = {
+        let (error, views, hints, tables, index_hints, fulltext) = {
             let mut rw = Rewrite::new(self, text);
             rw.hints = hints;
             rw.columns = columns;
             rw.meta = meta;
             let _: ControlFlow<()> = q.visit(&mut rw);
-            (rw.error, rw.information_schema, rw.hints, rw.tables)
+            (
+                rw.error,
+                rw.information_schema,
+                rw.hints,
+                rw.tables,
+                rw.index_hints,
+                rw.fulltext,
+            )
         };
         if let Some(e) = error {
             return Err(e);
         }
         self.check_table_case(&tables)?;
+        self.check_indexes_named(&tables, &index_hints, &fulltext)?;
         Ok((q.to_string(), views, hints.unwrap_or_default()))
+    }
+
+    /// The indexes a query names exist: each index hint's in its table (1176), and a
+    /// FULLTEXT index on exactly the columns of each MATCH among the query's tables (1191).
+    fn check_indexes_named(
+        &mut self,
+        tables: &[(String, String)],
+        index_hints: &[(String, String, String)],
+        fulltext: &[Vec<String>],
+    ) -> Result<(), SqlError> {
+        for (db, t, index) in index_hints {
+            let Some((crate::catalog::Kind::Table, def)) = self.table(db, t)? else {
+                continue;
+            };
+            let primary = index.eq_ignore_ascii_case("PRIMARY") && def.primary_key().is_some();
+            let known = def
+                .indexes
+                .iter()
+                .any(|i| i.name.eq_ignore_ascii_case(index));
+            if !primary && !known {
+                return Err(SqlError::new(
+                    1176,
+                    "42000",
+                    format!("Key '{index}' doesn't exist in table '{t}'"),
+                ));
+            }
+        }
+        for columns in fulltext {
+            let mut wanted: Vec<String> = columns.iter().map(|c| c.to_ascii_lowercase()).collect();
+            wanted.sort();
+            let mut found = false;
+            for (db, t) in tables {
+                let Some((_, def)) = self.table(db, t)? else {
+                    continue;
+                };
+                found |= def.indexes.iter().any(|i| {
+                    let mut cols: Vec<String> = i
+                        .parts
+                        .iter()
+                        .map(|p| p.column.to_ascii_lowercase())
+                        .collect();
+                    cols.sort();
+                    i.kind == crate::schema::IndexKind::Fulltext && cols == wanted
+                });
+            }
+            if !found {
+                return Err(SqlError::new(
+                    1191,
+                    "HY000",
+                    "Can't find FULLTEXT index matching the column list",
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// SELECT (and anything else that returns rows).

@@ -770,6 +770,10 @@ impl Session {
             ["XA", ..] => return self.xa(text),
             ["ALTER", "TABLE", .., "DISABLE" | "ENABLE", "KEYS"] => return Ok(Outcome::Ok(ok(0))),
             ["SHOW", ..] => return self.show(text, &first),
+            ["ANALYZE" | "OPTIMIZE" | "CHECK" | "REPAIR", "TABLE" | "TABLES", ..]
+            | ["ANALYZE" | "OPTIMIZE" | "REPAIR", "LOCAL" | "NO_WRITE_TO_BINLOG", "TABLE" | "TABLES", ..] => {
+                return self.table_maintenance(text)
+            }
             ["KILL", ..] => return self.kill(&w),
             _ => {}
         }

@@ -314,8 +314,7 @@ impl Session {
                     }
                     return Ok(());
                 }
-                self.vars
-                    .insert(name, Value::Text(level.to_owned()));
+                self.vars.insert(name, Value::Text(level.to_owned()));
                 return Ok(());
             }
             "autocommit" => {

@@ -82,6 +82,10 @@ pub(crate) struct Rewrite<'a> {
     pub columns: NumColumns,
     /// Types and collations of the columns the outermost SELECT names.
     pub meta: MetaColumns,
+    /// Index names of USE / FORCE / IGNORE INDEX hints, as (database, table, index).
+    pub index_hints: Vec<(String, String, String)>,
+    /// The column lists of MATCH ... AGAINST, which a FULLTEXT index must cover.
+    pub fulltext: Vec<Vec<String>>,
 }
 
 impl<'a> Rewrite<'a> {
@@ -98,6 +102,8 @@ impl<'a> Rewrite<'a> {
             tokens: None,
             columns: NumColumns::new(),
             meta: MetaColumns::new(),
+            index_hints: Vec::new(),
+            fulltext: Vec::new(),
         }
     }
 
@@ -1593,10 +1599,21 @@ impl VisitorMut for Rewrite<'_> {
             ..
         } = factor
         {
-            index_directives.clear();
             if name.0.len() == 1 && self.ctes.contains(&name.to_string().to_ascii_lowercase()) {
+                index_directives.clear();
                 return ControlFlow::Continue(());
             }
+            if let Ok((db, table)) = self.resolve(name) {
+                for d in index_directives.iter() {
+                    if let sqlparser::ast::TableIndexDirective::MySql(h) = d {
+                        for i in &h.index_names {
+                            self.index_hints
+                                .push((db.clone(), table.clone(), i.value.clone()));
+                        }
+                    }
+                }
+            }
+            index_directives.clear();
             let bare = match name.0.last() {
                 Some(ObjectNamePart::Identifier(i)) => i.clone(),
                 _ => Ident::new(name.to_string()),
@@ -1982,11 +1999,35 @@ impl VisitorMut for Rewrite<'_> {
             // SQLite has no UNKNOWN: a boolean is unknown when it is NULL.
             Expr::IsUnknown(inner) => Some(nested(Expr::IsNull(inner.clone()))),
             Expr::IsNotUnknown(inner) => Some(nested(Expr::IsNotNull(inner.clone()))),
-            Expr::MatchAgainst { .. } => {
-                self.fail(SqlError::not_supported(
-                    "MATCH ... AGAINST (full-text search)",
-                ));
-                None
+            Expr::MatchAgainst {
+                columns,
+                match_value,
+                opt_search_modifier,
+            } => {
+                self.fulltext.push(
+                    columns
+                        .iter()
+                        .map(|c| match c.0.last() {
+                            Some(ObjectNamePart::Identifier(i)) => i.value.clone(),
+                            _ => c.to_string(),
+                        })
+                        .collect(),
+                );
+                let boolean = matches!(
+                    opt_search_modifier,
+                    Some(sqlparser::ast::SearchModifier::InBooleanMode)
+                );
+                let mut args = vec![
+                    literal(Value::Number(u8::from(boolean).to_string(), false)),
+                    Expr::Value(match_value.clone()),
+                ];
+                args.extend(columns.iter().map(|c| match c.0.as_slice() {
+                    [ObjectNamePart::Identifier(i)] => Expr::Identifier(i.clone()),
+                    parts => Expr::CompoundIdentifier(
+                        parts.iter().filter_map(|p| p.as_ident().cloned()).collect(),
+                    ),
+                }));
+                Some(call("mysql_match", args))
             }
             _ => None,
         };

@@ -62,7 +62,9 @@ fn show_columns_and_variables_filter_with_where() {
         c.q("SHOW VARIABLES WHERE Variable_name IN ('character_set_client', 'autocommit')"),
         rows(&[&["autocommit", "ON"], &["character_set_client", "utf8mb4"]])
     );
-    assert!(c.q("SHOW VARIABLES WHERE Value = 'nothing like this'").is_empty());
+    assert!(c
+        .q("SHOW VARIABLES WHERE Value = 'nothing like this'")
+        .is_empty());
 }
 
 #[test]

@@ -62,6 +62,7 @@ mod agg;
 mod assign;
 mod collation;
 mod datetime;
+mod fulltext;
 mod hash;
 mod json;
 mod math;
@@ -94,6 +95,7 @@ pub fn register(conn: &rusqlite::Connection, ctx: Context) -> rusqlite::Result<(
     assign::register(conn)?;
     agg::register(conn)?;
     hash::register(conn)?;
+    fulltext::register(conn)?;
     Ok(())
 }
 

@@ -1199,6 +1199,13 @@ impl Table {
         mut parts: Vec<IndexPart>,
         comment: String,
     ) -> Result<String, SqlError> {
+        if parts.len() > 16 {
+            return Err(SqlError::new(
+                1070,
+                "42000",
+                "Too many key parts specified; max 16 parts allowed",
+            ));
+        }
         for p in &mut parts {
             let col = self
                 .column(&p.column)
