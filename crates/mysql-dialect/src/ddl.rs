@@ -15,7 +15,7 @@ use sqlparser::parser::Parser;
 use crate::catalog::{self, Kind, Schema};
 use crate::error::SqlError;
 use crate::outcome::Outcome;
-use crate::schema::{SchemaDefaults, SqliteNames, Table};
+use crate::schema::{AlterOperation, SchemaDefaults, SqliteNames, Table};
 use crate::session::{ok, quote_ident, Session};
 use crate::translate::{resolve, table_ident, Rewrite, SessionValues};
 use crate::views::Define;
@@ -73,6 +73,15 @@ impl Session {
         if !is_ddl(&statement) {
             return Err(SqlError::not_supported(first_words(text)));
         }
+        self.run_ddl(|s| s.ddl_statement(statement, text))
+    }
+
+    /// Runs `f`, a DDL statement's work, as its own transaction (MySQL's implicit commit),
+    /// with SQLite's foreign keys off while tables are rebuilt.
+    fn run_ddl(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<Outcome, SqlError>,
+    ) -> Result<Outcome, SqlError> {
         self.commit_open()?;
         self.ensure_dictionary()?;
         let checks = self.foreign_key_checks();
@@ -81,7 +90,7 @@ impl Session {
         // ROLLBACK would undo it, and the PRAGMA below would be a no-op inside the open
         // transaction, leaving foreign keys unchecked on this session.
         let autocommit = std::mem::replace(&mut self.autocommit, true);
-        let result = self.write(|s| s.ddl_statement(statement.clone(), text));
+        let result = self.write(f);
         self.autocommit = autocommit;
         if checks {
             self.exec("PRAGMA foreign_keys = ON")?;
@@ -508,16 +517,44 @@ impl Session {
         name: &ObjectName,
         ops: &[AlterTableOperation],
     ) -> Result<(), SqlError> {
+        let ops: Vec<AlterOperation> = ops.iter().cloned().map(AlterOperation::Parsed).collect();
+        self.alter_table_operations(name, ops)
+    }
+
+    /// ALTER TABLE with operations sqlparser does not parse (RENAME INDEX, table options,
+    /// CONVERT TO CHARACTER SET), read from the text; None when it has none of them.
+    pub(crate) fn alter_table_text(&mut self, text: &str) -> Option<Result<Outcome, SqlError>> {
+        let (name, ops) = alter_text_operations(text)?;
+        Some(self.run_ddl(|s| {
+            let mut parsed = Vec::with_capacity(ops.len());
+            for op in ops {
+                parsed.push(match op {
+                    Err(op_text) => {
+                        AlterOperation::Parsed(parse_alter_op(&format!("ALTER TABLE t {op_text}"))?)
+                    }
+                    Ok(op) => op,
+                });
+            }
+            let name = ObjectName::from(name.into_iter().map(Ident::new).collect::<Vec<_>>());
+            s.alter_table_operations(&name, parsed)?;
+            Ok(Outcome::Ok(ok(0)))
+        }))
+    }
+
+    fn alter_table_operations(
+        &mut self,
+        name: &ObjectName,
+        mut ops: Vec<AlterOperation>,
+    ) -> Result<(), SqlError> {
         let (db, t) = resolve(self.database.as_deref(), name)?;
         let old = self.base_table(&db, &t)?;
         // RENAME TO names a table as everywhere else: unqualified, in the current database.
-        let mut ops = ops.to_vec();
         for op in &mut ops {
-            if let AlterTableOperation::RenameTable {
+            if let AlterOperation::Parsed(AlterTableOperation::RenameTable {
                 table_name:
                     sqlparser::ast::RenameTableNameKind::As(n)
                     | sqlparser::ast::RenameTableNameKind::To(n),
-            } = op
+            }) = op
             {
                 if n.0.len() == 1 {
                     let current = self.database.clone().ok_or_else(SqlError::no_database)?;
@@ -528,7 +565,7 @@ impl Session {
                 }
             }
         }
-        let (new, plan) = old.alter(&ops)?;
+        let (new, plan) = old.alter_operations(&ops)?;
         if (new.schema.as_str(), new.name.as_str()) != (db.as_str(), t.as_str()) {
             if catalog::is_system(&new.schema) {
                 return Err(SqlError::access_denied(&self.config.user, &new.schema));
@@ -596,6 +633,123 @@ impl Session {
         self.table(db, t)?
             .ok_or_else(|| SqlError::no_such_table(db, t))
     }
+}
+
+/// An ALTER TABLE statement's table name parts and operations, each either one sqlparser
+/// does not parse (Ok) or the text of one it does (Err); None when all are sqlparser's.
+#[allow(clippy::type_complexity)]
+fn alter_text_operations(text: &str) -> Option<(Vec<String>, Vec<Result<AlterOperation, String>>)> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let tokens: Vec<_> = Tokenizer::new(&MySqlDialect {}, text)
+        .tokenize_with_location()
+        .ok()?
+        .into_iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .collect();
+    let word = |i: usize| match tokens.get(i).map(|t| &t.token) {
+        Some(Token::Word(w)) => Some(w),
+        _ => None,
+    };
+    let mut i = 2;
+    let mut name = vec![word(i)?.value.clone()];
+    i += 1;
+    if tokens.get(i).map(|t| &t.token) == Some(&Token::Period) {
+        name.push(word(i + 1)?.value.clone());
+        i += 2;
+    }
+    // The operations: split at top-level commas.
+    let mut ops: Vec<Vec<&sqlparser::tokenizer::TokenWithSpan>> = vec![Vec::new()];
+    let mut depth = 0i32;
+    for t in &tokens[i..] {
+        match &t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            Token::Comma if depth == 0 => {
+                ops.push(Vec::new());
+                continue;
+            }
+            Token::SemiColon | Token::EOF if depth == 0 => continue,
+            _ => {}
+        }
+        ops.last_mut()?.push(t);
+    }
+    let upper = |t: &sqlparser::tokenizer::TokenWithSpan| match &t.token {
+        Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+        _ => String::new(),
+    };
+    let name_of = |t: &sqlparser::tokenizer::TokenWithSpan| match &t.token {
+        Token::Word(w) => Some(w.value.clone()),
+        Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => Some(s.clone()),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    let mut any = false;
+    for op in ops {
+        let (Some(first), Some(last)) = (op.first(), op.last()) else {
+            return None;
+        };
+        let words: Vec<String> = op.iter().map(|t| upper(t)).collect();
+        let w: Vec<&str> = words.iter().map(String::as_str).collect();
+        let parsed = match w.as_slice() {
+            ["RENAME", "INDEX" | "KEY", _, "TO", _] => Some(AlterOperation::RenameIndex {
+                from: name_of(op[2])?,
+                to: name_of(op[4])?,
+            }),
+            ["CONVERT", "TO", "CHARACTER", "SET", _, rest @ ..]
+            | ["CONVERT", "TO", "CHARSET", _, rest @ ..] => {
+                let at = if w[2] == "CHARSET" { 3 } else { 4 };
+                let collation = match rest {
+                    [] => None,
+                    ["COLLATE", _] => Some(name_of(op[at + 2])?),
+                    ["COLLATE", "=", _] => Some(name_of(op[at + 3])?),
+                    _ => return None,
+                };
+                Some(AlterOperation::ConvertCharset {
+                    charset: name_of(op[at])?,
+                    collation,
+                })
+            }
+            ["ENGINE" | "COMMENT" | "CHARSET" | "CHARACTER" | "COLLATE" | "ROW_FORMAT"
+            | "DEFAULT" | "KEY_BLOCK_SIZE" | "STATS_PERSISTENT" | "STATS_AUTO_RECALC"
+            | "STATS_SAMPLE_PAGES" | "PACK_KEYS" | "CHECKSUM" | "DELAY_KEY_WRITE", ..] => {
+                let from =
+                    crate::split::offset(text, first.span.start.line, first.span.start.column);
+                let to = crate::split::offset(text, last.span.end.line, last.span.end.column);
+                let sql = format!("CREATE TABLE t (a INT) {}", text.get(from..to)?);
+                let dialect = MySqlDialect {};
+                let Ok(mut v) = Parser::parse_sql(&dialect, &sql) else {
+                    return None;
+                };
+                let Some(Statement::CreateTable(ct)) = v.pop() else {
+                    return None;
+                };
+                let options = match &ct.table_options {
+                    sqlparser::ast::CreateTableOptions::Plain(o)
+                    | sqlparser::ast::CreateTableOptions::With(o)
+                    | sqlparser::ast::CreateTableOptions::Options(o)
+                    | sqlparser::ast::CreateTableOptions::TableProperties(o) => o.clone(),
+                    sqlparser::ast::CreateTableOptions::None => Vec::new(),
+                };
+                Some(AlterOperation::Options(
+                    Table::parse_table_options(&options).ok()?,
+                ))
+            }
+            _ => None,
+        };
+        match parsed {
+            Some(op) => {
+                any = true;
+                out.push(Ok(op));
+            }
+            None => {
+                let from =
+                    crate::split::offset(text, first.span.start.line, first.span.start.column);
+                let to = crate::split::offset(text, last.span.end.line, last.span.end.column);
+                out.push(Err(text.get(from..to)?.to_owned()));
+            }
+        }
+    }
+    any.then_some((name, out))
 }
 
 /// Parses one ALTER TABLE operation written as text.

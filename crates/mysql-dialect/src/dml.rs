@@ -88,6 +88,30 @@ impl Session {
         }
     }
 
+    /// Marks the next `rows` AUTO_INCREMENT values of `table` (counter `name`) as handed out.
+    fn burn_auto_increments(&self, table: &Table, name: &str, epoch: u64, rows: i64) {
+        let Some(col) = table.rowid_column() else {
+            return;
+        };
+        let high = self.conn().query_row(
+            &format!(
+                "SELECT max(coalesce((SELECT seq FROM {} WHERE name = ?1), 0), \
+                 coalesce((SELECT max({}) FROM {}), 0))",
+                table.sequence_table(),
+                quote_ident(&col.name),
+                quote_ident(name),
+            ),
+            [name],
+            |r| r.get::<_, i64>(0),
+        );
+        if let Ok(high) = high {
+            let marked = self.config.auto_increments.get(epoch, name).unwrap_or(0);
+            self.config
+                .auto_increments
+                .note(epoch, name, high.max(marked) + rows);
+        }
+    }
+
     /// Rewrites one expression of a statement for SQLite.
     pub(crate) fn expr_sql(&mut self, mut e: Expr, text: &str) -> Result<String, SqlError> {
         let error = {
@@ -363,7 +387,15 @@ impl Session {
             for _ in 0..default_rows {
                 changed += match self.conn().execute(&sql, []) {
                     Ok(n) => n,
-                    Err(e) => return Err(self.insert_error(e, &table, &targets, &row_values)),
+                    Err(e) => {
+                        if let Some(name) = &counter {
+                            // InnoDB hands out a simple INSERT's values before it writes a
+                            // row: a failed one (a duplicate key) leaves them used.
+                            let rows = row_values.len().max(1) as i64;
+                            self.burn_auto_increments(&table, name, epoch, rows);
+                        }
+                        return Err(self.insert_error(e, &table, &targets, &row_values));
+                    }
                 };
             }
         }

@@ -23,7 +23,9 @@ mod types;
 
 use serde::{Deserialize, Serialize};
 
-pub use alter::{compose_mapping, AlterPlan, AlterStep, ColumnMapping, TableOption};
+pub use alter::{
+    compose_mapping, AlterOperation, AlterPlan, AlterStep, ColumnMapping, TableOption,
+};
 pub use create::{collation_charset, default_collation, mysql_expr};
 pub use sqlite::{quote_ident, quote_str, rebuild_sql, sqlite_collation, PlainNames, SqliteNames};
 pub use types::{charset_max_bytes, IntKind, LobSize, Type};

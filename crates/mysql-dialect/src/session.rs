@@ -812,6 +812,12 @@ impl Session {
                 return self.dispatch(statement, &text);
             }
         }
+        if let ["ALTER", "TABLE", ..] = first.as_slice() {
+            // RENAME INDEX, table options, CONVERT TO CHARACTER SET: read from the text.
+            if let Err(e) = self.parse(text) {
+                return self.alter_table_text(text).unwrap_or(Err(e));
+            }
+        }
         if let ["CREATE", "SCHEMA", ..] = first.as_slice() {
             // CREATE SCHEMA is CREATE DATABASE, options and all (sqlparser reads the
             // options only after DATABASE).
@@ -1155,6 +1161,9 @@ impl Session {
             // until its first step re-prepares it (`SELECT *` would lose an added column).
             self.conn().flush_prepared_statement_cache();
             self.tables_version = version;
+            // A cached `SELECT *` prepared before the change would be re-prepared by SQLite
+            // with other columns than the ones read before it runs.
+            self.conn().flush_prepared_statement_cache();
         }
         let key = (db.to_owned(), name.to_owned());
         if let Some(hit) = self.tables.get(&key) {

@@ -82,6 +82,30 @@ pub(crate) fn table_options(opts: &[SqlOption]) -> Result<Vec<TableOption>, SqlE
     Ok(out)
 }
 
+/// One operation of an ALTER TABLE statement: sqlparser's, or one of those MySQL has that
+/// sqlparser does not parse (the engine reads them from the text).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlterOperation {
+    /// An operation sqlparser parsed.
+    Parsed(AlterTableOperation),
+    /// RENAME INDEX / KEY `from` TO `to`.
+    RenameIndex {
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// Table options: ENGINE=, COMMENT=, \[DEFAULT\] CHARSET=, COLLATE=, ROW_FORMAT=...
+    Options(Vec<TableOption>),
+    /// CONVERT TO CHARACTER SET `charset` \[COLLATE `collation`\].
+    ConvertCharset {
+        /// The character set.
+        charset: String,
+        /// The collation, when given.
+        collation: Option<String>,
+    },
+}
+
 /// What SQLite must do for one ALTER TABLE operation already applied to the catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AlterStep {
@@ -848,10 +872,23 @@ impl Table {
     /// Applies every operation of one ALTER TABLE statement to a copy of `self` (MySQL's ALTER
     /// is all or nothing) and returns the new table with the plan of what SQLite must do.
     pub fn alter(&self, ops: &[AlterTableOperation]) -> Result<(Table, AlterPlan), SqlError> {
+        let ops: Vec<AlterOperation> = ops.iter().cloned().map(AlterOperation::Parsed).collect();
+        self.alter_operations(&ops)
+    }
+
+    /// [`Table::alter`] with the operations sqlparser does not parse among them.
+    pub fn alter_operations(&self, ops: &[AlterOperation]) -> Result<(Table, AlterPlan), SqlError> {
         let mut t = self.clone();
         let mut plan = AlterPlan::new(self);
         for op in ops {
-            let step = t.apply_alter(op)?;
+            let step = match op {
+                AlterOperation::Parsed(op) => t.apply_alter(op)?,
+                AlterOperation::RenameIndex { from, to } => t.rename_index(from, to)?,
+                AlterOperation::Options(opts) => t.apply_table_options(opts)?,
+                AlterOperation::ConvertCharset { charset, collation } => {
+                    t.convert_charset(charset, collation.as_deref())?
+                }
+            };
             plan.push(step);
             if std::mem::take(&mut t.dropped_implicit_index) {
                 // SQLite's copy of the dropped index goes with a rebuild.
