@@ -388,9 +388,15 @@ impl Session {
                 changed += match self.conn().execute(&sql, []) {
                     Ok(n) => n,
                     Err(e) => {
-                        if let Some(name) = &counter {
+                        let in_write = matches!(
+                            &e,
+                            rusqlite::Error::SqliteFailure(f, _)
+                                if matches!(f.extended_code, 2067 | 1555 | 787)
+                        );
+                        if let (Some(name), true) = (&counter, in_write) {
                             // InnoDB hands out a simple INSERT's values before it writes a
-                            // row: a failed one (a duplicate key) leaves them used.
+                            // row: one failing there (a duplicate key, a foreign key) leaves
+                            // them used; a value refused before (NULL, too long) does not.
                             let rows = row_values.len().max(1) as i64;
                             self.burn_auto_increments(&table, name, epoch, rows);
                         }
