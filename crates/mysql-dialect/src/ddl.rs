@@ -201,6 +201,9 @@ impl Session {
                 for target in &t.table_names {
                     let (db, name) = resolve(self.database.as_deref(), &target.name)?;
                     let table = self.base_table(&db, &name)?;
+                    if self.foreign_key_checks() {
+                        self.refuse_truncate_of_parent(&db, &name)?;
+                    }
                     self.exec(&format!("DELETE FROM {}", table_ident(&db, &name)))?;
                     self.reset_sequence(&table)?;
                 }
@@ -395,6 +398,7 @@ impl Session {
             Table::from_create(ct, &db, &defaults)?
         };
         let _ = text;
+        self.check_new_foreign_keys(&table, &[])?;
         for sql in table.sqlite_ddl(&Names)? {
             self.exec(&sql)?;
         }
@@ -517,7 +521,10 @@ impl Session {
         name: &ObjectName,
         ops: &[AlterTableOperation],
     ) -> Result<(), SqlError> {
-        let ops: Vec<AlterOperation> = ops.iter().cloned().map(AlterOperation::Parsed).collect();
+        let ops: Vec<AlterOperation> = ops
+            .iter()
+            .map(|o| AlterOperation::Parsed(Box::new(o.clone())))
+            .collect();
         self.alter_table_operations(name, ops)
     }
 
@@ -529,9 +536,9 @@ impl Session {
             let mut parsed = Vec::with_capacity(ops.len());
             for op in ops {
                 parsed.push(match op {
-                    Err(op_text) => {
-                        AlterOperation::Parsed(parse_alter_op(&format!("ALTER TABLE t {op_text}"))?)
-                    }
+                    Err(op_text) => AlterOperation::Parsed(Box::new(parse_alter_op(&format!(
+                        "ALTER TABLE t {op_text}"
+                    ))?)),
                     Ok(op) => op,
                 });
             }
@@ -550,11 +557,14 @@ impl Session {
         let old = self.base_table(&db, &t)?;
         // RENAME TO names a table as everywhere else: unqualified, in the current database.
         for op in &mut ops {
-            if let AlterOperation::Parsed(AlterTableOperation::RenameTable {
+            let AlterOperation::Parsed(op) = op else {
+                continue;
+            };
+            if let AlterTableOperation::RenameTable {
                 table_name:
                     sqlparser::ast::RenameTableNameKind::As(n)
                     | sqlparser::ast::RenameTableNameKind::To(n),
-            }) = op
+            } = op.as_mut()
             {
                 if n.0.len() == 1 {
                     let current = self.database.clone().ok_or_else(SqlError::no_database)?;
@@ -566,6 +576,8 @@ impl Session {
             }
         }
         let (new, plan) = old.alter_operations(&ops)?;
+        let existing: Vec<String> = old.foreign_keys.iter().map(|f| f.name.clone()).collect();
+        self.check_new_foreign_keys(&new, &existing)?;
         if (new.schema.as_str(), new.name.as_str()) != (db.as_str(), t.as_str()) {
             if catalog::is_system(&new.schema) {
                 return Err(SqlError::access_denied(&self.config.user, &new.schema));
@@ -595,6 +607,75 @@ impl Session {
         }
         catalog::put_table(self.conn(), Kind::Table, &new, &self.now_text())?;
         self.tables.clear();
+        Ok(())
+    }
+
+    /// 1701: InnoDB truncates no table another table's foreign key references (a table's
+    /// references to itself do not count).
+    fn refuse_truncate_of_parent(&self, db: &str, name: &str) -> Result<(), SqlError> {
+        let bt = |s: &str| format!("`{}`", s.replace('`', "``"));
+        let cols = |c: &[String]| c.iter().map(|c| bt(c)).collect::<Vec<_>>().join(", ");
+        for (kind, other, _) in catalog::all_tables(self.conn())? {
+            if kind != Kind::Table || (other.schema.as_str(), other.name.as_str()) == (db, name) {
+                continue;
+            }
+            if let Some(fk) = other
+                .foreign_keys
+                .iter()
+                .find(|f| f.ref_schema == db && f.ref_table == name)
+            {
+                return Err(SqlError::new(
+                    1701,
+                    "42000",
+                    format!(
+                        "Cannot truncate a table referenced in a foreign key constraint ({}.{}, \
+                         CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {}.{} ({}))",
+                        bt(&other.schema),
+                        bt(&other.name),
+                        bt(&fk.name),
+                        cols(&fk.columns),
+                        bt(db),
+                        bt(name),
+                        cols(&fk.ref_columns)
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the foreign keys of `table` not named in `existing` against their parents, as
+    /// MySQL does when one is added with FOREIGN_KEY_CHECKS on: the parent exists (1824), has
+    /// the columns (3734) and an index on them (1822), of compatible types (3780).
+    fn check_new_foreign_keys(
+        &mut self,
+        table: &Table,
+        existing: &[String],
+    ) -> Result<(), SqlError> {
+        if !self.foreign_key_checks() {
+            return Ok(());
+        }
+        for fk in &table.foreign_keys {
+            if existing.iter().any(|n| n.eq_ignore_ascii_case(&fk.name)) {
+                continue;
+            }
+            if (fk.ref_schema.as_str(), fk.ref_table.as_str())
+                == (table.schema.as_str(), table.name.as_str())
+            {
+                table.check_foreign_key(fk, table)?;
+                continue;
+            }
+            match self.table(&fk.ref_schema, &fk.ref_table)? {
+                Some((Kind::Table, parent)) => table.check_foreign_key(fk, &parent)?,
+                _ => {
+                    return Err(SqlError::new(
+                        1824,
+                        "HY000",
+                        format!("Failed to open the referenced table '{}'", fk.ref_table),
+                    ))
+                }
+            }
+        }
         Ok(())
     }
 

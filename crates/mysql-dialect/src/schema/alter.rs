@@ -87,7 +87,7 @@ pub(crate) fn table_options(opts: &[SqlOption]) -> Result<Vec<TableOption>, SqlE
 #[derive(Debug, Clone, PartialEq)]
 pub enum AlterOperation {
     /// An operation sqlparser parsed.
-    Parsed(AlterTableOperation),
+    Parsed(Box<AlterTableOperation>),
     /// RENAME INDEX / KEY `from` TO `to`.
     RenameIndex {
         /// Old name.
@@ -872,7 +872,10 @@ impl Table {
     /// Applies every operation of one ALTER TABLE statement to a copy of `self` (MySQL's ALTER
     /// is all or nothing) and returns the new table with the plan of what SQLite must do.
     pub fn alter(&self, ops: &[AlterTableOperation]) -> Result<(Table, AlterPlan), SqlError> {
-        let ops: Vec<AlterOperation> = ops.iter().cloned().map(AlterOperation::Parsed).collect();
+        let ops: Vec<AlterOperation> = ops
+            .iter()
+            .map(|o| AlterOperation::Parsed(Box::new(o.clone())))
+            .collect();
         self.alter_operations(&ops)
     }
 
