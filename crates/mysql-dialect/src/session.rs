@@ -1161,9 +1161,6 @@ impl Session {
             // until its first step re-prepares it (`SELECT *` would lose an added column).
             self.conn().flush_prepared_statement_cache();
             self.tables_version = version;
-            // A cached `SELECT *` prepared before the change would be re-prepared by SQLite
-            // with other columns than the ones read before it runs.
-            self.conn().flush_prepared_statement_cache();
         }
         let key = (db.to_owned(), name.to_owned());
         if let Some(hit) = self.tables.get(&key) {
