@@ -2,7 +2,7 @@
 """Measurement half of scripts/bench-dataplane: Rewind's MySQL data plane against MariaDB.
 
     dataplane.py run --rewind BIN --aws AWS --mariadbd MARIADBD --install-db INSTALL_DB \
-                     --work DIR --out RESULTS.md [--binary-note TEXT]
+                     --sysbench SYSBENCH --work DIR --out RESULTS.md [--binary-note TEXT] [--big]
 
 Runs under the project's .venv python (PyMySQL), with the same client code for both servers:
 
@@ -12,8 +12,11 @@ Runs under the project's .venv python (PyMySQL), with the same client code for b
      defaults, --no-defaults), never the system service.
   3. Rounds of single-row INSERTs (autocommit and in one transaction), SELECT 1, point SELECTs
      and 10,000-row batches, alternating between the two (only one works at a time); best round.
-  4. The drill: 100,000 rows loaded, counted and deleted on MariaDB (then stopped) and on Rewind,
+  4. sysbench oltp_read_write, oltp_point_select and oltp_insert at 1 and 4 threads on both
+     (alternating rounds), with errors and reconnects counted.
+  5. The drill: 100,000 rows loaded, counted and deleted on MariaDB (then stopped) and on Rewind,
      where the DELETE is then backtracked and timed until the rows are back on a new connection.
+  6. With --big: ~1 GB of sysbench tables loaded into Rewind and served, its RSS sampled.
 
 Writes the markdown report to --out and prints it. Every process it starts is recorded in
 DIR/pids (one id a line) so the calling shell's trap can end them too, and every wait is bounded.
@@ -70,7 +73,23 @@ POLL_S = 0.01
 
 TARGET_INSERT_RATIO = 0.5
 TARGET_SELECT_RATIO = 0.5
+TARGET_BATCH_RATIO = 0.5  # a 10,000-row INSERT
 TARGET_BACKTRACK_S = 5.0
+
+# sysbench (1.0's bundled OLTP scripts, run from copies in the scratch dir), issue 10's targets
+SB_TESTS = (("oltp_read_write", 0.5), ("oltp_point_select", 0.8), ("oltp_insert", 0.5))
+SB_THREADS = (1, 4)
+SB_TABLES, SB_TABLE_SIZE = 2, 10_000
+SB_TIME_S = 5  # per run
+SB_ROUNDS = 2  # alternating between the servers; the best is reported
+SB_TIMEOUT_S = 120.0
+# --big: about 1 GB of sysbench tables on Rewind, its RSS sampled while loading and serving
+BIG_TABLES, BIG_TABLE_SIZE = 4, 1_250_000
+BIG_SERVE_S = 30
+BIG_THREADS = 4
+BIG_TIMEOUT_S = 3000.0
+RSS_SAMPLE_S = 0.1
+TARGET_BIG_RSS_MB = 300
 
 
 log = logger("bench-dataplane")
@@ -600,6 +619,161 @@ def disk_probe(work: Path, n: int = DISK_PROBES) -> dict:
     return out
 
 
+# ---------------------------------------------------------------- sysbench
+
+
+class Sysbench:
+    """sysbench 1.0's OLTP scripts against one server, as the same client for both: the MySQL
+    driver, prepared statements (COM_STMT_PREPARE/EXECUTE, sysbench's default), no TLS. The
+    scripts run from copies in the scratch dir, so every sysbench process names that dir."""
+
+    def __init__(self, procs: Procs, binary: str, work: Path, who: str, host: str, port: int, db: str):
+        self.procs, self.binary, self.who = procs, binary, who
+        self.lua = work / "sysbench"
+        self.lua.mkdir(exist_ok=True)
+        self.base = [f"--db-driver=mysql", f"--mysql-host={host}", f"--mysql-port={port}",
+                     f"--mysql-user={USER}", f"--mysql-password={PASSWORD}", f"--mysql-db={db}"]
+        c = connect(host, port)
+        c.cursor().execute(f"CREATE DATABASE {db}")
+        c.close()
+
+    def script(self, test: str) -> str:
+        dst = self.lua / f"{test}.lua"
+        if not dst.exists():
+            for name in (f"{test}.lua", "oltp_common.lua"):
+                (self.lua / name).write_bytes((SYSBENCH_LUA_DIR / name).read_bytes())
+        return str(dst)
+
+    def run(self, test: str, command: str, opts: list[str], timeout: float) -> tuple[int, str, float]:
+        """One sysbench invocation; (status, stdout + stderr, wall seconds)."""
+        argv = [self.binary, self.script(test), *self.base, *opts, command]
+        t0 = time.perf_counter()
+        rc, out, err = self.procs.run(argv, timeout=timeout, cwd=str(self.lua))
+        return rc, out + err, time.perf_counter() - t0
+
+    def prepare(self, tables: int, size: int, threads: int, timeout: float) -> float:
+        rc, text, dt = self.run("oltp_read_write", "prepare",
+                                [f"--tables={tables}", f"--table-size={size}", f"--threads={threads}"], timeout)
+        if rc != 0:
+            raise BenchError(f"{self.who}: sysbench prepare failed ({rc}):\n{indent_tail(text)}")
+        return dt
+
+    def measure(self, test: str, threads: int, tables: int, size: int, seconds: int) -> dict:
+        """One timed run: transactions/s, p95 latency, ignored errors and reconnects; a run that
+        sysbench stops (an error it does not ignore) is recorded with its message, not raised."""
+        rc, text, _ = self.run(test, "run", [f"--tables={tables}", f"--table-size={size}", f"--threads={threads}",
+                                             f"--time={seconds}", "--report-interval=0", "--rand-seed=20240101"],
+                               SB_TIMEOUT_S + seconds)
+        m = parse_sysbench(text)
+        m["status"] = rc
+        if rc != 0 or "tps" not in m:
+            fatal = [line.strip() for line in text.splitlines() if "FATAL" in line or "error" in line.lower()]
+            m["failure"] = "; ".join(fatal[:3]) or f"sysbench exited {rc}:\n{indent_tail(text)}"
+            m.setdefault("tps", 0.0)
+        log(f"{self.who}: sysbench {test} {threads} thread(s): {m['tps']:,.1f} tps, p95 {m.get('p95_ms', 0):.2f} ms, "
+            f"{m.get('errors', 0)} ignored errors, {m.get('reconnects', 0)} reconnects"
+            + (f"; FAILED: {m['failure']}" if "failure" in m else ""))
+        return m
+
+
+SYSBENCH_LUA_DIR = Path("/usr/share/sysbench")
+
+
+def indent_tail(text: str, n: int = 15) -> str:
+    return "\n".join("    " + line for line in text.splitlines()[-n:]) or "    (no output)"
+
+
+def parse_sysbench(text: str) -> dict:
+    """The figures of a sysbench 1.0 `run` report."""
+    import re
+
+    out: dict = {}
+    pats = {"tps": r"transactions:\s+\d+\s+\(([\d.]+) per sec\.\)",
+            "errors": r"ignored errors:\s+(\d+)",
+            "reconnects": r"reconnects:\s+(\d+)",
+            "p95_ms": r"95th percentile:\s+([\d.]+)"}
+    for key, pat in pats.items():
+        m = re.search(pat, text)
+        if m:
+            out[key] = float(m.group(1)) if key in ("tps", "p95_ms") else int(m.group(1))
+    return out
+
+
+def sysbench_rounds(rw: Sysbench, mdb: Sysbench) -> dict:
+    """Every test at every thread count, SB_ROUNDS rounds alternating between the servers."""
+    res: dict = {}
+    for rnd in range(1, SB_ROUNDS + 1):
+        for test, _ in SB_TESTS:
+            for threads in SB_THREADS:
+                for sb in ((rw, mdb) if rnd % 2 else (mdb, rw)):
+                    m = sb.measure(test, threads, SB_TABLES, SB_TABLE_SIZE, SB_TIME_S)
+                    res.setdefault((test, threads, sb.who), []).append(m)
+    return res
+
+
+class RssSampler:
+    """The resident set of one process, from /proc/<pid>/status every RSS_SAMPLE_S, in a thread."""
+
+    def __init__(self, pid: int):
+        import threading
+
+        self.pid, self.peak_kb, self.samples = pid, 0, 0
+        self.stop_flag = threading.Event()
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+
+    def read(self, field: str) -> int:
+        with open(f"/proc/{self.pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+        return 0
+
+    def loop(self) -> None:
+        while not self.stop_flag.is_set():
+            try:
+                self.peak_kb = max(self.peak_kb, self.read("VmRSS"))
+                self.samples += 1
+            except OSError:
+                return
+            self.stop_flag.wait(RSS_SAMPLE_S)
+
+    def __enter__(self) -> "RssSampler":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stop_flag.set()
+        self.thread.join(5)
+
+
+def big_run(procs: Procs, sysbench: str, work: Path, pid: int, host: str, port: int) -> dict:
+    """--big: sysbench prepare of BIG_TABLES x BIG_TABLE_SIZE rows on Rewind, then a serving run,
+    with Rewind's RSS sampled through both."""
+    r: dict = {}
+    sb = Sysbench(procs, sysbench, work, "rewind", host, port, "sbbig")
+    log(f"rewind --big: sysbench prepare {BIG_TABLES} x {BIG_TABLE_SIZE:,} rows (minutes)")
+    with RssSampler(pid) as load_rss:
+        r["load_s"] = sb.prepare(BIG_TABLES, BIG_TABLE_SIZE, min(BIG_TABLES, 2), BIG_TIMEOUT_S)
+    r["load_rss_mb"] = load_rss.peak_kb / 1024
+    c = connect(host, port, "sbbig")
+    cur = c.cursor()
+    cur.execute("SELECT SUM(DATA_LENGTH + INDEX_LENGTH) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'sbbig'")
+    r["schema_bytes"] = int(cur.fetchone()[0] or 0)
+    cur.execute("SELECT COUNT(*) FROM sbtest1")
+    if cur.fetchone()[0] != BIG_TABLE_SIZE:
+        raise BenchError(f"rewind --big: sbtest1 does not hold {BIG_TABLE_SIZE} rows after prepare")
+    c.close()
+    r["data_dir_bytes"] = sum(f.stat().st_size for f in (work / "rewind-data").rglob("*") if f.is_file())
+    log(f"rewind --big: loaded in {r['load_s']:.0f} s, peak RSS {r['load_rss_mb']:.0f} MB; serving "
+        f"oltp_read_write with {BIG_THREADS} threads for {BIG_SERVE_S} s")
+    with RssSampler(pid) as serve_rss:
+        r["serve"] = sb.measure("oltp_read_write", BIG_THREADS, BIG_TABLES, BIG_TABLE_SIZE, BIG_SERVE_S)
+    r["serve_rss_mb"] = serve_rss.peak_kb / 1024
+    r["hwm_mb"] = serve_rss.read("VmHWM") / 1024
+    r["samples"] = load_rss.samples + serve_rss.samples
+    return r
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -631,6 +805,7 @@ def report(r: dict) -> str:
     drill = r["drill"]
     ins_ratio = rw["insert_per_s"] / mdb["insert_per_s"]
     sel_ratio = rw["select_per_s"] / mdb["select_per_s"]
+    batch_ratio = mdb["batch_single_s"] / rw["batch_single_s"]
     bt_worst = max(d["total_s"] for d in drill)
     verdict = lambda ok: "**PASS**" if ok else "**MISS**"  # noqa: E731
     lat = lambda d, k: f"p50 {d[k + '_p50_ms']:.3f} ms, p99 {d[k + '_p99_ms']:.3f} ms"  # noqa: E731
@@ -673,7 +848,7 @@ def report(r: dict) -> str:
     L.append(f"| (2b) 10,000 rows as one INSERT ({rw['batch_stmt_kb']:.0f} KiB statement, 1 commit) | "
              f"{fmt_ms(rw['batch_single_s'])} ({BATCH_ROWS / rw['batch_single_s']:,.0f} rows/s) [{allms(rw, 'batch_single')}] | "
              f"{fmt_ms(mdb['batch_single_s'])} ({BATCH_ROWS / mdb['batch_single_s']:,.0f} rows/s) [{allms(mdb, 'batch_single')}] | "
-             f"{mdb['batch_single_s'] / rw['batch_single_s']:.2f}x | | |")
+             f"{batch_ratio:.2f}x | >= {TARGET_BATCH_RATIO}x | {verdict(batch_ratio >= TARGET_BATCH_RATIO)} |")
     L.append(f"| (3) point SELECT by primary key, {POINT_SELECTS:,} random ids in a {SELECT_TABLE_ROWS:,}-row table | "
              f"{rw['select_per_s']:,.0f}/s ({lat(rw, 'select')}) [{alls(rw, 'select')}] | "
              f"{mdb['select_per_s']:,.0f}/s ({lat(mdb, 'select')}) [{alls(mdb, 'select')}] | "
@@ -692,6 +867,18 @@ def report(r: dict) -> str:
     L.append(f"| (4) backtrack of that DELETE: BacktrackDBCluster sent -> cluster `available` and COUNT(*) = {DRILL_ROWS:,} "
              f"on a new connection ({DRILL_ROUNDS} rounds) | {bt_cells} | n/a | | < {TARGET_BACKTRACK_S:.0f} s | "
              f"{verdict(bt_worst < TARGET_BACKTRACK_S)} |")
+    L.extend(sysbench_rows(r, verdict))
+    if "big" in r:
+        b = r["big"]
+        peak = max(b["load_rss_mb"], b["serve_rss_mb"])
+        sv = b["serve"]
+        serve_ok = "failure" not in sv and not sv.get("errors") and not sv.get("reconnects")
+        L.append(f"| (6) `--big`: sysbench prepare {BIG_TABLES} x {BIG_TABLE_SIZE:,} rows "
+                 f"({b['schema_bytes'] / 1e9:.2f} GB by information_schema, data dir {b['data_dir_bytes'] / 1e9:.2f} GB) "
+                 f"in {b['load_s']:.0f} s, then oltp_read_write {BIG_THREADS} threads {BIG_SERVE_S} s "
+                 f"({sv['tps']:,.1f} tps, {sb_errors(sv)}): Rewind's peak RSS (load / serve; VmHWM) | "
+                 f"{b['load_rss_mb']:.0f} MB / {b['serve_rss_mb']:.0f} MB; {b['hwm_mb']:.0f} MB | n/a | | "
+                 f"< {TARGET_BIG_RSS_MB} MB | {verdict(peak < TARGET_BIG_RSS_MB and serve_ok)} |")
     L.append("")
     L.append("\"Rewind vs MariaDB\" is Rewind's speed over MariaDB's: throughput over throughput, or MariaDB's "
              "time over Rewind's (below 1: Rewind is slower). Throughputs are of one connection issuing "
@@ -767,8 +954,50 @@ def report(r: dict) -> str:
              f"{DRILL_GAP_S} s after the load, `DELETE FROM t` {DRILL_GAP_S} s after that, the cluster polled "
              f"every {POLL_S * 1e3:.0f} ms by DescribeDBClusters, then new connections tried every "
              f"{POLL_S * 1e3:.0f} ms until `SELECT COUNT(*) FROM t` = {DRILL_ROWS:,}.")
+    L.append(f"- (5) {r['sysbench_version']}, its bundled `oltp_read_write`, `oltp_point_select`, `oltp_insert` "
+             f"(copies in `$WORK/sysbench`), MySQL driver, prepared statements (sysbench's default), `--rand-seed=20240101`; "
+             f"`prepare` with `--tables={SB_TABLES} --table-size={SB_TABLE_SIZE}` on each server first (Rewind "
+             f"{r['sb_prepare_s']['rewind']:.1f} s, MariaDB {r['sb_prepare_s']['mariadb']:.1f} s), after the rows above; "
+             f"then {SB_ROUNDS} rounds of every test at {' and '.join(map(str, SB_THREADS))} threads, `--time={SB_TIME_S}`, "
+             f"alternating the server that goes first; oltp_insert grows the same tables. \"errors\" are sysbench's "
+             f"ignored errors (deadlocks and lock waits by default); any other error stops a run and is shown.")
+    if "big" in r:
+        b = r["big"]
+        L.append(f"- (6) `--big`, on Rewind only, after the drill: `sysbench oltp_read_write prepare --tables={BIG_TABLES} "
+                 f"--table-size={BIG_TABLE_SIZE} --threads={min(BIG_TABLES, 2)}` into a new database, then "
+                 f"`oltp_read_write run --threads={BIG_THREADS} --time={BIG_SERVE_S}`; the `rewind` process's VmRSS read "
+                 f"from /proc every {RSS_SAMPLE_S * 1e3:.0f} ms through both ({b['samples']:,} samples), VmHWM at the end.")
     L.append("")
     return "\n".join(L) + "\n"
+
+
+def sb_errors(m: dict) -> str:
+    text = f"{m.get('errors', 0)} errors, {m.get('reconnects', 0)} reconnects"
+    return text + (f", **stopped: {m['failure']}**" if "failure" in m else "")
+
+
+def sysbench_rows(r: dict, verdict) -> list[str]:
+    """(5) one row per sysbench test and thread count: the best round of each server; a target
+    is met only with no error, reconnect or stopped run on Rewind in any round."""
+    L = []
+    res = r["sysbench"]
+    for test, target in SB_TESTS:
+        for threads in SB_THREADS:
+            rws, mds = res[(test, threads, "rewind")], res[(test, threads, "mariadb")]
+            best_rw, best_md = max(rws, key=lambda m: m["tps"]), max(mds, key=lambda m: m["tps"])
+            ratio = best_rw["tps"] / best_md["tps"] if best_md["tps"] else 0.0
+            clean = all("failure" not in m and not m.get("errors") and not m.get("reconnects") for m in rws)
+            L.append(f"| (5) sysbench `{test}`, {threads} thread{'s' if threads > 1 else ''}, {SB_TABLES} x "
+                     f"{SB_TABLE_SIZE:,} rows, {SB_TIME_S} s a round | {sb_cell(best_rw, rws)} | {sb_cell(best_md, mds)} | "
+                     f"{ratio:.2f}x | >= {target}x, no errors | {verdict(ratio >= target and clean)} |")
+    return L
+
+
+def sb_cell(best: dict, rounds: list[dict]) -> str:
+    """The best round's tps and p95, every round's tps, and the errors of the worst round."""
+    worst = max(rounds, key=lambda m: ("failure" in m, m.get("errors", 0) + m.get("reconnects", 0)))
+    every = " / ".join(f"{m['tps']:,.1f}" for m in rounds)
+    return f"{best['tps']:,.1f} tps (p95 {best.get('p95_ms', 0):.2f} ms) [{every}]; {sb_errors(worst)}"
 
 
 # ---------------------------------------------------------------- main
@@ -854,6 +1083,14 @@ def run(args) -> None:
         r["rewind"], r["mariadb"] = rw.summary(), mdb.summary()
         r["disk"].append(disk_probe(work))
 
+        # ---- sysbench, the same way on both
+        sb_rw = Sysbench(procs, args.sysbench, work, "rewind", host, port, "sbtest")
+        sb_mdb = Sysbench(procs, args.sysbench, work, "mariadb", "127.0.0.1", mport, "sbtest")
+        r["sb_prepare_s"] = {sb.who: sb.prepare(SB_TABLES, SB_TABLE_SIZE, 1, SB_TIMEOUT_S) for sb in (sb_rw, sb_mdb)}
+        r["sysbench"] = sysbench_rounds(sb_rw, sb_mdb)
+        rc, out, _ = procs.run([args.sysbench, "--version"], timeout=10)
+        r["sysbench_version"] = out.strip() or "?"
+
         # ---- the drill: Rewind's backtrack; the same load, COUNT(*) and DELETE on MariaDB
         conn, r["mariadb_load"] = load_drill_table("127.0.0.1", mport, "mariadb")
         r["mariadb_load"]["delete_s"] = timed_delete(conn, "mariadb")
@@ -867,6 +1104,8 @@ def run(args) -> None:
             drill.append(backtrack_round(api, host, port, conn, rnd))
         r["drill"] = drill
         r["events"] = backtrack_events(api)
+        if args.big:
+            r["big"] = big_run(procs, args.sysbench, work, p.pid, host, port)
         if p.poll() is not None:
             raise BenchError(f"rewind exited ({p.returncode}) during the run:\n{tail(work / 'rewind.log')}")
         Procs.stop(p)
@@ -889,6 +1128,8 @@ def main() -> int:
     rp.add_argument("--install-db", required=True, help="mariadb-install-db")
     rp.add_argument("--work", required=True, help="scratch dir (data dirs, logs, pids)")
     rp.add_argument("--out", required=True)
+    rp.add_argument("--sysbench", required=True)
+    rp.add_argument("--big", action="store_true", help="also load ~1 GB with sysbench and sample Rewind's RSS")
     rp.add_argument("--binary-note", default="", help="where the measured binary came from (for the report)")
     return run_reporting(run, ap.parse_args(), "bench-dataplane")
 
