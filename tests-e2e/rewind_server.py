@@ -75,9 +75,10 @@ def http(method: str, url: str, body: bytes | None = None, ctype: str | None = N
 class Server:
     """One rewind process; restartable on the same data dir."""
 
-    def __init__(self, tmp: Path, pace: str, record_name: str):
+    def __init__(self, tmp: Path, pace: str, record_name: str, args: tuple[str, ...] = ()):
         self.tmp = tmp
         self.pace = pace
+        self.args = list(args)  # more flags for every start
         self.data_dir = tmp / "data"
         record_root = os.environ.get("REWIND_E2E_RECORD_ROOT")
         self.record_base = Path(record_root) / record_name if record_root else tmp / "records"
@@ -107,6 +108,7 @@ class Server:
                     str(self.data_dir),
                     "--pace",
                     self.pace,
+                    *self.args,
                 ],
                 stdout=logf,
                 stderr=subprocess.STDOUT,
@@ -230,12 +232,13 @@ def _session_server(pace: str, name: str):
 
 
 
-def session_server(pace: str, name: str):
-    """A generator for a session fixture: a started server, stopped and removed afterwards."""
+def session_server(pace: str, name: str, args: tuple[str, ...] = ()):
+    """A generator for a session fixture: a started server (with more flags `args`), stopped
+    and removed afterwards."""
     if not REWIND_BIN.is_file():
         pytest.fail(f"server binary not found: {REWIND_BIN} (run cargo build --release)", pytrace=False)
     tmp = Path(tempfile.mkdtemp(prefix=f"rewind-{name}-"))
-    srv = Server(tmp, pace, name)
+    srv = Server(tmp, pace, name, args)
     try:
         srv.start()
         yield srv

@@ -22,4 +22,4 @@ mod pages;
 mod processes;
 
 pub use blocks::{LoopbackBlocks, CLAIM_PORT};
-pub use listeners::run;
+pub use listeners::{run, run_until};

@@ -41,6 +41,24 @@ fn drops_connections(old: &EndpointSpec, new: &EndpointSpec) -> bool {
 /// Serves every cluster's endpoints until the process ends. Spawn it once beside the control
 /// plane's driver.
 pub async fn run(aurora: Aurora) {
+    run_until(aurora, std::future::pending::<()>()).await
+}
+
+/// [`run`] until `stop` resolves; then every endpoint closes and drops its connections, which
+/// interrupts their running statements, so that a shutdown does not wait for a runaway query.
+pub async fn run_until(aurora: Aurora, stop: impl std::future::Future) {
+    let mut listeners: HashMap<SocketAddr, Listener> = HashMap::new();
+    tokio::select! {
+        _ = follow(aurora, &mut listeners) => {}
+        _ = stop => {}
+    }
+    for (_, listener) in listeners.drain() {
+        listener.shut().await;
+    }
+}
+
+/// Keeps `listeners` in step with the endpoints the control plane wants open.
+async fn follow(aurora: Aurora, listeners: &mut HashMap<SocketAddr, Listener>) {
     let shared = Arc::new(Shared {
         aurora: aurora.clone(),
         connection_ids: AtomicU32::new(1),
@@ -48,9 +66,8 @@ pub async fn run(aurora: Aurora) {
         processes: Arc::default(),
     });
     let mut changes = aurora.changes();
-    let mut listeners: HashMap<SocketAddr, Listener> = HashMap::new();
     loop {
-        let complete = reconcile(&shared, &mut listeners).await;
+        let complete = reconcile(&shared, listeners).await;
         if complete {
             if changes.changed().await.is_err() {
                 return;

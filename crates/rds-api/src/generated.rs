@@ -310,6 +310,10 @@ pub enum ErrorCode {
     OptionGroupNotFoundFault,
     /// Modeled error; wire code `ProvisionedIopsNotAvailableInAZFault`, HTTP 400.
     ProvisionedIopsNotAvailableInAZFault,
+    /// Common query error; HTTP 413.
+    RequestEntityTooLarge,
+    /// Common query error; HTTP 408.
+    RequestTimeout,
     /// Common query error; HTTP 503.
     ServiceUnavailable,
     /// Modeled error; wire code `SnapshotQuotaExceeded`, HTTP 400.
@@ -412,6 +416,8 @@ impl ErrorCode {
             ErrorCode::ProvisionedIopsNotAvailableInAZFault => {
                 "ProvisionedIopsNotAvailableInAZFault"
             }
+            ErrorCode::RequestEntityTooLarge => "RequestEntityTooLarge",
+            ErrorCode::RequestTimeout => "RequestTimeout",
             ErrorCode::ServiceUnavailable => "ServiceUnavailable",
             ErrorCode::SnapshotQuotaExceededFault => "SnapshotQuotaExceeded",
             ErrorCode::StorageQuotaExceededFault => "StorageQuotaExceeded",
@@ -493,6 +499,8 @@ impl ErrorCode {
             ErrorCode::NetworkTypeNotSupported => 400,
             ErrorCode::OptionGroupNotFoundFault => 404,
             ErrorCode::ProvisionedIopsNotAvailableInAZFault => 400,
+            ErrorCode::RequestEntityTooLarge => 413,
+            ErrorCode::RequestTimeout => 408,
             ErrorCode::ServiceUnavailable => 503,
             ErrorCode::SnapshotQuotaExceededFault => 400,
             ErrorCode::StorageQuotaExceededFault => 400,
@@ -572,6 +580,8 @@ impl ErrorCode {
             ErrorCode::NetworkTypeNotSupported => true,
             ErrorCode::OptionGroupNotFoundFault => true,
             ErrorCode::ProvisionedIopsNotAvailableInAZFault => true,
+            ErrorCode::RequestEntityTooLarge => true,
+            ErrorCode::RequestTimeout => true,
             ErrorCode::ServiceUnavailable => false,
             ErrorCode::SnapshotQuotaExceededFault => true,
             ErrorCode::StorageQuotaExceededFault => true,

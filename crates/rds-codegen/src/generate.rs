@@ -54,6 +54,10 @@ pub const COMMON_ERRORS: &[(&str, u16)] = &[
     ("Throttling", 400),
     // More than 50 tags on one resource; RDS answers it though its model lists it nowhere.
     ("TagQuotaPerResourceExceeded", 400),
+    // A request body over Rewind's limit, and one that stalls past the body read timeout; AWS
+    // documents neither code for RDS, these are the names other AWS services use for them.
+    ("RequestEntityTooLarge", 413),
+    ("RequestTimeout", 408),
     ("ValidationError", 400),
     ("InternalFailure", 500),
     ("ServiceUnavailable", 503),

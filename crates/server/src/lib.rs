@@ -7,16 +7,19 @@
 
 mod control;
 mod convert;
+mod listen;
 mod query;
+
+pub use listen::serve;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use aurora::Aurora;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -34,16 +37,51 @@ pub struct AppState {
     pub recorded: Arc<AtomicU64>,
     /// Rendered Describe answers, reused while the state version and the second are the same.
     pub(crate) answers: Arc<Mutex<HashMap<String, query::CachedAnswer>>>,
+    /// What one client may take of the listener.
+    pub limits: Limits,
 }
 
 impl AppState {
-    /// State for `aurora`, recording responses into `record_dir` if given.
+    /// State for `aurora`, recording responses into `record_dir` if given, with the default
+    /// [`Limits`].
     pub fn new(aurora: Aurora, record_dir: Option<PathBuf>) -> Self {
         AppState {
             aurora,
             record_dir: record_dir.map(Arc::new),
             recorded: Arc::new(AtomicU64::new(0)),
             answers: Arc::new(Mutex::new(HashMap::new())),
+            limits: Limits::default(),
+        }
+    }
+
+    /// The same state with other limits.
+    pub fn with_limits(self, limits: Limits) -> Self {
+        AppState { limits, ..self }
+    }
+}
+
+/// Bounds on what one client may hold of the Query API listener, so that no client (slow,
+/// buggy or hostile) can make the server grow without bound or hold a connection forever.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest request body accepted; a larger one gets `413 RequestEntityTooLarge`.
+    pub max_body_bytes: usize,
+    /// How long a client may take to send a request's headers, and how long an idle
+    /// keep-alive connection stays open; then the connection is closed.
+    pub header_read_timeout: Duration,
+    /// How long a client may take to send a request's body; then `408 RequestTimeout`.
+    pub body_read_timeout: Duration,
+    /// Connections served at once; further ones wait in the kernel's accept queue.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 2 * 1024 * 1024,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(30),
+            max_connections: 1024,
         }
     }
 }
@@ -65,6 +103,12 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/_rewind/faults", post(control::inject_fault))
         .fallback(query::unknown_route)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            query::read_body,
+        ))
+        // `read_body` enforces the limit (with an RDS error); the extractors need not.
+        .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }

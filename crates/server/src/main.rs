@@ -4,9 +4,11 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use aurora::{Aurora, Config, Env, Pace};
 use clap::Parser;
+use server::Limits;
 use store::{MemoryStore, SledStore, Store};
 
 /// Rewind: an emulator of the Amazon RDS control plane for Aurora MySQL, with Backtrack.
@@ -38,10 +40,42 @@ struct Cli {
     #[arg(long, env = "REWIND_ACCOUNT_ID", default_value = "000000000000")]
     account_id: String,
 
+    /// Largest Query API request body accepted, in bytes; a larger one gets 413
+    /// RequestEntityTooLarge.
+    #[arg(long, env = "REWIND_MAX_BODY_BYTES", default_value_t = Limits::default().max_body_bytes)]
+    max_body_bytes: usize,
+
+    /// Seconds a Query API client may take to send a request's headers (or keep an idle
+    /// connection open) before the connection is closed.
+    #[arg(long, env = "REWIND_HEADER_READ_TIMEOUT", default_value = "10", value_parser = seconds)]
+    header_read_timeout: Duration,
+
+    /// Seconds a Query API client may take to send a request's body; then 408 RequestTimeout.
+    #[arg(long, env = "REWIND_BODY_READ_TIMEOUT", default_value = "30", value_parser = seconds)]
+    body_read_timeout: Duration,
+
+    /// Query API connections served at once; further ones wait to be accepted.
+    #[arg(long, env = "REWIND_MAX_HTTP_CONNECTIONS", default_value_t = Limits::default().max_connections)]
+    max_http_connections: usize,
+
+    /// Seconds a SIGTERM or Ctrl-C waits for requests and statements in flight before the
+    /// process exits anyway (running MySQL statements are interrupted at once).
+    #[arg(long, env = "REWIND_SHUTDOWN_GRACE", default_value = "10", value_parser = seconds)]
+    shutdown_grace: Duration,
+
     /// Also write every Query-API response body to this directory (used by the test suites to
     /// check responses against the service model).
     #[arg(long, env = "REWIND_RECORD_DIR", hide = true)]
     record_dir: Option<PathBuf>,
+}
+
+/// A duration given in (possibly fractional) seconds.
+fn seconds(text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("expected a positive number of seconds, got '{text}'"))
 }
 
 /// The one place that reads the system clock and OS entropy: it seeds the injected `Env`.
@@ -64,15 +98,23 @@ async fn main() {
         .with_target(false)
         .with_ansi(false)
         .init();
-    if let Err(e) = run(cli).await {
-        eprintln!("rewind: {e}");
-        std::process::exit(1);
+    match run(cli).await {
+        // Exit at once: tasks still running after the grace period (a statement that did not
+        // stop) must not keep the process, and the store's lock, alive.
+        Ok(()) => std::process::exit(0),
+        Err(e) => {
+            eprintln!("rewind: {e}");
+            std::process::exit(1);
+        }
     }
 }
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     if !cli.account_id.chars().all(|c| c.is_ascii_digit()) || cli.account_id.len() != 12 {
         return Err(format!("--account-id must be 12 digits, got '{}'", cli.account_id).into());
+    }
+    if cli.max_body_bytes == 0 || cli.max_http_connections == 0 {
+        return Err("--max-body-bytes and --max-http-connections must be positive".into());
     }
     let store: Arc<dyn Store> = if cli.in_memory {
         Arc::new(MemoryStore::new())
@@ -92,10 +134,17 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             pace: cli.pace,
             backtrack_capacity: cli.backtrack_capacity,
         },
-        store,
+        store.clone(),
     )?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let stop_signal = || {
+        let mut stopped = stopped.clone();
+        async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        }
+    };
     tokio::spawn(aurora.clone().run_driver());
-    tokio::spawn(dataplane::run(aurora.clone()));
+    let dataplane = tokio::spawn(dataplane::run_until(aurora.clone(), stop_signal()));
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", cli.listen))?;
@@ -106,10 +155,32 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         account_id = cli.account_id,
         "rewind ready"
     );
-    let app = server::app(server::AppState::new(aurora, cli.record_dir));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    let limits = Limits {
+        max_body_bytes: cli.max_body_bytes,
+        header_read_timeout: cli.header_read_timeout,
+        body_read_timeout: cli.body_read_timeout,
+        max_connections: cli.max_http_connections,
+    };
+    let app =
+        server::app(server::AppState::new(aurora, cli.record_dir).with_limits(limits.clone()));
+    let http = tokio::spawn(server::serve(listener, app, limits, stop_signal()));
+    shutdown().await;
+    tracing::info!(
+        grace_seconds = cli.shutdown_grace.as_secs_f64(),
+        "shutting down"
+    );
+    stop.send_replace(true);
+    // Both stop accepting at once; the MySQL side drops its connections, which interrupts
+    // their statements. Whatever has not ended within the grace period is abandoned.
+    let drained = tokio::time::timeout(cli.shutdown_grace, async {
+        let _ = http.await;
+        let _ = dataplane.await;
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!("requests or statements still running after the grace period; exiting");
+    }
+    store.flush()?;
     Ok(())
 }
 

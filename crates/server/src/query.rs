@@ -9,7 +9,9 @@ use aurora::{Aurora, Paging};
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
 use rds_api::{ApiError, ErrorCode, Params, Request, WriteXml};
 
 use crate::convert::{self, domain_error};
@@ -175,13 +177,67 @@ impl http_body::Body for Spliced {
 
 /// Any other path: an AWS-shaped error, never an HTML page.
 pub async fn unknown_route(State(state): State<AppState>) -> Response {
+    error_answer(
+        &state,
+        ApiError::new(
+            ErrorCode::InvalidAction,
+            "Rewind serves the RDS Query API at POST / (and its own endpoints under /_rewind/).",
+        ),
+    )
+}
+
+/// Reads every request's whole body before its handler runs, within the body limit and the
+/// body read timeout: a body too large, malformed (bad chunk sizes, an early end) or too slow
+/// gets the RDS error envelope an SDK parses, as every other failure does, instead of the HTTP
+/// stack's plain text. The one place a body is read from the socket.
+pub async fn read_body(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: Next,
+) -> Response {
+    let limits = &state.limits;
+    let (parts, body) = request.into_parts();
+    let read = tokio::time::timeout(
+        limits.body_read_timeout,
+        http_body_util::Limited::new(body, limits.max_body_bytes).collect(),
+    )
+    .await;
+    let e = match read {
+        Ok(Ok(body)) => {
+            return next
+                .run(axum::extract::Request::from_parts(
+                    parts,
+                    Body::from(body.to_bytes()),
+                ))
+                .await
+        }
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => ApiError::new(
+            ErrorCode::RequestEntityTooLarge,
+            format!(
+                "The request body is larger than the {} bytes Rewind accepts (--max-body-bytes).",
+                limits.max_body_bytes
+            ),
+        ),
+        Ok(Err(e)) => ApiError::new(
+            ErrorCode::InvalidQueryParameter,
+            format!("The request body could not be read: {e}."),
+        ),
+        Err(_) => ApiError::new(
+            ErrorCode::RequestTimeout,
+            format!(
+                "The request body did not arrive within {} s (--body-read-timeout).",
+                limits.body_read_timeout.as_secs_f64()
+            ),
+        ),
+    };
+    error_answer(&state, e)
+}
+
+/// An error answered before any action ran, with a fresh request id.
+fn error_answer(state: &AppState, e: ApiError) -> Response {
     let request_id = state.aurora.env().ids.uuid();
-    let e = ApiError::new(
-        ErrorCode::InvalidAction,
-        "Rewind serves the RDS Query API at POST / (and its own endpoints under /_rewind/).",
-    );
     respond(
-        StatusCode::BAD_REQUEST,
+        StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::BAD_REQUEST),
         &request_id,
         Body::from(e.to_xml(&request_id)),
         "-".to_owned(),

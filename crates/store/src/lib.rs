@@ -86,4 +86,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Removes every entry of every tree (the emulator's reset).
     fn clear_all(&self) -> Result<()>;
+
+    /// Writes out anything still buffered, before the process exits. Every `apply` is already
+    /// durable, so the default does nothing.
+    fn flush(&self) -> Result<()> {
+        Ok(())
+    }
 }

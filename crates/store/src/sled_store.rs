@@ -119,4 +119,9 @@ impl Store for SledStore {
         self.db.flush().map_err(err)?;
         Ok(())
     }
+
+    fn flush(&self) -> Result<()> {
+        self.db.flush().map_err(err)?;
+        Ok(())
+    }
 }
