@@ -794,8 +794,9 @@ impl Session {
         }))
     }
 
-    /// A table's row count, for TABLE_ROWS (InnoDB's is an estimate; this one is exact).
-    fn count_rows(&self, t: &Table) -> Option<u64> {
+    /// A table's row count, for TABLE_ROWS and EXPLAIN (InnoDB's is an estimate; this one is
+    /// exact).
+    pub(crate) fn count_rows(&self, t: &Table) -> Option<u64> {
         self.conn()
             .query_row(
                 &format!(

@@ -33,6 +33,7 @@ mod ddl;
 mod dml;
 mod error;
 mod errors;
+mod explain;
 mod info;
 mod outcome;
 mod query;

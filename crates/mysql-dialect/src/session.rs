@@ -918,7 +918,12 @@ impl Session {
             S::Use(u) => self.use_database(&u),
             S::Set(set) => self.set(set, text),
             S::ExplainTable { table_name, .. } => self.describe_table(&table_name, false, None),
-            S::Explain { statement, .. } => self.explain(*statement),
+            S::Explain {
+                statement,
+                analyze,
+                format,
+                ..
+            } => self.explain(*statement, analyze, format),
             other => self.ddl(other, text),
         }
     }
@@ -1213,37 +1218,6 @@ impl Session {
         }
         self.database = Some(name);
         Ok(Outcome::Ok(ok(0)))
-    }
-
-    fn explain(&mut self, statement: Statement) -> Result<Outcome, SqlError> {
-        let text = statement.to_string();
-        let translated = match statement {
-            Statement::Query(q) => self.translate_query(*q, &text)?.0,
-            other => return Err(SqlError::not_supported(format!("EXPLAIN {}", other))),
-        };
-        let plan = self
-            .conn()
-            .prepare(&format!("EXPLAIN QUERY PLAN {translated}"))
-            .and_then(|mut s| {
-                s.query_map([], |r| r.get::<_, String>(3))
-                    .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            })
-            .map_err(|e| self.sqlite_error(e))?;
-        let rows = plan
-            .into_iter()
-            .enumerate()
-            .map(|(i, detail)| {
-                vec![
-                    Some((i + 1).to_string().into_bytes()),
-                    Some(b"SIMPLE".to_vec()),
-                    Some(detail.into_bytes()),
-                ]
-            })
-            .collect();
-        Ok(Outcome::Rows(crate::admin::text_rows(
-            &["id", "select_type", "Extra"],
-            rows,
-        )))
     }
 }
 

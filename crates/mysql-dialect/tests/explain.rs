@@ -1,0 +1,198 @@
+//! EXPLAIN as MySQL answers it: twelve columns, the access type and key of the plan SQLite
+//! really runs, UPDATE/DELETE/INSERT explained, FORMAT=JSON and FORMAT=TREE, EXPLAIN ANALYZE.
+
+mod common;
+
+use common::*;
+use mysql_dialect::Outcome;
+
+fn shop(cluster: &Cluster) -> Conn {
+    let mut c = Conn::new(cluster);
+    c.exec(
+        "CREATE DATABASE shop; USE shop; \
+         CREATE TABLE item (id INT PRIMARY KEY, sku VARCHAR(10) NOT NULL, kind INT, \
+         price DECIMAL(8,2), UNIQUE KEY sku (sku), KEY kind (kind)); \
+         CREATE TABLE line (o INT, n INT, item INT NOT NULL, PRIMARY KEY (o, n)); \
+         INSERT INTO item VALUES (1, 'a', 1, 1.00), (2, 'b', 1, 2.00), (3, 'c', 2, 3.00); \
+         INSERT INTO line VALUES (1, 1, 1), (1, 2, 2), (2, 1, 3)",
+    );
+    c
+}
+
+/// (type, key, key_len, ref, Extra) of each EXPLAIN row, NULL as "NULL".
+fn access(c: &mut Conn, sql: &str) -> Vec<[String; 5]> {
+    c.q(sql)
+        .into_iter()
+        .map(|r| {
+            [
+                r[4].clone(),
+                r[6].clone(),
+                r[7].clone(),
+                r[8].clone(),
+                r[11].clone(),
+            ]
+        })
+        .collect()
+}
+
+fn strings(v: &[&str; 5]) -> [String; 5] {
+    v.map(str::to_owned)
+}
+
+#[test]
+fn the_traditional_table_has_mysqls_twelve_columns() {
+    let cluster = Cluster::new();
+    let mut c = shop(&cluster);
+    match c.one("EXPLAIN SELECT * FROM item") {
+        Outcome::Rows(rs) => assert_eq!(
+            rs.names(),
+            [
+                "id",
+                "select_type",
+                "table",
+                "partitions",
+                "type",
+                "possible_keys",
+                "key",
+                "key_len",
+                "ref",
+                "rows",
+                "filtered",
+                "Extra"
+            ]
+        ),
+        other => panic!("{other:?}"),
+    }
+    let row = &c.q("EXPLAIN SELECT * FROM item")[0];
+    assert_eq!(
+        [&row[0], &row[1], &row[2], &row[4], &row[9]],
+        ["1", "SIMPLE", "item", "ALL", "3"]
+    );
+    let described = c.q("DESCRIBE SELECT * FROM item");
+    assert_eq!(described, c.q("EXPLAIN SELECT * FROM item"));
+}
+
+#[test]
+fn the_access_type_and_key_are_the_plans() {
+    let cluster = Cluster::new();
+    let mut c = shop(&cluster);
+    assert_eq!(
+        access(&mut c, "EXPLAIN SELECT * FROM item WHERE id = 2"),
+        [strings(&["const", "PRIMARY", "4", "const", "NULL"])]
+    );
+    assert_eq!(
+        access(&mut c, "EXPLAIN SELECT id FROM item WHERE sku = 'b'"),
+        [strings(&["const", "sku", "42", "const", "Using index"])]
+    );
+    assert_eq!(
+        access(&mut c, "EXPLAIN SELECT price FROM item WHERE kind = 1")[0][..3],
+        strings(&["ref", "kind", "5", "", ""])[..3]
+    );
+    let range = access(&mut c, "EXPLAIN SELECT * FROM item WHERE id > 1");
+    assert_eq!(
+        range[0][0..2],
+        strings(&["range", "PRIMARY", "", "", ""])[..2]
+    );
+    // A primary-key prefix of a composite key is a ref on PRIMARY, one part long.
+    assert_eq!(
+        access(&mut c, "EXPLAIN SELECT * FROM line WHERE o = 1")[0][..3],
+        strings(&["ref", "PRIMARY", "4", "", ""])[..3]
+    );
+    let scan = access(&mut c, "EXPLAIN SELECT * FROM item WHERE price > 1");
+    assert_eq!(
+        scan,
+        [strings(&["ALL", "NULL", "NULL", "NULL", "Using where"])]
+    );
+    assert_eq!(
+        access(&mut c, "EXPLAIN SELECT 1 + 1"),
+        [strings(&["NULL", "NULL", "NULL", "NULL", "No tables used"])]
+    );
+}
+
+#[test]
+fn a_join_refers_to_the_other_tables_column() {
+    let cluster = Cluster::new();
+    let mut c = shop(&cluster);
+    let rows = c.q("EXPLAIN SELECT l.o, i.sku FROM line l JOIN item i ON i.id = l.item");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let lookup = rows.iter().find(|r| r[2] == "i").expect("a row for i");
+    assert_eq!(
+        [&lookup[4], &lookup[6], &lookup[8]],
+        ["eq_ref", "PRIMARY", "shop.l.item"]
+    );
+}
+
+#[test]
+fn subqueries_unions_and_derived_tables_get_their_own_select_ids() {
+    let cluster = Cluster::new();
+    let mut c = shop(&cluster);
+    let union = c.q("EXPLAIN SELECT id FROM item UNION SELECT o FROM line");
+    let kinds: Vec<(&str, &str)> = union
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [("1", "PRIMARY"), ("2", "UNION"), ("NULL", "UNION RESULT")]
+    );
+    assert_eq!(union[2][2], "<union1,2>");
+    let sub =
+        c.q("EXPLAIN SELECT sku, (SELECT MAX(n) FROM line WHERE line.item = item.id) FROM item");
+    let kinds: Vec<&str> = sub.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(kinds, ["PRIMARY", "DEPENDENT SUBQUERY"]);
+    let ordered = c.q("EXPLAIN SELECT * FROM item ORDER BY price");
+    assert_eq!(ordered[0][11], "Using filesort");
+}
+
+#[test]
+fn writes_are_explained_without_running() {
+    let cluster = Cluster::new();
+    let mut c = shop(&cluster);
+    let update = c.q("EXPLAIN UPDATE item SET price = 0 WHERE id = 1");
+    assert_eq!(
+        [&update[0][1], &update[0][2], &update[0][6]],
+        ["UPDATE", "item", "PRIMARY"]
+    );
+    let delete = c.q("EXPLAIN DELETE FROM item WHERE kind = 2");
+    assert_eq!(
+        [&delete[0][1], &delete[0][4], &delete[0][6]],
+        ["DELETE", "ref", "kind"]
+    );
+    let insert = c.q("EXPLAIN INSERT INTO item VALUES (9, 'z', 1, 1)");
+    assert_eq!(
+        [&insert[0][1], &insert[0][2], &insert[0][4]],
+        ["INSERT", "item", "ALL"]
+    );
+    assert_eq!(
+        c.val("SELECT COUNT(*) FROM item WHERE price = 0 OR id = 9"),
+        "0"
+    );
+    assert_eq!(c.val("SELECT COUNT(*) FROM item"), "3");
+}
+
+#[test]
+fn json_and_tree_formats_describe_the_same_plan() {
+    let cluster = Cluster::new();
+    let mut c = shop(&cluster);
+    let json = c.val("EXPLAIN FORMAT=JSON SELECT * FROM item WHERE id = 2");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["query_block"]["select_id"], 1);
+    assert_eq!(v["query_block"]["table"]["access_type"], "const");
+    assert_eq!(v["query_block"]["table"]["key"], "PRIMARY");
+    let tree = c.val("EXPLAIN FORMAT=TREE SELECT * FROM item WHERE kind = 1");
+    assert!(
+        tree.starts_with("-> Index lookup on item using kind"),
+        "{tree}"
+    );
+    let analyzed = c.val("EXPLAIN ANALYZE SELECT * FROM item");
+    assert!(analyzed.starts_with("-> Table scan on item"), "{analyzed}");
+    assert!(analyzed.contains("rows=3 loops=1"), "{analyzed}");
+}
+
+#[test]
+fn what_cannot_be_explained_gets_mysqls_errors() {
+    let cluster = Cluster::new();
+    let mut c = shop(&cluster);
+    assert_eq!(c.err("EXPLAIN SELECT * FROM nothing").code, 1146);
+    assert_eq!(c.err("EXPLAIN SELECT nope FROM item").code, 1054);
+}
