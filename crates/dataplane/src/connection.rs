@@ -2,9 +2,9 @@
 //! through a MySQL session over the cluster's pages, whose commits land in the volume's log.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::AtomicU32;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use aurora::endpoints::EndpointSpec;
 use aurora::{Aurora, Paging};
@@ -18,75 +18,194 @@ use tokio::sync::watch;
 use crate::pages::Spaces;
 use crate::processes::{ClusterProcesses, Registry, SessionState};
 
-/// A job for a session's thread.
-type Job = Box<dyn FnOnce(&mut Option<mysql_dialect::Session>) + Send>;
-
-/// The thread a session runs on: its own, with [`mysql_dialect::SESSION_STACK_BYTES`] of
-/// stack, so a deeply nested statement cannot overflow the async runtime's small stacks, and a
-/// long statement never blocks a runtime worker. It ends when the connection drops it.
-struct Worker {
-    jobs: std::sync::mpsc::Sender<Job>,
-}
-
-impl Worker {
-    fn spawn(id: u32) -> std::io::Result<Worker> {
-        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name(format!("mysql-session-{id}"))
-            .stack_size(mysql_dialect::SESSION_STACK_BYTES)
-            .spawn(move || {
-                let mut session = None;
-                while let Ok(job) = queue.recv() {
-                    job(&mut session);
-                }
-            })?;
-        Ok(Worker { jobs })
-    }
-
-    /// Runs `f` on the session's thread; None if the thread is gone.
-    async fn call<R: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut Option<mysql_dialect::Session>) -> R + Send + 'static,
-    ) -> Option<R> {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        self.jobs
-            .send(Box::new(move |s| {
-                let _ = tx.send(f(s));
-            }))
-            .ok()?;
-        rx.await.ok()
-    }
-}
-
-/// Stops a statement whose connection went away while it ran: dropped before the statement
-/// finished (the client disconnected, so the wire dropped the statement's future), it
-/// interrupts the session until the statement has ended, as MySQL stops the query of a client
-/// that has gone. Interrupting once could come before the statement starts and be lost.
-struct StopIfAbandoned {
-    interrupt: Arc<rusqlite::InterruptHandle>,
-    finished: Arc<AtomicBool>,
-}
-
-/// How often, and for how long at most, an abandoned statement is interrupted.
-const ABANDONED_INTERRUPT_EVERY: Duration = Duration::from_millis(10);
-const ABANDONED_INTERRUPT_FOR: Duration = Duration::from_secs(60);
-
-impl Drop for StopIfAbandoned {
-    fn drop(&mut self) {
-        if self.finished.load(Ordering::Acquire) {
+/// A connection's thread: its own, with [`mysql_dialect::SESSION_STACK_BYTES`] of stack, so a
+/// deeply nested statement cannot overflow a small stack; it runs the protocol on a
+/// single-threaded runtime of its own and the session's statements inline, so a statement costs
+/// no hand-off between threads (the wake-ups were most of a point SELECT's time).
+pub(crate) fn spawn(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    connection_id: u32,
+    spec: Arc<EndpointSpec>,
+    shared: Arc<Shared>,
+    closed: watch::Receiver<bool>,
+) {
+    let stream = match stream.into_std() {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(%peer, error = %e, "cannot hand a connection to its thread");
             return;
         }
-        let (interrupt, finished) = (self.interrupt.clone(), self.finished.clone());
-        let _ = std::thread::Builder::new()
-            .name("mysql-stop-abandoned".into())
-            .spawn(move || {
-                let start = std::time::Instant::now();
-                while !finished.load(Ordering::Acquire) && start.elapsed() < ABANDONED_INTERRUPT_FOR
-                {
-                    interrupt.interrupt();
-                    std::thread::sleep(ABANDONED_INTERRUPT_EVERY);
+    };
+    let started = std::thread::Builder::new()
+        .name(format!("mysql-session-{connection_id}"))
+        .stack_size(mysql_dialect::SESSION_STACK_BYTES)
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::warn!(%peer, error = %e, "cannot start a connection's runtime");
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                let watched = match stream.try_clone() {
+                    Ok(s) => Arc::new(s),
+                    Err(e) => {
+                        tracing::warn!(%peer, error = %e, "cannot watch a connection");
+                        return;
+                    }
+                };
+                match TcpStream::from_std(stream) {
+                    Ok(stream) => {
+                        serve(stream, watched, peer, connection_id, spec, shared, closed).await
+                    }
+                    Err(e) => tracing::warn!(%peer, error = %e, "cannot serve a connection"),
                 }
             });
+        });
+    if let Err(e) = started {
+        tracing::warn!(%peer, error = %e, "cannot start a session thread");
+    }
+}
+
+/// A statement running inline on its connection's thread, which therefore cannot watch the
+/// socket meanwhile: [`Abandoned`]'s thread does, and stops the statement when its client
+/// disconnects, its endpoint closes (a backtrack, a reboot) or KILL closes its connection, as
+/// MySQL stops the query of a client that has gone.
+struct Running {
+    /// A clone of the connection's socket, only ever peeked at (so pipelined input stays).
+    socket: Arc<std::net::TcpStream>,
+    endpoint_closed: watch::Receiver<bool>,
+    killed: watch::Receiver<bool>,
+    interrupt: Arc<rusqlite::InterruptHandle>,
+    since: Instant,
+    /// When the statement was first seen abandoned (it is interrupted every tick from then).
+    abandoned: Option<Instant>,
+}
+
+impl Running {
+    fn abandoned(&self) -> bool {
+        if *self.endpoint_closed.borrow() || *self.killed.borrow() {
+            return true;
+        }
+        // Nonblocking (the runtime set it): no input yet is WouldBlock; end of stream is 0.
+        match self.socket.peek(&mut [0u8; 1]) {
+            Ok(0) => true,
+            Ok(_) => false,
+            Err(e) => !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted
+            ),
+        }
+    }
+}
+
+/// How often running statements are checked, how old one must be to be checked (shorter ones
+/// end before anyone could tell), for how long at most an abandoned one is interrupted, and
+/// how long the watcher ticks on after the last statement before it sleeps.
+const ABANDONED_CHECK_EVERY: Duration = Duration::from_millis(10);
+const ABANDONED_INTERRUPT_FOR: Duration = Duration::from_secs(60);
+const ABANDONED_IDLE_AFTER: Duration = Duration::from_secs(1);
+
+/// The statements running on every connection of this process, and the one thread that watches
+/// them (started with the first statement; it sleeps while none has run for a second).
+struct Abandoned {
+    state: std::sync::Mutex<Watched>,
+    wake: std::sync::Condvar,
+}
+
+#[derive(Default)]
+struct Watched {
+    running: std::collections::HashMap<u64, Running>,
+    next: u64,
+    /// The watcher waits on `wake` (so a new statement must wake it).
+    asleep: bool,
+    started: bool,
+    last_seen: Option<Instant>,
+}
+
+fn abandoned() -> &'static Abandoned {
+    static WATCHER: std::sync::OnceLock<Abandoned> = std::sync::OnceLock::new();
+    WATCHER.get_or_init(|| Abandoned {
+        state: std::sync::Mutex::new(Watched::default()),
+        wake: std::sync::Condvar::new(),
+    })
+}
+
+impl Abandoned {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Watched> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Watches a statement until the returned guard is dropped (when it has ended).
+    fn watch(&'static self, running: Running) -> WatchedStatement {
+        let mut st = self.lock();
+        let id = st.next;
+        st.next += 1;
+        st.running.insert(id, running);
+        st.last_seen = Some(Instant::now());
+        if !st.started {
+            st.started = true;
+            if std::thread::Builder::new()
+                .name("mysql-watch-abandoned".into())
+                .spawn(move || self.run())
+                .is_err()
+            {
+                st.started = false;
+            }
+        } else if st.asleep {
+            st.asleep = false;
+            self.wake.notify_one();
+        }
+        WatchedStatement { id }
+    }
+
+    fn run(&self) {
+        let mut st = self.lock();
+        loop {
+            let now = Instant::now();
+            if st.running.is_empty() && st.last_seen.is_some_and(|t| now - t > ABANDONED_IDLE_AFTER)
+            {
+                st.asleep = true;
+                while st.asleep {
+                    st = self.wake.wait(st).unwrap_or_else(|p| p.into_inner());
+                }
+                continue;
+            }
+            for r in st.running.values_mut() {
+                if now - r.since < ABANDONED_CHECK_EVERY {
+                    continue;
+                }
+                if r.abandoned.is_none() && r.abandoned() {
+                    r.abandoned = Some(now);
+                }
+                if r.abandoned
+                    .is_some_and(|t| now - t < ABANDONED_INTERRUPT_FOR)
+                {
+                    // Interrupting once could come before the statement reaches SQLite and be
+                    // lost, so every tick until it has ended.
+                    r.interrupt.interrupt();
+                }
+            }
+            drop(st);
+            std::thread::sleep(ABANDONED_CHECK_EVERY);
+            st = self.lock();
+        }
+    }
+}
+
+/// A statement under [`Abandoned`]'s watch; dropped when it has ended.
+struct WatchedStatement {
+    id: u64,
+}
+
+impl Drop for WatchedStatement {
+    fn drop(&mut self) {
+        abandoned().lock().running.remove(&self.id);
     }
 }
 
@@ -107,8 +226,9 @@ pub(crate) struct Shared {
 }
 
 /// Serves one accepted connection until the client leaves or the endpoint closes.
-pub(crate) async fn serve(
+async fn serve(
     stream: TcpStream,
+    watched: Arc<std::net::TcpStream>,
     peer: SocketAddr,
     connection_id: u32,
     spec: Arc<EndpointSpec>,
@@ -121,17 +241,13 @@ pub(crate) async fn serve(
         chunk.copy_from_slice(&bytes[..chunk.len()]);
     }
     let (close, mut killed) = watch::channel(false);
-    let worker = match Worker::spawn(connection_id) {
-        Ok(w) => w,
-        Err(e) => {
-            tracing::warn!(%peer, error = %e, "cannot start a session thread");
-            return;
-        }
-    };
     let session = Connection {
         spec: spec.clone(),
         shared,
-        worker,
+        session: None,
+        socket: watched,
+        endpoint_closed: closed.clone(),
+        killed: killed.clone(),
         status: SessionStatus::default(),
         logged_in: false,
         id: connection_id,
@@ -180,8 +296,13 @@ fn server_version(c: &Connection) -> String {
 struct Connection {
     spec: Arc<EndpointSpec>,
     shared: Arc<Shared>,
-    /// Where the session (created once the client has authenticated) runs.
-    worker: Worker,
+    /// The session, once the client has authenticated.
+    session: Option<mysql_dialect::Session>,
+    /// The connection's socket, for [`Abandoned`] to peek at while a statement runs.
+    socket: Arc<std::net::TcpStream>,
+    /// The endpoint closing, and this connection killed: both stop a running statement.
+    endpoint_closed: watch::Receiver<bool>,
+    killed: watch::Receiver<bool>,
     /// The session's autocommit and transaction state after its last statement.
     status: SessionStatus,
     /// The client has authenticated.
@@ -238,7 +359,7 @@ impl Connection {
         Arc::new(move || ids.next_u64())
     }
 
-    /// Runs `text` to the end on the session's thread.
+    /// Runs `text` to the end, inline on this connection's thread.
     async fn run(&mut self, text: &str) -> Vec<Reply> {
         if !self.logged_in {
             return vec![Reply::Error(ErrorPacket::new(
@@ -252,68 +373,54 @@ impl Connection {
             st.info = Some(text.chars().take(1024).collect());
             st.since = std::time::Instant::now();
         }
-        let text = text.to_owned();
-        let state = self.state.clone();
-        let found_rows = self.found_rows;
-        let finished = Arc::new(AtomicBool::new(false));
-        let _stop_if_abandoned = self.interrupt.clone().map(|interrupt| StopIfAbandoned {
-            interrupt,
-            finished: finished.clone(),
-        });
-        let done = self
-            .worker
-            .call(move |session| {
-                let ran = session.as_mut().map(|session| {
-                    let replies: Vec<Reply> = session
-                        .run(&text)
-                        .into_iter()
-                        .map(|o| reply(o, found_rows))
-                        .collect();
-                    let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
-                    st.info = None;
-                    st.since = std::time::Instant::now();
-                    st.db = session.database().map(str::to_owned);
-                    (replies, status_of(session), session.net_read_timeout())
-                });
-                finished.store(true, Ordering::Release);
-                ran
+        let _watched = self.interrupt.clone().map(|interrupt| {
+            abandoned().watch(Running {
+                socket: self.socket.clone(),
+                endpoint_closed: self.endpoint_closed.clone(),
+                killed: self.killed.clone(),
+                interrupt,
+                since: Instant::now(),
+                abandoned: None,
             })
-            .await
-            .flatten();
-        match done {
-            Some((replies, status, net_read_timeout)) => {
-                self.status = status;
-                self.net_read_timeout = net_read_timeout;
-                replies
-            }
-            None => vec![Reply::Error(ErrorPacket::new(
+        });
+        let found_rows = self.found_rows;
+        let Some(session) = self.session.as_mut() else {
+            return vec![Reply::Error(ErrorPacket::new(
                 2013,
                 "HY000",
                 "Lost connection to MySQL server during query",
-            ))],
+            ))];
+        };
+        let replies: Vec<Reply> = session
+            .run(text)
+            .into_iter()
+            .map(|o| reply(o, found_rows))
+            .collect();
+        {
+            let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            st.info = None;
+            st.since = std::time::Instant::now();
+            st.db = session.database().map(str::to_owned);
         }
+        self.status = status_of(session);
+        self.net_read_timeout = session.net_read_timeout();
+        replies
     }
 
     /// The result columns of a statement being prepared; nothing runs for real (see
     /// `mysql_dialect::Session::describe`).
-    async fn describe_columns(&mut self, text: &str) -> Result<Vec<Column>, ErrorPacket> {
-        let text = text.to_owned();
-        self.worker
-            .call(move |session| {
-                let Some(session) = session.as_mut() else {
-                    return Ok(Vec::new());
-                };
-                match session.describe(&text) {
-                    Ok(columns) => Ok(columns
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(column)
-                        .collect()),
-                    Err(e) => Err(ErrorPacket::new(e.code, &e.sqlstate, e.message)),
-                }
-            })
-            .await
-            .unwrap_or_else(|| Ok(Vec::new()))
+    fn describe_columns(&mut self, text: &str) -> Result<Vec<Column>, ErrorPacket> {
+        let Some(session) = self.session.as_mut() else {
+            return Ok(Vec::new());
+        };
+        match session.describe(text) {
+            Ok(columns) => Ok(columns
+                .unwrap_or_default()
+                .into_iter()
+                .map(column)
+                .collect()),
+            Err(e) => Err(ErrorPacket::new(e.code, &e.sqlstate, e.message)),
+        }
     }
 
     /// The cluster's `max_connections` (its parameter group's, else Aurora's default).
@@ -445,20 +552,11 @@ impl mysql_wire::Session for Connection {
                     registry: self.shared.processes.clone(),
                     cluster: cluster.clone(),
                 }));
-        let opened = self
-            .worker
-            .call(move |slot| {
-                let session = mysql_dialect::open_session(&space, config)?;
-                let interrupt = Arc::new(session.interrupt_handle());
-                let status = status_of(&session);
-                *slot = Some(session);
-                Ok::<_, mysql_dialect::SqlError>((interrupt, status))
-            })
-            .await
-            .ok_or_else(|| ErrorPacket::new(1105, "HY000", "the session thread stopped"))?;
-        let (interrupt, status) =
-            opened.map_err(|e| ErrorPacket::new(e.code, &e.sqlstate, e.message))?;
-        self.status = status;
+        let session = mysql_dialect::open_session(&space, config)
+            .map_err(|e| ErrorPacket::new(e.code, &e.sqlstate, e.message))?;
+        let interrupt = Arc::new(session.interrupt_handle());
+        self.status = status_of(&session);
+        self.session = Some(session);
         let registered = self.shared.processes.register(
             crate::processes::Login {
                 id: self.id,
@@ -501,7 +599,7 @@ impl mysql_wire::Session for Connection {
     }
 
     async fn describe(&mut self, sql: &str) -> Result<Vec<Column>, ErrorPacket> {
-        self.describe_columns(sql).await
+        self.describe_columns(sql)
     }
 
     fn status(&self) -> SessionStatus {

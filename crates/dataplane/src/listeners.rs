@@ -160,13 +160,13 @@ async fn accept_loop(
         let _ = stream.set_nodelay(true);
         let connection_id = shared.connection_ids.fetch_add(1, Ordering::Relaxed);
         let spec = current.borrow().clone();
-        tokio::spawn(connection::serve(
+        connection::spawn(
             stream,
             peer,
             connection_id,
             spec,
             shared.clone(),
             closed.clone(),
-        ));
+        );
     }
 }

@@ -304,3 +304,110 @@ async fn an_endpoint_that_cannot_be_opened_is_not_reported_available() {
     )
     .await;
 }
+
+/// The mysql CLI running `sql` in the background, ended (by its id) when dropped.
+fn mysql_in_background(host: &str, port: u16, sql: &str) -> tokio::process::Child {
+    tokio::process::Command::new("mysql")
+        .args([
+            "-h",
+            host,
+            "-P",
+            &port.to_string(),
+            "-u",
+            "admin",
+            "-psecret123",
+        ])
+        .args(["--batch", "--skip-column-names", "-e", sql])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the mysql client (Debian's mariadb-client) must be installed")
+}
+
+/// Statements run inline on their connection's thread, so another thread watches them: a
+/// client that disconnects, and an endpoint that closes (a backtrack), stop a statement that
+/// would otherwise run for minutes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_statement_stops_when_its_client_goes_or_its_endpoint_closes() {
+    let epoch = chrono::DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
+        .unwrap()
+        .to_utc();
+    let a = Aurora::open(
+        Env::new(epoch, 7),
+        Config {
+            account_id: "000000000000".into(),
+            pace: Pace::Fast,
+            backtrack_capacity: None,
+        },
+        Arc::new(MemoryStore::new()),
+    )
+    .unwrap();
+    tokio::spawn(a.clone().run_driver());
+    tokio::spawn(dataplane::run(a.clone()));
+    let port = free_port();
+    a.create_cluster(
+        R,
+        NewCluster {
+            id: "gone".into(),
+            engine: "aurora-mysql".into(),
+            engine_version: Some("8.0.mysql_aurora.3.05.2".into()),
+            master_username: Some("admin".into()),
+            master_password: Some("secret123".into()),
+            backtrack_window: Some(3600),
+            port: Some(i32::from(port)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let w = NewInstance {
+        id: "gone-w".into(),
+        cluster_id: Some("gone".into()),
+        class: "db.r6g.large".into(),
+        engine: "aurora-mysql".into(),
+        ..Default::default()
+    };
+    a.create_instance(R, w).unwrap();
+    let view = || {
+        a.describe_clusters(R, Some("gone"), &[], &Paging::default())
+            .unwrap()
+            .items
+            .remove(0)
+    };
+    let writer = view().endpoint;
+    until(
+        || async { mysql(&writer, port, "secret123", "SELECT 1").await.0 },
+        "the writer endpoint",
+    )
+    .await;
+    let (ok, _, err) = mysql(&writer, port, "secret123",
+        "CREATE DATABASE d; CREATE TABLE d.n (i INT PRIMARY KEY); \
+         INSERT INTO d.n WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 1000) SELECT i FROM s").await;
+    assert!(ok, "{err}");
+    let runaway = "SELECT COUNT(*) FROM d.n a, d.n b, d.n c WHERE a.i + b.i + c.i > 0";
+    let listed = || async {
+        let (_, out, _) = mysql(&writer, port, "secret123", "SHOW PROCESSLIST").await;
+        out.contains("d.n b")
+    };
+
+    // The client goes away mid-statement.
+    let mut client = mysql_in_background(&writer, port, runaway);
+    until(listed, "the statement in SHOW PROCESSLIST").await;
+    client.kill().await.unwrap();
+    until(
+        || async { !listed().await },
+        "the abandoned statement to stop",
+    )
+    .await;
+
+    // The endpoint closes mid-statement (a backtrack): the statement stops, the client is let go.
+    let noted = a.env().clock.now();
+    let mut client = mysql_in_background(&writer, port, runaway);
+    until(listed, "the statement in SHOW PROCESSLIST").await;
+    a.backtrack_cluster(R, "gone", noted, false, false).unwrap();
+    let ended = tokio::time::timeout(Duration::from_secs(10), client.wait()).await;
+    assert!(
+        matches!(ended, Ok(Ok(status)) if !status.success()),
+        "the client was not let go when its endpoint closed: {ended:?}"
+    );
+}
