@@ -281,3 +281,41 @@ def test_sigterm_during_a_runaway_query_exits_within_the_grace_period(bounded):
         cur.execute("SELECT COUNT(*) FROM app.n")
         assert cur.fetchone()[0] == 1000
     assert rds.describe_db_clusters(DBClusterIdentifier="term")["DBClusters"][0]["Status"] == "available"
+
+
+def test_markers_are_opaque_and_bound_to_their_request(server):
+    """A Marker names no resource and is valid only for the request that produced it (same
+    action, filters, identifiers, region; the page size may change): given to another action,
+    with other filters or forged, it gets InvalidParameterValue. Paginators page as before."""
+    from botocore.exceptions import ClientError
+
+    rds = server.rds()
+    for n in range(25):
+        rds.create_db_cluster(
+            DBClusterIdentifier=f"m{n:02}", Engine="aurora-mysql", MasterUsername="admin", MasterUserPassword="secret123"
+        )
+    first = rds.describe_db_clusters(MaxRecords=20)
+    marker = first["Marker"]
+    assert len(first["DBClusters"]) == 20 and "m19" not in marker and "m20" not in marker, marker
+    rest = rds.describe_db_clusters(MaxRecords=20, Marker=marker)
+    assert [c["DBClusterIdentifier"] for c in rest["DBClusters"]] == [f"m{n}" for n in range(20, 25)]
+    assert "Marker" not in rest
+    assert len(rds.describe_db_clusters(MaxRecords=100, Marker=marker)["DBClusters"]) == 5
+
+    engine = [{"Name": "engine", "Values": ["aurora-mysql"]}]
+    for call in (
+        lambda: rds.describe_db_instances(Marker=marker),
+        lambda: rds.describe_db_clusters(Filters=engine, Marker=marker),
+        lambda: rds.describe_db_clusters(DBClusterIdentifier="m21", Marker=marker),
+        lambda: rds.describe_events(Marker=marker),
+        lambda: rds.describe_db_clusters(Marker="m19"),
+        lambda: rds.describe_db_clusters(Marker=marker[:-2]),
+        lambda: server.rds("eu-west-1").describe_db_clusters(Marker=marker),
+    ):
+        with pytest.raises(ClientError) as e:
+            call()
+        assert e.value.response["Error"]["Code"] == "InvalidParameterValue", e.value.response
+        assert "Marker" in e.value.response["Error"]["Message"]
+
+    pages = list(rds.get_paginator("describe_db_clusters").paginate(Filters=engine, PaginationConfig={"PageSize": 20}))
+    assert [len(p["DBClusters"]) for p in pages] == [20, 5]

@@ -197,7 +197,7 @@ async fn refusals_carry_aws_codes() {
     );
     let p = Paging {
         max_records: Some(5),
-        marker: None,
+        ..Paging::default()
     };
     assert!(a.describe_clusters(R, None, &[], &p).is_err());
     // Other regions see nothing.
@@ -217,18 +217,48 @@ async fn markers_page_through_every_cluster_once() {
     let mut paging = Paging {
         max_records: Some(20),
         marker: None,
+        scope: "DescribeDBClusters".into(),
     };
+    let mut markers = Vec::new();
     for _ in 0..10 {
         let page = a.describe_clusters(R, None, &[], &paging).unwrap();
         seen.extend(page.items.into_iter().map(|c| c.cluster.id));
         match page.marker {
-            Some(m) => paging.marker = Some(m),
+            Some(m) => {
+                markers.push(m.clone());
+                paging.marker = Some(m)
+            }
             None => break,
         }
     }
     assert_eq!(seen.len(), 45);
     seen.dedup();
     assert_eq!(seen.len(), 45);
+
+    // A marker is opaque and bound to its query: another scope, an identifier or a forged
+    // marker is InvalidParameterValue.
+    let first = markers[0].clone();
+    assert!(!first.contains("c19"), "{first}");
+    for (marker, scope) in [
+        (
+            first.clone(),
+            "DescribeDBClusters\nFilters.Filter.1.Name=engine",
+        ),
+        (first.clone(), "DescribeDBInstances"),
+        ("c19".to_owned(), "DescribeDBClusters"),
+        (format!("{first}00"), "DescribeDBClusters"),
+    ] {
+        let other = Paging {
+            max_records: Some(20),
+            marker: Some(marker.clone()),
+            scope: scope.into(),
+        };
+        let e = a.describe_clusters(R, None, &[], &other).unwrap_err();
+        assert!(
+            matches!(&e, aurora::Error::InvalidParameterValue(m) if m.contains("Marker")),
+            "{marker} {scope}: {e:?}"
+        );
+    }
 }
 
 #[tokio::test(start_paused = true)]

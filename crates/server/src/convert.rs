@@ -160,6 +160,7 @@ pub fn event_query(m: wire::DescribeEventsMessage) -> domain::EventQuery {
         paging: domain::Paging {
             max_records: m.max_records,
             marker: m.marker,
+            ..domain::Paging::default()
         },
     }
 }

@@ -297,18 +297,41 @@ fn run(aurora: &Aurora, region: &str, action: &str, params: &Params) -> Result<O
         }
     }
     let request = Request::parse(action, params)?;
-    dispatch(aurora, region, request)
+    dispatch(
+        aurora,
+        region,
+        &marker_scope(action, region, params),
+        request,
+    )
 }
 
-fn paging(max_records: Option<i32>, marker: Option<String>) -> Paging {
+/// What a Describe's markers are bound to: the action, the region and every parameter but
+/// the paging ones (`Marker`, `MaxRecords`, which may change from page to page) and a
+/// presigned query's signature (`X-Amz-*`, new on every request). Parameters are in key order.
+fn marker_scope(action: &str, region: &str, params: &Params) -> String {
+    let mut scope = format!("{action}\n{region}");
+    for key in params.keys().filter(|k| {
+        !matches!(*k, "Action" | "Version" | "Marker" | "MaxRecords") && !k.starts_with("X-Amz-")
+    }) {
+        scope.push('\n');
+        scope.push_str(key);
+        scope.push('=');
+        scope.push_str(params.get(key).unwrap_or(""));
+    }
+    scope
+}
+
+fn paging(scope: &str, max_records: Option<i32>, marker: Option<String>) -> Paging {
     Paging {
         max_records,
         marker,
+        scope: scope.to_owned(),
     }
 }
 
-/// One arm per action: typed input -> domain call -> wire shape.
-fn dispatch(a: &Aurora, region: &str, request: Request) -> Result<Output, ApiError> {
+/// One arm per action: typed input -> domain call -> wire shape. `scope` binds the markers of
+/// a Describe to its request (see [`marker_scope`]).
+fn dispatch(a: &Aurora, region: &str, scope: &str, request: Request) -> Result<Output, ApiError> {
     use rds_api::*;
     let r = region;
     match request {
@@ -327,7 +350,7 @@ fn dispatch(a: &Aurora, region: &str, request: Request) -> Result<Output, ApiErr
                     r,
                     m.db_cluster_identifier.as_deref(),
                     &filters,
-                    &paging(m.max_records, m.marker),
+                    &paging(scope, m.max_records, m.marker),
                 )
                 .map_err(domain_error)?;
             out(DBClusterMessage {
@@ -408,7 +431,7 @@ fn dispatch(a: &Aurora, region: &str, request: Request) -> Result<Output, ApiErr
                     r,
                     m.db_instance_identifier.as_deref(),
                     &filters,
-                    &paging(m.max_records, m.marker),
+                    &paging(scope, m.max_records, m.marker),
                 )
                 .map_err(domain_error)?;
             out(DBInstanceMessage {
@@ -453,7 +476,7 @@ fn dispatch(a: &Aurora, region: &str, request: Request) -> Result<Output, ApiErr
                 .describe_parameter_groups(
                     r,
                     m.db_cluster_parameter_group_name.as_deref(),
-                    &paging(m.max_records, m.marker),
+                    &paging(scope, m.max_records, m.marker),
                 )
                 .map_err(domain_error)?;
             out(DBClusterParameterGroupsMessage {
@@ -470,7 +493,7 @@ fn dispatch(a: &Aurora, region: &str, request: Request) -> Result<Output, ApiErr
                     r,
                     &m.db_cluster_parameter_group_name,
                     m.source.as_deref(),
-                    &paging(m.max_records, m.marker),
+                    &paging(scope, m.max_records, m.marker),
                 )
                 .map_err(domain_error)?;
             out(DBClusterParameterGroupDetails {
@@ -493,9 +516,9 @@ fn dispatch(a: &Aurora, region: &str, request: Request) -> Result<Output, ApiErr
             Ok(None)
         }
         Request::DescribeEvents(m) => {
-            let page = a
-                .describe_events(r, &convert::event_query(m))
-                .map_err(domain_error)?;
+            let mut query = convert::event_query(m);
+            query.paging.scope = scope.to_owned();
+            let page = a.describe_events(r, &query).map_err(domain_error)?;
             out(EventsMessage {
                 marker: page.marker,
                 events: Some(page.items.iter().map(convert::event).collect()),
@@ -526,7 +549,7 @@ fn dispatch(a: &Aurora, region: &str, request: Request) -> Result<Output, ApiErr
                     m.engine_version.as_deref(),
                     m.db_parameter_group_family.as_deref(),
                     m.default_only.unwrap_or(false),
-                    &paging(m.max_records, m.marker),
+                    &paging(scope, m.max_records, m.marker),
                 )
                 .map_err(domain_error)?;
             out(DBEngineVersionMessage {
@@ -560,7 +583,7 @@ fn dispatch(a: &Aurora, region: &str, request: Request) -> Result<Output, ApiErr
                     &m.db_cluster_identifier,
                     m.backtrack_identifier.as_deref(),
                     &filters,
-                    &paging(m.max_records, m.marker),
+                    &paging(scope, m.max_records, m.marker),
                 )
                 .map_err(domain_error)?;
             out(DBClusterBacktrackMessage {
@@ -598,5 +621,27 @@ mod tests {
             ),
         );
         assert_eq!(region_of(&h, &p), "eu-west-1");
+    }
+
+    #[test]
+    fn a_marker_scope_leaves_out_only_the_paging_and_signing_parameters() {
+        let scope = |form: &str| {
+            let params = Params::from_form(form.as_bytes());
+            marker_scope(params.get("Action").unwrap_or(""), "us-east-1", &params)
+        };
+        let plain = scope("Action=DescribeDBClusters&Version=2014-10-31");
+        assert_eq!(
+            plain,
+            scope("Action=DescribeDBClusters&Marker=x&MaxRecords=20&X-Amz-Date=1")
+        );
+        assert_ne!(plain, scope("Action=DescribeDBInstances"));
+        assert_ne!(
+            plain,
+            scope("Action=DescribeDBClusters&DBClusterIdentifier=c")
+        );
+        assert_ne!(
+            plain,
+            scope("Action=DescribeDBClusters&Filters.Filter.1.Name=engine")
+        );
     }
 }

@@ -81,6 +81,10 @@ pub struct Paging {
     pub max_records: Option<i32>,
     /// Marker as sent.
     pub marker: Option<String>,
+    /// What the query is (its action and every input but the paging ones): a marker is only
+    /// valid for the query that produced it, so one reused with other filters or given to
+    /// another action is refused instead of silently skipping records.
+    pub scope: String,
 }
 
 /// CreateDBCluster's inputs, in domain terms.
@@ -304,18 +308,64 @@ fn in_region(region: &str) -> std::ops::Range<Key> {
 fn paginate<T>(items: Vec<T>, key_of: impl Fn(&T) -> String, paging: &Paging) -> Result<Page<T>> {
     let max = validate::max_records(paging.max_records)?;
     let mut rest: Vec<T> = match paging.marker.as_deref().filter(|m| !m.is_empty()) {
-        Some(marker) => items
-            .into_iter()
-            .filter(|i| key_of(i).as_str() > marker)
-            .collect(),
+        Some(marker) => {
+            let after = open_marker(marker, &paging.scope)?;
+            items.into_iter().filter(|i| key_of(i) > after).collect()
+        }
         None => items,
     };
-    let marker = (rest.len() > max).then(|| key_of(&rest[max - 1]));
+    let marker = (rest.len() > max).then(|| seal_marker(&key_of(&rest[max - 1]), &paging.scope));
     rest.truncate(max);
     Ok(Page {
         items: rest,
         marker,
     })
+}
+
+/// The marker for the page after `position` of the query `scope`: the position in hex behind
+/// a digest of scope and position, so it means nothing to the client and is bound to its query.
+fn seal_marker(position: &str, scope: &str) -> String {
+    let hex: String = position.bytes().map(|b| format!("{b:02x}")).collect();
+    format!("{:016x}{hex}", marker_digest(position, scope))
+}
+
+/// The position a marker of the query `scope` stands for; InvalidParameterValue for a marker
+/// another query (action, filters, identifiers, region) produced, or one not made by Rewind.
+fn open_marker(marker: &str, scope: &str) -> Result<String> {
+    let invalid = || {
+        Error::InvalidParameterValue(
+            "The parameter Marker is not a valid marker for this request: pass back the Marker \
+             of the previous page of the same request."
+                .into(),
+        )
+    };
+    let (digest, hex) = marker.split_at_checked(16).ok_or_else(invalid)?;
+    let digest = u64::from_str_radix(digest, 16).map_err(|_| invalid())?;
+    let bytes = (0..hex.len())
+        .step_by(2)
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|b| u8::from_str_radix(b, 16).ok())
+        })
+        .collect::<Option<Vec<u8>>>()
+        .ok_or_else(invalid)?;
+    let position = String::from_utf8(bytes).map_err(|_| invalid())?;
+    if marker_digest(&position, scope) != digest {
+        return Err(invalid());
+    }
+    Ok(position)
+}
+
+/// FNV-1a over scope and position: stable across restarts and builds, so markers stay valid
+/// while the server restarts between two pages.
+fn marker_digest(position: &str, scope: &str) -> u64 {
+    scope
+        .bytes()
+        .chain([0])
+        .chain(position.bytes())
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
 }
 
 fn filter_values<'f>(
