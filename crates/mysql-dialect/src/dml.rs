@@ -1068,6 +1068,7 @@ impl Session {
             flavor: sqlparser::ast::SelectFlavor::Standard,
         };
         let mut total = 0;
+        let mut chosen_rows = Vec::new();
         for target in targets {
             let alias = column_name(&target);
             let (db, t) = match self.alias_table(&q, &alias) {
@@ -1098,19 +1099,32 @@ impl Session {
                 pipe_operators: Vec::new(),
             };
             let (select, _) = self.translate_query(query, text)?;
-            let n = self
-                .conn()
-                .execute(
-                    &format!(
-                        "DELETE FROM {} WHERE ({}) IN ({select})",
-                        table_ident(&db, &t),
-                        key.join(", ")
-                    ),
-                    [],
-                )
-                .map_err(|e| parent_row(self.dml_error(e, &table)))?;
-            total += n as u64;
+            // Every target's rows are chosen before any is deleted: deleting one table's
+            // rows first would take rows out of the join that chooses the next table's.
+            let chosen = format!("temp.rewind_delete_{}", chosen_rows.len());
+            self.exec(&format!("DROP TABLE IF EXISTS {chosen}"))?;
+            self.exec(&format!("CREATE TABLE {chosen} AS {select}"))?;
+            chosen_rows.push((db, t, table, key, chosen));
         }
+        let mut result = Ok(());
+        for (db, t, table, key, chosen) in &chosen_rows {
+            if result.is_ok() {
+                result = self
+                    .conn()
+                    .execute(
+                        &format!(
+                            "DELETE FROM {} WHERE ({}) IN (SELECT * FROM {chosen})",
+                            table_ident(db, t),
+                            key.join(", ")
+                        ),
+                        [],
+                    )
+                    .map(|n| total += n as u64)
+                    .map_err(|e| parent_row(self.dml_error(e, table)));
+            }
+            let _ = self.exec(&format!("DROP TABLE IF EXISTS {chosen}"));
+        }
+        result?;
         self.row_count = total as i64;
         Ok(Outcome::Ok(crate::session::ok(total)))
     }

@@ -16,6 +16,8 @@ pub(crate) fn sqlstate(code: u16) -> &'static str {
         1064 | 1054 | 1052 | 1060 | 1061 | 1091 | 1109 | 1146 | 1149 | 1235 | 1305 | 1582
         | 1583 | 1584 | 1630 | 1046 | 1049 | 1050 | 1051 | 1072 | 1068 | 1075 => "42000",
         1264 | 1406 | 1690 => "22003",
+        1222 | 1241 | 1242 => "21000",
+        1055 => "42000",
         1265 | 1366 | 1292 | 1411 => "HY000",
         1213 => "40001",
         1365 => "22012",
@@ -113,6 +115,27 @@ fn from_message(message: &str) -> SqlError {
             .and_then(|(_, r)| r.split_once('"'))
             .map_or("", |(n, _)| n);
         return SqlError::syntax(near, 1);
+    }
+    if message.starts_with("misuse of aggregate") {
+        return SqlError::new(1111, "HY000", "Invalid use of group function");
+    }
+    if let Some(rest) = message.strip_prefix("misuse of window function ") {
+        let name = rest.trim_end_matches("()").to_ascii_lowercase();
+        return SqlError::new(
+            3593,
+            "HY000",
+            format!("You cannot use the window function '{name}' in this context.'"),
+        );
+    }
+    if message.starts_with("sub-select returns") {
+        return SqlError::new(1241, "21000", "Operand should contain 1 column(s)");
+    }
+    if message.starts_with("SELECTs to the left and right of") {
+        return SqlError::new(
+            1222,
+            "21000",
+            "The used SELECT statements have a different number of columns",
+        );
     }
     if message.contains("interrupted") {
         return SqlError::new(1317, "70100", "Query execution was interrupted");

@@ -34,6 +34,7 @@ mod dml;
 mod error;
 mod errors;
 mod explain;
+mod forms;
 mod info;
 mod outcome;
 mod query;

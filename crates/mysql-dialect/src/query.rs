@@ -275,6 +275,7 @@ impl Session {
         mut q: Query,
         text: &str,
     ) -> Result<Translated, SqlError> {
+        self.check_full_group_by(&q)?;
         let hints = self.query_hints(&q);
         let (columns, meta) = match branches(&q.body).first() {
             Some(s) => (self.num_columns(s, &[], 0), self.meta_columns(s)),
@@ -301,6 +302,80 @@ impl Session {
         self.check_table_case(&tables)?;
         self.check_indexes_named(&tables, &index_hints, &fulltext)?;
         Ok((q.to_string(), views, hints.unwrap_or_default()))
+    }
+
+    /// ONLY_FULL_GROUP_BY (in the session's sql_mode): a grouped SELECT's items read only
+    /// grouped columns, aggregates, or columns the grouped ones determine (1055). Checked on
+    /// the outermost SELECTs whose FROM list is made of base tables.
+    fn check_full_group_by(&mut self, q: &Query) -> Result<(), SqlError> {
+        let full = matches!(self.system_value("sql_mode"), Some(Value::Text(m))
+            if m.to_ascii_uppercase().split(',').any(|w| w == "ONLY_FULL_GROUP_BY"));
+        if !full {
+            return Ok(());
+        }
+        for select in branches(&q.body) {
+            let grouped = matches!(&select.group_by,
+                sqlparser::ast::GroupByExpr::Expressions(list, _) if !list.is_empty());
+            if !grouped {
+                continue;
+            }
+            let mut tables = Vec::new();
+            let factors = select.from.iter().flat_map(|t| {
+                std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation))
+            });
+            for factor in factors {
+                let TableFactor::Table { name, alias, .. } = factor else {
+                    return Ok(());
+                };
+                let Ok((db, table)) = resolve(self.database.as_deref(), name) else {
+                    return Ok(());
+                };
+                let Ok(Some((crate::catalog::Kind::Table, def))) = self.table(&db, &table) else {
+                    return Ok(());
+                };
+                let qualifier = alias
+                    .as_ref()
+                    .map_or(table.clone(), |a| a.name.value.clone());
+                let lower = |c: &str| c.to_ascii_lowercase();
+                let keys = def
+                    .indexes
+                    .iter()
+                    .filter(|i| {
+                        i.kind == crate::schema::IndexKind::Primary
+                            || (i.kind == crate::schema::IndexKind::Unique
+                                && i.parts.iter().all(|p| {
+                                    def.columns.iter().any(|c| {
+                                        c.name.eq_ignore_ascii_case(&p.column) && !c.nullable
+                                    })
+                                }))
+                    })
+                    .map(|i| i.parts.iter().map(|p| lower(&p.column)).collect())
+                    .collect();
+                tables.push(crate::forms::GroupedTable {
+                    label: format!("{db}.{qualifier}"),
+                    qualifier: lower(&qualifier),
+                    columns: def
+                        .columns
+                        .iter()
+                        .map(|c| (lower(&c.name), c.name.clone()))
+                        .collect(),
+                    keys,
+                });
+            }
+            if let Some((at, column)) = crate::forms::ungrouped_item(select, &tables) {
+                return Err(SqlError::new(
+                    1055,
+                    "42000",
+                    format!(
+                        "Expression #{at} of SELECT list is not in GROUP BY clause and contains \
+                         nonaggregated column '{column}' which is not functionally dependent on \
+                         columns in GROUP BY clause; this is incompatible with \
+                         sql_mode=only_full_group_by"
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The indexes a query names exist: each index hint's in its table (1176), and a

@@ -429,6 +429,37 @@ fn update_ignore_as_or(text: &str) -> Option<String> {
     Some(format!("{}OR IGNORE{}", &text[..from], &text[to..]))
 }
 
+/// A query's `LOCK IN SHARE MODE` (outside parentheses) as `FOR SHARE`, which sqlparser
+/// reads; None without it.
+fn lock_in_share_mode_as_for_share(text: &str) -> Option<String> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let tokens = Tokenizer::new(&MySqlDialect {}, text)
+        .tokenize_with_location()
+        .ok()?;
+    let mut depth = 0i32;
+    let mut words = Vec::new();
+    for t in &tokens {
+        match &t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            Token::Word(w) if depth == 0 && w.quote_style.is_none() => {
+                words.push((w.value.to_ascii_uppercase(), t.span));
+            }
+            Token::Whitespace(_) => {}
+            _ => words.push((String::new(), t.span)),
+        }
+    }
+    let at = words.windows(4).position(|w| {
+        w.iter()
+            .map(|(word, _)| word.as_str())
+            .eq(["LOCK", "IN", "SHARE", "MODE"])
+    })?;
+    let (start, end) = (words[at].1.start, words[at + 3].1.end);
+    let from = crate::split::offset(text, start.line, start.column);
+    let to = crate::split::offset(text, end.line, end.column);
+    Some(format!("{}FOR SHARE{}", &text[..from], &text[to..]))
+}
+
 /// DROP INDEX's text without its trailing ALGORITHM and LOCK options; None without them.
 fn without_index_options(text: &str) -> Option<String> {
     use sqlparser::tokenizer::{Token, Tokenizer};
@@ -507,6 +538,21 @@ impl Session {
                     Value::Null => Value::Null,
                     _ => Value::Integer(n),
                 })
+            },
+        );
+        // rewind_check(ok, 'code: message'): a statement's own check, failing it with a
+        // MySQL error (not deterministic, so SQLite evaluates it where it is written).
+        let _ = storage.sqlite().create_scalar_function(
+            crate::forms::CHECK,
+            2,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+            |ctx| {
+                let ok: Option<f64> = ctx.get(0)?;
+                if ok.is_some_and(|v| v != 0.0) {
+                    return Ok(1i64);
+                }
+                let message: String = ctx.get(1)?;
+                Err(rusqlite::Error::UserFunctionError(message.into()))
             },
         );
         let user_vars = Arc::new(std::sync::Mutex::new(HashMap::<String, Value>::new()));
@@ -833,7 +879,14 @@ impl Session {
                 return self.dispatch(statement, text);
             }
         }
-        let statement = self.parse(text)?;
+        let statement = match self.parse(text) {
+            Ok(statement) => statement,
+            // SELECT ... LOCK IN SHARE MODE is MySQL's older spelling of FOR SHARE.
+            Err(e) => match lock_in_share_mode_as_for_share(text) {
+                Some(shared) => return self.dispatch(self.parse(&shared)?, &shared),
+                None => return Err(e),
+            },
+        };
         self.dispatch(statement, text)
     }
 

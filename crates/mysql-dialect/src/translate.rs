@@ -648,7 +648,16 @@ impl Rewrite<'_> {
                             ))));
                     }
                     if let Some(sep) = separator {
-                        if list.duplicate_treatment.is_none() || sep.to_string() != "','" {
+                        if list.duplicate_treatment.is_some() && sep.to_string() != "','" {
+                            // SQLite's DISTINCT aggregates take one argument: the distinct
+                            // values as a JSON array, joined with the separator.
+                            f.name = ObjectName::from(vec![Ident::new("json_group_array")]);
+                            return crate::forms::joined(
+                                Expr::Function(f.clone()),
+                                Expr::Value(sep),
+                            );
+                        }
+                        if list.duplicate_treatment.is_none() {
                             list.args.push(FunctionArg::Unnamed(FunctionArgExpr::Expr(
                                 Expr::Value(sep),
                             )));
@@ -748,6 +757,25 @@ impl Rewrite<'_> {
                 expr
             }
         }
+    }
+
+    /// `left op ANY (right)` or, with `all`, `left op ALL (right)`.
+    fn quantified(
+        &mut self,
+        left: Expr,
+        op: BinaryOperator,
+        right: &Expr,
+        all: bool,
+    ) -> Option<Expr> {
+        let q = crate::forms::subquery_operand(right)?;
+        crate::forms::quantified(*q, all, |value| {
+            self.rewrite_binary(left.clone(), &op, value.clone())
+                .unwrap_or(Expr::BinaryOp {
+                    left: Box::new(left),
+                    op,
+                    right: Box::new(value),
+                })
+        })
     }
 
     fn rewrite_binary(&mut self, left: Expr, op: &BinaryOperator, right: Expr) -> Option<Expr> {
@@ -1549,6 +1577,30 @@ impl VisitorMut for Rewrite<'_> {
                 self.ctes.insert(cte.alias.name.value.to_ascii_lowercase());
             }
         }
+        crate::forms::expand_rollup(query);
+        crate::forms::unparenthesize_branches(&mut query.body);
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        crate::forms::lateral_as_json(query);
+        if query.with.as_ref().is_some_and(|w| w.recursive) {
+            let number = |v: Result<Value, SqlError>| match v {
+                Ok(Value::Number(n, _)) => n.parse::<u64>().ok(),
+                _ => None,
+            };
+            let sql_mode = match self.session.system_variable("sql_mode") {
+                Ok(Value::SingleQuotedString(m)) => m.to_ascii_uppercase(),
+                _ => String::new(),
+            };
+            let bounds = crate::forms::Recursion {
+                max_depth: number(self.session.system_variable("cte_max_recursion_depth"))
+                    .unwrap_or(1000),
+                strict: sql_mode.contains("STRICT_TRANS_TABLES")
+                    || sql_mode.contains("STRICT_ALL_TABLES"),
+            };
+            crate::forms::bound_recursion(query, &bounds);
+        }
         ControlFlow::Continue(())
     }
 
@@ -1556,6 +1608,7 @@ impl VisitorMut for Rewrite<'_> {
         // SQL_NO_CACHE, HIGH_PRIORITY, ...: MySQL's hints, no SQL for SQLite (query.rs has
         // taken SQL_CALC_FOUND_ROWS out already).
         select.select_modifiers = None;
+        crate::forms::rewrite_joins(&mut select.from);
         if self.hints.is_none() {
             self.hints = Some(
                 select
@@ -1637,6 +1690,27 @@ impl VisitorMut for Rewrite<'_> {
     }
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        // MySQL runs no IN / ANY / ALL subquery with a LIMIT of its own.
+        let limited = match expr {
+            Expr::In {
+                target: InTarget::Subquery(subquery),
+                ..
+            } => subquery.limit_clause.is_some(),
+            Expr::AnyOp { right, .. } | Expr::AllOp { right, .. } => {
+                matches!(&**right, Expr::Subquery(q) if q.limit_clause.is_some())
+            }
+            _ => false,
+        };
+        if limited {
+            self.fail(SqlError::not_supported("LIMIT & IN/ALL/ANY/SOME subquery"));
+        }
+        if let Expr::Function(Function {
+            over: Some(sqlparser::ast::WindowType::WindowSpec(spec)),
+            ..
+        }) = expr
+        {
+            crate::forms::interval_frame(spec);
+        }
         // `@x := expr` assigns per row: the session's variable, through a function.
         if let Expr::BinaryOp {
             left,
@@ -1935,28 +2009,42 @@ impl VisitorMut for Rewrite<'_> {
                 compare_op: BinaryOperator::Eq,
                 right,
                 ..
-            } => match &**right {
-                Expr::Subquery(q) => Some(Expr::In {
-                    expr: left.clone(),
-                    target: InTarget::Subquery(q.clone()),
-                    negated: false,
-                    global: false,
-                }),
-                _ => None,
-            },
+            } => crate::forms::subquery_operand(right).map(|q| Expr::In {
+                expr: left.clone(),
+                target: InTarget::Subquery(q),
+                negated: false,
+                global: false,
+            }),
             Expr::AllOp {
                 left,
                 compare_op: BinaryOperator::NotEq,
                 right,
-            } => match &**right {
-                Expr::Subquery(q) => Some(Expr::In {
-                    expr: left.clone(),
-                    target: InTarget::Subquery(q.clone()),
-                    negated: true,
-                    global: false,
-                }),
-                _ => None,
-            },
+            } => crate::forms::subquery_operand(right).map(|q| Expr::In {
+                expr: left.clone(),
+                target: InTarget::Subquery(q),
+                negated: true,
+                global: false,
+            }),
+            // `x > ALL (...)`, `x < ANY (...)`: SQLite has neither.
+            Expr::AnyOp {
+                left,
+                compare_op,
+                right,
+                ..
+            } if crate::forms::is_comparison(compare_op) => {
+                let (left, op) = ((**left).clone(), compare_op.clone());
+                self.quantified(left, op, right, false)
+            }
+            Expr::AllOp {
+                left,
+                compare_op,
+                right,
+            } if crate::forms::is_comparison(compare_op) => {
+                let (left, op) = ((**left).clone(), compare_op.clone());
+                self.quantified(left, op, right, true)
+            }
+            // A scalar subquery returns at most one row (1242).
+            Expr::Subquery(q) => crate::forms::checked_scalar(q),
             Expr::In {
                 expr: inner,
                 target: InTarget::List(list),

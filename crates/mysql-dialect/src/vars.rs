@@ -19,6 +19,7 @@ pub(crate) fn default_var(name: &str) -> Option<Value> {
         }
         "default_storage_engine" => s("InnoDB"),
         "default_authentication_plugin" => s("mysql_native_password"),
+        "cte_max_recursion_depth" => int(1000),
         "div_precision_increment" => int(4),
         "explicit_defaults_for_timestamp" => int(1),
         "init_connect" => s(""),
