@@ -26,15 +26,27 @@ pub(crate) fn split(sql: &str) -> Result<Vec<String>, SqlError> {
     let tokens = tokenize(&text)?;
     let mut statements = Vec::new();
     let mut start = 0;
+    // Whether the statement so far holds something besides whitespace and comments: read
+    // from these tokens, so a statement is not tokenized again to tell.
+    let mut code = false;
     for t in &tokens {
-        if t.token == Token::SemiColon {
-            let at = offset(&text, t.span.start.line, t.span.start.column);
-            statements.push(text[start..at].to_owned());
-            start = at + 1;
+        match t.token {
+            Token::SemiColon => {
+                let at = offset(&text, t.span.start.line, t.span.start.column);
+                if code {
+                    statements.push(text[start..at].to_owned());
+                }
+                start = at + 1;
+                code = false;
+            }
+            Token::Whitespace(_) => {}
+            _ => code = true,
         }
     }
-    statements.push(text[start..].to_owned());
-    Ok(statements.into_iter().filter(|s| has_code(s)).collect())
+    if code {
+        statements.push(text[start..].to_owned());
+    }
+    Ok(statements)
 }
 
 fn tokenize(text: &str) -> Result<Vec<sqlparser::tokenizer::TokenWithSpan>, SqlError> {
@@ -48,17 +60,34 @@ fn tokenize(text: &str) -> Result<Vec<sqlparser::tokenizer::TokenWithSpan>, SqlE
         })
 }
 
-/// True when `s` holds something besides whitespace and comments.
-fn has_code(s: &str) -> bool {
-    tokenize(s).map_or(true, |tokens| {
-        tokens
-            .iter()
-            .any(|t| !matches!(t.token, Token::Whitespace(_)))
-    })
-}
+/// How much of a long statement [`words`] tokenizes first.
+const WORDS_PREFIX_BYTES: usize = 512;
 
 /// The statement's first `n` words, upper case (quoted names as written).
+///
+/// Of a long statement (a 10,000-row INSERT) only the start is tokenized when it holds more
+/// than `n` tokens: the first `n` then end before the next one starts, so the cut cannot
+/// change them. Otherwise (or when the cut lands inside a string) the whole text is.
 pub(crate) fn words(sql: &str, n: usize) -> Vec<String> {
+    if sql.len() > WORDS_PREFIX_BYTES {
+        let mut cut = WORDS_PREFIX_BYTES;
+        while !sql.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if let Ok(tokens) = Tokenizer::new(&MySqlDialect {}, &sql[..cut]).tokenize() {
+            let code: Vec<&Token> = tokens
+                .iter()
+                .filter(|t| !matches!(t, Token::Whitespace(_)))
+                .collect();
+            if code.len() > n {
+                return code.into_iter().take(n).map(word).collect();
+            }
+        }
+    }
+    words_of_whole_text(sql, n)
+}
+
+fn words_of_whole_text(sql: &str, n: usize) -> Vec<String> {
     let Ok(tokens) = tokenize(sql) else {
         return Vec::new();
     };
@@ -66,12 +95,16 @@ pub(crate) fn words(sql: &str, n: usize) -> Vec<String> {
         .iter()
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))
         .take(n)
-        .map(|t| match &t.token {
-            Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
-            Token::Word(w) => w.value.clone(),
-            other => other.to_string(),
-        })
+        .map(|t| word(&t.token))
         .collect()
+}
+
+fn word(t: &Token) -> String {
+    match t {
+        Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+        Token::Word(w) => w.value.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// The text with the `@` of account names written `'user'@'host'` or `` `user`@`host` ``
@@ -181,6 +214,39 @@ mod tests {
         let got: Vec<&str> = got.iter().map(|s| s.trim()).collect();
         assert_eq!(got, vec!["/*!40101 SET @a=1 */", "SELECT ';'", "SELECT 2"]);
         assert_eq!(words(got[0], 2), vec!["SET", "@A"]);
+    }
+
+    #[test]
+    fn statements_of_only_comments_or_whitespace_are_dropped() {
+        let got = split("SELECT 1; /* c */ ; -- d\n; \n ; SELECT 2 /* e */").unwrap();
+        let got: Vec<&str> = got.iter().map(|s| s.trim()).collect();
+        assert_eq!(got, vec!["SELECT 1", "SELECT 2 /* e */"]);
+        assert!(split(" -- only a comment").unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_words_of_a_long_statement_are_those_of_its_whole_text() {
+        let rows = vec!["('x;y', 1)"; 200].join(",");
+        let long = format!("INSERT /* c */ INTO `t` (a, b) VALUES {rows}");
+        assert!(long.len() > WORDS_PREFIX_BYTES);
+        assert_eq!(words(&long, 4), vec!["INSERT", "INTO", "t", "("]);
+        let quoted = format!("SELECT '{}' AS a, 2", "q".repeat(WORDS_PREFIX_BYTES));
+        let unicode = format!("SELECT {} FROM t", "é, ".repeat(WORDS_PREFIX_BYTES));
+        for text in [&long, &quoted, &unicode] {
+            // Asked for fewer words than the prefix holds, as many, or more: the whole text's.
+            for n in [1, 4, 10, 60, 2_000] {
+                assert_eq!(
+                    words(text, n),
+                    words_of_whole_text(text, n),
+                    "{n} words of {text}"
+                );
+            }
+        }
+        assert_eq!(
+            words(&quoted, 3)[2],
+            "AS",
+            "the cut in a string reads the whole text"
+        );
     }
 
     #[test]
