@@ -81,7 +81,7 @@ struct Running {
     socket: Arc<std::net::TcpStream>,
     endpoint_closed: watch::Receiver<bool>,
     killed: watch::Receiver<bool>,
-    interrupt: Arc<rusqlite::InterruptHandle>,
+    interrupt: Arc<mysql_dialect::Interrupt>,
     since: Instant,
     /// When the statement was first seen abandoned (it is interrupted every tick from then).
     abandoned: Option<Instant>,
@@ -318,7 +318,7 @@ struct Connection {
     /// The client asked for found rows (CLIENT_FOUND_ROWS).
     found_rows: bool,
     /// Interrupts the session's statement (set at login).
-    interrupt: Option<Arc<rusqlite::InterruptHandle>>,
+    interrupt: Option<Arc<mysql_dialect::Interrupt>>,
     /// The session's `net_read_timeout` after its last statement.
     net_read_timeout: Duration,
 }
@@ -535,7 +535,7 @@ impl mysql_wire::Session for Connection {
         .with_read_only(self.spec.read_only)
         .with_connection_id(login.connection_id)
         .with_cluster_info(Arc::new(info));
-        let (space, marks) = self
+        let (space, marks, user_locks) = self
             .shared
             .spaces
             .space(
@@ -545,13 +545,13 @@ impl mysql_wire::Session for Connection {
             )
             .map_err(|m| ErrorPacket::new(1105, "HY000", m))?;
         let cluster = (self.spec.region.clone(), self.spec.cluster_id.clone());
-        let config =
-            config
-                .with_auto_increments(marks)
-                .with_processes(Arc::new(ClusterProcesses {
-                    registry: self.shared.processes.clone(),
-                    cluster: cluster.clone(),
-                }));
+        let config = config
+            .with_auto_increments(marks)
+            .with_user_locks(user_locks)
+            .with_processes(Arc::new(ClusterProcesses {
+                registry: self.shared.processes.clone(),
+                cluster: cluster.clone(),
+            }));
         let session = mysql_dialect::open_session(&space, config)
             .map_err(|e| ErrorPacket::new(e.code, &e.sqlstate, e.message))?;
         let interrupt = Arc::new(session.interrupt_handle());

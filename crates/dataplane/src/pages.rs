@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use aurora::{Aurora, Transaction, Volume};
-use mysql_dialect::AutoIncrements;
+use mysql_dialect::{AutoIncrements, UserLocks};
 use pagevfs::{PageSpace, PageStore, SpaceConfig, StoreWrite};
 
 /// One cluster's volume as a page store.
@@ -43,11 +43,20 @@ impl PageStore for VolumeStore {
     }
 }
 
+/// What a cluster's sessions share: its pages, AUTO_INCREMENT marks and GET_LOCK locks.
+type Engine = (Arc<PageSpace>, Arc<AutoIncrements>, Arc<UserLocks>);
+
 /// One cluster's shared engine state.
-type Open = (Arc<Volume>, Arc<PageSpace>, Arc<AutoIncrements>);
+type Open = (
+    Arc<Volume>,
+    Arc<PageSpace>,
+    Arc<AutoIncrements>,
+    Arc<UserLocks>,
+);
 
 /// The page space of every cluster the data plane has served, one per volume: sessions of one
-/// cluster share it (snapshots, the writer lock, the page cache) and its AUTO_INCREMENT marks.
+/// cluster share it (snapshots, the writer lock, the page cache), its AUTO_INCREMENT marks and
+/// its GET_LOCK locks.
 #[derive(Default)]
 pub(crate) struct Spaces {
     open: Mutex<HashMap<(String, String), Open>>,
@@ -61,13 +70,13 @@ impl Spaces {
         aurora: &Aurora,
         region: &str,
         cluster_id: &str,
-    ) -> Result<(Arc<PageSpace>, Arc<AutoIncrements>), String> {
+    ) -> Result<Engine, String> {
         let volume = aurora.volume(region, cluster_id).map_err(|e| e.message())?;
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         let key = (region.to_owned(), cluster_id.to_owned());
-        if let Some((v, space, marks)) = open.get(&key) {
+        if let Some((v, space, marks, locks)) = open.get(&key) {
             if Arc::ptr_eq(v, &volume) {
-                return Ok((space.clone(), marks.clone()));
+                return Ok((space.clone(), marks.clone(), locks.clone()));
             }
         }
         let store = VolumeStore {
@@ -78,7 +87,8 @@ impl Spaces {
         };
         let space = PageSpace::new(Arc::new(store), SpaceConfig::default());
         let marks = Arc::new(AutoIncrements::default());
-        open.insert(key, (volume, space.clone(), marks.clone()));
-        Ok((space, marks))
+        let locks = Arc::new(UserLocks::default());
+        open.insert(key, (volume, space.clone(), marks.clone(), locks.clone()));
+        Ok((space, marks, locks))
     }
 }

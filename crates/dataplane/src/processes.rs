@@ -15,7 +15,7 @@ struct Entry {
     user: String,
     host: String,
     /// Interrupts the statement running.
-    interrupt: Arc<rusqlite::InterruptHandle>,
+    interrupt: Arc<mysql_dialect::Interrupt>,
     /// Closes the connection.
     close: watch::Sender<bool>,
     /// The current database, the statement running and since when.
@@ -52,7 +52,7 @@ pub(crate) struct Login {
     pub cluster: (String, String),
     pub user: String,
     pub host: String,
-    pub interrupt: Arc<rusqlite::InterruptHandle>,
+    pub interrupt: Arc<mysql_dialect::Interrupt>,
     pub close: watch::Sender<bool>,
     pub state: Arc<Mutex<SessionState>>,
 }

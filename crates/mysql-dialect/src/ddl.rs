@@ -413,11 +413,21 @@ impl Session {
             let (select, _) = self.translate_query((**q).clone(), text)?;
             let names = self.query_columns(&select)?;
             let cols: Vec<String> = names.iter().map(|(c, _)| quote_ident(c)).collect();
-            self.exec(&format!(
-                "INSERT INTO {} ({}) {select}",
-                table_ident(&db, &name),
-                cols.join(", ")
-            ))?;
+            let rows = self
+                .conn()
+                .execute(
+                    &format!(
+                        "INSERT INTO {} ({}) {select}",
+                        table_ident(&db, &name),
+                        cols.join(", ")
+                    ),
+                    [],
+                )
+                .map_err(|e| self.sqlite_error(e))? as u64;
+            // MySQL reports the rows copied, as an INSERT ... SELECT does.
+            let mut done = ok(rows);
+            done.info = format!("Records: {rows}  Duplicates: 0  Warnings: 0");
+            return Ok(Outcome::Ok(done));
         }
         Ok(Outcome::Ok(ok(0)))
     }

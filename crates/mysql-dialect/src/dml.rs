@@ -24,6 +24,8 @@ pub(crate) struct StoreMode {
     lenient: bool,
     /// NULL into a NOT NULL column stores the type's implicit default (warning 1048).
     null_default: bool,
+    /// A division by zero stores NULL (no ERROR_FOR_DIVISION_BY_ZERO), not 1365.
+    division_by_zero_null: bool,
 }
 
 /// `value` wrapped in the check for storing it into `column`, as row `row` of the statement.
@@ -34,6 +36,9 @@ fn assign(value: &str, column: &Column, row: usize, mode: StoreMode) -> String {
     }
     if mode.null_default && !column.nullable {
         bits |= mysql_functions::ASSIGN_NULL_DEFAULT;
+    }
+    if mode.division_by_zero_null {
+        bits |= mysql_functions::ASSIGN_DIVISION_BY_ZERO_NULL;
     }
     let spec = column.ty.assign_spec().replace('\'', "''");
     let name = column.name.replace('\'', "''");
@@ -85,6 +90,7 @@ impl Session {
         StoreMode {
             lenient: ignore || !strict,
             null_default: ignore || (!strict && many_rows),
+            division_by_zero_null: !self.sql_mode_has("ERROR_FOR_DIVISION_BY_ZERO"),
         }
     }
 
@@ -110,6 +116,41 @@ impl Session {
                 .auto_increments
                 .note(epoch, name, high.max(marked) + rows);
         }
+    }
+
+    /// The last AUTO_INCREMENT value `table` (counter `name`) handed out: SQLite's counter, or
+    /// the highest id when it has none yet.
+    fn sequence_value(&self, table: &Table, name: &str) -> Result<i64, SqlError> {
+        let Some(col) = table.rowid_column() else {
+            return Ok(0);
+        };
+        self.conn()
+            .query_row(
+                &format!(
+                    "SELECT coalesce((SELECT seq FROM {} WHERE name = ?1), \
+                     (SELECT max({}) FROM {}), 0)",
+                    table.sequence_table(),
+                    quote_ident(&col.name),
+                    quote_ident(name),
+                ),
+                [name],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(|e| self.sqlite_error(e))
+    }
+
+    /// Sets SQLite's AUTO_INCREMENT counter of `table` (counter `name`) to `value`.
+    fn set_sequence(&self, table: &Table, name: &str, value: i64) -> Result<(), SqlError> {
+        self.conn()
+            .execute(
+                &format!(
+                    "UPDATE {} SET seq = ?2 WHERE name = ?1",
+                    table.sequence_table()
+                ),
+                rusqlite::params![name, value],
+            )
+            .map(|_| ())
+            .map_err(|e| self.sqlite_error(e))
     }
 
     /// Rewrites one expression of a statement for SQLite.
@@ -348,7 +389,18 @@ impl Session {
         let mut changed = 0;
         // REPLACE and ON DUPLICATE KEY UPDATE of several rows go row by row, as MySQL's
         // do: a later row meets what an earlier one wrote, and each is counted as it went.
-        let per_row = (upsert || insert.replace_into) && row_values.len() > 1;
+        // So does INSERT IGNORE of several rows with generated ids: MySQL reserves one value
+        // per row and hands a skipped row's value to the next row (SQLite would burn it).
+        let reserving = match &counter {
+            Some(name)
+                if insert.ignore && !upsert && !insert.replace_into && row_values.len() > 1 =>
+            {
+                Some((name, self.sequence_value(&table, name)?))
+            }
+            _ => None,
+        };
+        let per_row =
+            (upsert || insert.replace_into || reserving.is_some()) && row_values.len() > 1;
         let mut per_row_affected = None;
         let mut first_inserted = None;
         if per_row {
@@ -361,11 +413,22 @@ impl Session {
             let (mut affected, mut met_rows, mut deleted) = (0u64, 0u64, 0u64);
             for row in &row_values {
                 let one = sql.replacen(&all, &rows_sql(std::slice::from_ref(row)), 1);
-                let met = self.replaced_rows(&table, &targets, std::slice::from_ref(row));
+                let met = if reserving.is_some() {
+                    0
+                } else {
+                    self.replaced_rows(&table, &targets, std::slice::from_ref(row))
+                };
+                let before = match reserving {
+                    Some((name, _)) => Some(self.sequence_value(&table, name)?),
+                    None => None,
+                };
                 let n = match self.conn().execute(&one, []) {
                     Ok(n) => n as u64,
                     Err(e) => return Err(self.insert_error(e, &table, &targets, &row_values)),
                 };
+                if let (Some((name, _)), Some(before), 0) = (reserving, before, n) {
+                    self.set_sequence(&table, name, before)?;
+                }
                 changed += n as usize;
                 if met > 0 {
                     met_rows += 1;
@@ -383,6 +446,14 @@ impl Session {
             }
             replaced = if upsert { met_rows } else { deleted };
             per_row_affected = Some(affected);
+            if let Some((name, start)) = reserving {
+                // Every reserved value is used up, skipped rows' too.
+                let reserved = start + row_values.len() as i64;
+                if self.sequence_value(&table, name)? < reserved {
+                    self.set_sequence(&table, name, reserved)?;
+                }
+                self.config.auto_increments.note(epoch, name, reserved);
+            }
         } else {
             for _ in 0..default_rows {
                 changed += match self.conn().execute(&sql, []) {
@@ -762,6 +833,15 @@ impl Session {
             return Err(SqlError::not_supported("UPDATE of a derived table"));
         };
         let (db, t, table) = self.table_of(name)?;
+        if joins.is_empty() {
+            let mut read: Vec<&Expr> = update.assignments.iter().map(|a| &a.value).collect();
+            read.extend(update.selection.as_ref());
+            check_subqueries_skip_target(
+                self.database.as_deref(),
+                &(db.clone(), t.clone()),
+                &read,
+            )?;
+        }
         let alias_name = alias
             .as_ref()
             .map_or_else(|| t.clone(), |a| a.name.value.clone());
@@ -1004,6 +1084,11 @@ impl Session {
                 return Err(SqlError::not_supported("DELETE from a derived table"));
             };
             let (db, t, table) = self.table_of(name)?;
+            check_subqueries_skip_target(
+                self.database.as_deref(),
+                &(db.clone(), t.clone()),
+                &delete.selection.iter().collect::<Vec<_>>(),
+            )?;
             let alias_name = alias
                 .as_ref()
                 .map_or_else(|| t.clone(), |a| a.name.value.clone());
@@ -1203,4 +1288,78 @@ fn parent_row(err: SqlError) -> SqlError {
         "23000",
         "Cannot delete or update a parent row: a foreign key constraint fails",
     )
+}
+
+/// MySQL's 1093: an UPDATE or DELETE whose subqueries (in SET or WHERE) read the table it
+/// changes. A derived table, `(SELECT ...) AS x`, is materialised first, so reading the table
+/// through one is allowed (the usual workaround).
+fn check_subqueries_skip_target(
+    current: Option<&str>,
+    target: &(String, String),
+    exprs: &[&Expr],
+) -> Result<(), SqlError> {
+    let mut found = false;
+    for e in exprs {
+        let _ = sqlparser::ast::visit_expressions(*e, |x| {
+            let query = match x {
+                Expr::Subquery(q) => q,
+                Expr::In {
+                    target: sqlparser::ast::InTarget::Subquery(subquery),
+                    ..
+                } => subquery,
+                Expr::Exists { subquery, .. } => subquery,
+                _ => return ControlFlow::Continue(()),
+            };
+            if set_expr_reads(current, target, &query.body) {
+                found = true;
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        });
+    }
+    if found {
+        return Err(SqlError::new(
+            1093,
+            "HY000",
+            format!(
+                "You can't specify target table '{}' for update in FROM clause",
+                target.1
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// True when a query's FROM names `target` itself (not through a derived table).
+fn set_expr_reads(current: Option<&str>, target: &(String, String), body: &SetExpr) -> bool {
+    fn factor_reads(current: Option<&str>, target: &(String, String), f: &TableFactor) -> bool {
+        match f {
+            TableFactor::Table { name, .. } => crate::translate::resolve(current, name)
+                .is_ok_and(|(db, t)| db == target.0 && t == target.1),
+            TableFactor::NestedJoin {
+                table_with_joins, ..
+            } => tables_read(current, target, std::slice::from_ref(table_with_joins)),
+            _ => false,
+        }
+    }
+    fn tables_read(
+        current: Option<&str>,
+        target: &(String, String),
+        from: &[TableWithJoins],
+    ) -> bool {
+        from.iter().any(|t| {
+            factor_reads(current, target, &t.relation)
+                || t.joins
+                    .iter()
+                    .any(|j| factor_reads(current, target, &j.relation))
+        })
+    }
+    match body {
+        SetExpr::Select(s) => tables_read(current, target, &s.from),
+        SetExpr::Query(q) => set_expr_reads(current, target, &q.body),
+        SetExpr::SetOperation { left, right, .. } => {
+            set_expr_reads(current, target, left) || set_expr_reads(current, target, right)
+        }
+        _ => false,
+    }
 }

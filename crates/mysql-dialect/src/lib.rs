@@ -44,6 +44,7 @@ mod set;
 mod split;
 mod translate;
 mod txn;
+mod user_locks;
 mod vars;
 mod views;
 
@@ -56,6 +57,7 @@ pub use outcome::{Column, ColumnType, OkPacket, Outcome, ResultSet};
 pub use session::{
     AutoIncrements, Clock, NoProcesses, Process, Processes, Random, Session, SessionConfig, Storage,
 };
+pub use user_locks::{Interrupt, UserLocks, MAX_LOCK_WAIT};
 
 impl Storage for pagevfs::PageConnection {
     fn sqlite(&self) -> &rusqlite::Connection {

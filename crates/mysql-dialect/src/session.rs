@@ -29,6 +29,7 @@ use crate::outcome::{OkPacket, Outcome};
 use crate::schema::Table;
 use crate::split::{split, unsupported, words};
 use crate::translate::SessionValues;
+use crate::user_locks::UserLocks;
 use crate::vars::default_var;
 
 /// The SQLite connection a session runs on, with the page store's locks around it.
@@ -77,6 +78,8 @@ pub struct SessionConfig {
     pub auto_increments: Arc<AutoIncrements>,
     /// The server's other sessions, for SHOW PROCESSLIST and KILL.
     pub processes: Arc<dyn Processes>,
+    /// The cluster's GET_LOCK locks, shared by its sessions.
+    pub user_locks: Arc<UserLocks>,
 }
 
 /// One session as SHOW PROCESSLIST shows it.
@@ -182,7 +185,14 @@ impl SessionConfig {
             random,
             auto_increments: Arc::new(AutoIncrements::default()),
             processes: Arc::new(NoProcesses),
+            user_locks: Arc::default(),
         }
+    }
+
+    /// Shares a cluster's GET_LOCK locks with this session.
+    pub fn with_user_locks(mut self, locks: Arc<UserLocks>) -> Self {
+        self.user_locks = locks;
+        self
     }
 
     /// Sets the registry SHOW PROCESSLIST and KILL use.
@@ -280,6 +290,9 @@ pub struct Session {
     pub(crate) xa: Option<crate::txn::Xa>,
     /// The tables LOCK TABLES holds, until UNLOCK TABLES.
     pub(crate) table_locks: Option<Vec<crate::txn::TableLock>>,
+    /// Set by [`crate::Interrupt`] (KILL, a client gone), watched by a waiting GET_LOCK;
+    /// cleared when the next statements start.
+    pub(crate) interrupted: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// One SHOW WARNINGS row.
@@ -580,7 +593,14 @@ impl Session {
                 Ok(value)
             },
         );
+        let interrupted = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let _ = crate::user_locks::register(
+            storage.sqlite(),
+            config.user_locks.holder(config.connection_id),
+            interrupted.clone(),
+        );
         Self {
+            interrupted,
             set_last_insert_id,
             storage,
             config,
@@ -646,6 +666,8 @@ impl Session {
         if statements.is_empty() {
             return vec![Outcome::Error(SqlError::empty_query())];
         }
+        self.interrupted
+            .store(false, std::sync::atomic::Ordering::Release);
         let mut out = Vec::new();
         for s in statements {
             // SHOW WARNINGS and @@warning_count read the previous statement's diagnostics;
@@ -727,6 +749,14 @@ impl Session {
                 }),
         );
         self.diagnostics.len()
+    }
+
+    /// True when the session's sql_mode has `mode` (upper case).
+    pub(crate) fn sql_mode_has(&self, mode: &str) -> bool {
+        match self.system_value("sql_mode") {
+            Some(Value::Text(t)) => t.to_ascii_uppercase().split(',').any(|m| m.trim() == mode),
+            _ => true,
+        }
     }
 
     /// True when the session's sql_mode refuses values that do not fit their column
@@ -911,16 +941,18 @@ impl Session {
 
     /// Interrupts the statement this session is running, from another thread (KILL QUERY,
     /// a closed endpoint).
-    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
-        self.conn().get_interrupt_handle()
+    pub fn interrupt_handle(&self) -> crate::Interrupt {
+        crate::Interrupt::new(self.conn().get_interrupt_handle(), self.interrupted.clone())
     }
 
     /// Parses one statement's text.
     pub(crate) fn parse(&self, text: &str) -> Result<Statement, SqlError> {
         let dialect = MySqlDialect {};
-        let mut parser = Parser::new(&dialect)
-            .try_with_sql(text)
-            .map_err(|e| parse_error(text, &e))?;
+        let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, text)
+            .with_unescape(true)
+            .tokenize_with_location()
+            .map_err(|e| parse_error(text, &e.into()))?;
+        let mut parser = Parser::new(&dialect).with_tokens_with_locations(mod_operators(tokens));
         let statement = parser
             .parse_statement()
             .map_err(|e| parse_error(text, &e))?;
@@ -1275,6 +1307,68 @@ impl Session {
 }
 
 /// MySQL's 1064 for a parser error, quoting the text from where it failed.
+/// MySQL's `a MOD b` (sqlparser knows only `%` and the function `MOD(a, b)`): the word MOD
+/// right after an operand becomes `%`.
+fn mod_operators(
+    mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    use sqlparser::keywords::Keyword;
+    use sqlparser::tokenizer::Token;
+    let mut previous: Option<usize> = None;
+    for i in 0..tokens.len() {
+        if matches!(tokens[i].token, Token::Whitespace(_)) {
+            continue;
+        }
+        let is_mod = matches!(&tokens[i].token, Token::Word(w)
+            if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("MOD"));
+        let after_operand = previous.is_some_and(|p| match &tokens[p].token {
+            Token::Number(..)
+            | Token::SingleQuotedString(_)
+            | Token::DoubleQuotedString(_)
+            | Token::RParen => true,
+            Token::Word(w) => {
+                w.quote_style.is_some()
+                    || !matches!(
+                        w.keyword,
+                        Keyword::SELECT
+                            | Keyword::WHERE
+                            | Keyword::AND
+                            | Keyword::OR
+                            | Keyword::NOT
+                            | Keyword::XOR
+                            | Keyword::ON
+                            | Keyword::BY
+                            | Keyword::HAVING
+                            | Keyword::WHEN
+                            | Keyword::THEN
+                            | Keyword::ELSE
+                            | Keyword::SET
+                            | Keyword::IN
+                            | Keyword::IS
+                            | Keyword::LIKE
+                            | Keyword::BETWEEN
+                            | Keyword::CASE
+                            | Keyword::DISTINCT
+                            | Keyword::ALL
+                            | Keyword::LIMIT
+                            | Keyword::OFFSET
+                            | Keyword::DIV
+                            | Keyword::MOD
+                            | Keyword::RETURN
+                            | Keyword::VALUES
+                            | Keyword::INTERVAL
+                    )
+            }
+            _ => false,
+        });
+        if is_mod && after_operand {
+            tokens[i].token = Token::Mod;
+        }
+        previous = Some(i);
+    }
+    tokens
+}
+
 pub(crate) fn parse_error(text: &str, e: &sqlparser::parser::ParserError) -> SqlError {
     let message = e.to_string();
     // sqlparser ends its messages with "at Line: L, Column: C".

@@ -990,6 +990,12 @@ impl Rewrite<'_> {
             _ => return None,
         };
         let unsigned = |e: &Expr| match e {
+            // A literal past BIGINT's range that fits 64 bits is BIGINT UNSIGNED.
+            Expr::Function(f) if f.name.to_string().eq_ignore_ascii_case(EXACT_INTEGER) => f
+                .to_string()
+                .split('\'')
+                .nth(1)
+                .is_some_and(|n| n.parse::<u64>().is_ok()),
             Expr::Function(f) => f
                 .name
                 .to_string()
@@ -1004,7 +1010,7 @@ impl Rewrite<'_> {
                 left.clone(),
                 right.clone(),
                 literal(Value::Number(u8::from(flag).to_string(), false)),
-                string(format!("{left} {symbol} {right}")),
+                string(unwrap_exact(&format!("{left} {symbol} {right}"))),
             ],
         ))
     }
@@ -1326,6 +1332,92 @@ fn function_args(f: &Function) -> Vec<&Expr> {
 
 /// The numeric class of MySQL expression `e`, given the classes of the columns it can name;
 /// None when it is not numeric or cannot be told.
+/// A division whose value goes into more arithmetic, a comparison, ROUND or TRUNCATE becomes
+/// `mysql_div_inner`, which keeps MySQL's 9-digit groups (`1/3 = 0.3333` is false in MySQL);
+/// `mysql_div` gives the value shown.
+fn mark_inner_divisions(expr: &mut Expr) {
+    use sqlparser::ast::UnaryOperator;
+    let operands: Vec<&mut Expr> = match expr {
+        Expr::BinaryOp {
+            left,
+            op:
+                BinaryOperator::Plus
+                | BinaryOperator::Minus
+                | BinaryOperator::Multiply
+                | BinaryOperator::Divide
+                | BinaryOperator::Modulo
+                | BinaryOperator::MyIntegerDivide
+                | BinaryOperator::Eq
+                | BinaryOperator::NotEq
+                | BinaryOperator::Lt
+                | BinaryOperator::LtEq
+                | BinaryOperator::Gt
+                | BinaryOperator::GtEq
+                | BinaryOperator::Spaceship,
+            right,
+        } => vec![&mut **left, &mut **right],
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus | UnaryOperator::Plus,
+            expr,
+        } => vec![&mut **expr],
+        Expr::Function(f)
+            if matches!(
+                f.name.to_string().to_ascii_uppercase().as_str(),
+                "ROUND" | "TRUNCATE"
+            ) =>
+        {
+            match &mut f.args {
+                sqlparser::ast::FunctionArguments::List(list) => list
+                    .args
+                    .iter_mut()
+                    .take(1)
+                    .filter_map(|a| match a {
+                        sqlparser::ast::FunctionArg::Unnamed(
+                            sqlparser::ast::FunctionArgExpr::Expr(e),
+                        ) => Some(e),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => return,
+            }
+        }
+        _ => return,
+    };
+    for operand in operands {
+        let mut at = operand;
+        while let Expr::Nested(inner) = at {
+            at = inner;
+        }
+        if let Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Divide,
+            right,
+        } = at
+        {
+            *at = call("mysql_div_inner", vec![(**left).clone(), (**right).clone()]);
+        }
+    }
+}
+
+/// The identity function around an integer literal past BIGINT, which SQLite gets as text.
+const EXACT_INTEGER: &str = "mysql_exact";
+
+/// Translated SQL with [`EXACT_INTEGER`]'s literals as the client wrote them (for messages).
+fn unwrap_exact(sql: &str) -> String {
+    let open = format!("{EXACT_INTEGER}('");
+    let mut out = String::new();
+    let mut rest = sql;
+    while let Some(at) = rest.find(&open) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + open.len()..];
+        let end = rest.find("')").unwrap_or(rest.len());
+        out.push_str(&rest[..end]);
+        rest = rest.get(end + 2..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
 pub(crate) fn numeric_type(e: &Expr, columns: &NumColumns) -> Option<Num> {
     let all = |args: &[&Expr]| -> Option<Num> {
         let mut out: Option<Num> = None;
@@ -1340,6 +1432,9 @@ pub(crate) fn numeric_type(e: &Expr, columns: &NumColumns) -> Option<Num> {
     };
     match e {
         Expr::Nested(inner) => numeric_type(inner, columns),
+        Expr::Function(f) if f.name.to_string().eq_ignore_ascii_case(EXACT_INTEGER) => {
+            Some(Num::Int)
+        }
         Expr::Identifier(i) => columns.get(&i.value.to_ascii_lowercase()).copied(),
         Expr::CompoundIdentifier(parts) => {
             let n = parts.len();
@@ -1690,6 +1785,7 @@ impl VisitorMut for Rewrite<'_> {
     }
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        mark_inner_divisions(expr);
         // MySQL runs no IN / ANY / ALL subquery with a LIMIT of its own.
         let limited = match expr {
             Expr::In {
@@ -1865,12 +1961,13 @@ impl VisitorMut for Rewrite<'_> {
                 ))),
                 // b'1000001': a bit-value literal is a binary string.
                 Value::SingleQuotedByteStringLiteral(bits) => Some(hex_literal(&bit_bytes(bits))),
-                // An integer past i64 (a BIGINT UNSIGNED): SQLite would read it as a REAL and
-                // lose digits; as text it stays exact, and mysql_assign takes it as a number.
+                // An integer past i64 (a BIGINT UNSIGNED, or an exact DECIMAL): SQLite would
+                // read it as a REAL and lose digits; as text it stays exact, mysql_assign takes
+                // it as a number, and arithmetic knows it by the wrapper.
                 Value::Number(n, _)
                     if n.bytes().all(|b| b.is_ascii_digit()) && n.parse::<i64>().is_err() =>
                 {
-                    Some(string(n.clone()))
+                    Some(call(EXACT_INTEGER, vec![string(n.clone())]))
                 }
                 _ => None,
             },

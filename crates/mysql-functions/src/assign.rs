@@ -1078,8 +1078,21 @@ pub struct Warning {
     pub message: String,
 }
 
+/// `mysql_assign`'s mode bit: a value computed with a division by zero is stored as NULL
+/// (sql_mode without ERROR_FOR_DIVISION_BY_ZERO), not refused with 1365.
+pub const ASSIGN_DIVISION_BY_ZERO_NULL: i64 = 4;
+
 thread_local! {
     static WARNINGS: RefCell<Vec<Warning>> = const { RefCell::new(Vec::new()) };
+    /// A division by zero happened in the statement running on this thread.
+    static DIVIDED_BY_ZERO: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Notes a division (or DIV, MOD) by zero: NULL with warning 1365 in a query; in strict mode
+/// a statement storing a value after it fails with 1365, as MySQL's does.
+pub(crate) fn divided_by_zero() {
+    DIVIDED_BY_ZERO.set(true);
+    warn(1365, "Division by 0".to_owned());
 }
 
 /// MySQL keeps at most this many diagnostics per statement (`max_error_count`).
@@ -1099,6 +1112,7 @@ fn warn(code: u16, message: String) {
 /// The warnings `mysql_assign` raised on this thread since the last call, oldest first (a
 /// session runs its statements on one thread: it takes them after each statement).
 pub fn take_warnings() -> Vec<Warning> {
+    DIVIDED_BY_ZERO.set(false);
     WARNINGS.with(|w| std::mem::take(&mut *w.borrow_mut()))
 }
 
@@ -1229,6 +1243,9 @@ fn set_known_members(v: &Value, m: &[String]) -> Value {
 /// `assign` in the given mode (`ASSIGN_*` bits): outside strict mode a refused value is
 /// stored as [`nearest`] with MySQL's warning (a too-long string is 1265 then, not 1406).
 fn assign_in_mode(v: &Value, ty: &Ty, c: &Col, mode: i64) -> R {
+    if DIVIDED_BY_ZERO.get() && mode & (ASSIGN_LENIENT | ASSIGN_DIVISION_BY_ZERO_NULL) == 0 {
+        return Err("1365: Division by 0".to_owned());
+    }
     if matches!(v, Value::Null) && mode & ASSIGN_NULL_DEFAULT != 0 {
         warn(1048, format!("Column '{}' cannot be null", c.name));
         return Ok(implicit_default(ty));

@@ -70,7 +70,9 @@ mod regexp;
 mod string;
 mod value;
 
-pub use assign::{take_warnings, Warning, ASSIGN_LENIENT, ASSIGN_NULL_DEFAULT};
+pub use assign::{
+    take_warnings, Warning, ASSIGN_DIVISION_BY_ZERO_NULL, ASSIGN_LENIENT, ASSIGN_NULL_DEFAULT,
+};
 pub use collation::collation_key;
 
 /// What the functions need from the calling session; time is injected so tests and replays are

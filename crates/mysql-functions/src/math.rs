@@ -3,7 +3,7 @@
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
-use crate::assign::dec_value;
+use crate::assign::{dec_value, divided_by_zero};
 use crate::value::{
     any_null, check_args, int, real, reg, reg_names, text, to_f64, to_i64, to_str, Dec,
 };
@@ -15,34 +15,41 @@ fn is_real(v: &Value) -> bool {
         || (matches!(v, Value::Text(_) | Value::Blob(_)) && Dec::of(v).is_none())
 }
 
-fn div(a: &[Value]) -> R {
+/// `x / y`. MySQL computes a quotient, truncated, to whole 9-digit groups of scale(x) +
+/// scale(y) + 4 digits, and shows it with scale(x) + div_precision_increment (4): `inner`
+/// keeps the 9-digit groups for a division whose value goes into more arithmetic (1/3 + 1/3 +
+/// 1/3 is 1.0000, not 0.9999); else the value is the shown one, rounded half away from zero.
+fn div(a: &[Value], inner: bool) -> R {
     if any_null(a) {
         return Ok(Value::Null);
     }
     if let (Some(x), Some(y)) = (Dec::of(&a[0]), Dec::of(&a[1])) {
         if y.mant == 0 {
+            divided_by_zero();
             return Ok(Value::Null);
         }
-        // result scale = scale(x) + 4: mant = x.mant * 10^(y.scale + 4) / y.mant, rounded half away.
+        let scale = if inner {
+            (x.scale + y.scale + 4).div_ceil(9) * 9
+        } else {
+            x.scale + 4
+        };
+        // mant = x.mant * 10^(scale + scale(y) - scale(x)) / y.mant
         let num = 10i128
-            .checked_pow(y.scale + 4)
+            .checked_pow(scale + y.scale - x.scale)
             .and_then(|p| x.mant.checked_mul(p));
         if let Some(num) = num {
-            let q = num / y.mant;
-            let r = num % y.mant;
-            let q = if r.abs() * 2 >= y.mant.abs() {
+            let (q, r) = (num / y.mant, num % y.mant);
+            let q = if !inner && r.abs() * 2 >= y.mant.abs() {
                 q + (num.signum() * y.mant.signum())
             } else {
                 q
             };
-            return Ok(dec_value(Dec {
-                mant: q,
-                scale: x.scale + 4,
-            }));
+            return Ok(dec_value(Dec { mant: q, scale }));
         }
     }
     let (x, y) = (to_f64(&a[0]).unwrap_or(0.0), to_f64(&a[1]).unwrap_or(0.0));
     if y == 0.0 {
+        divided_by_zero();
         return Ok(Value::Null);
     }
     Ok(real(Some(x / y)))
@@ -54,6 +61,7 @@ fn intdiv(a: &[Value]) -> R {
     }
     if let (Value::Integer(x), Value::Integer(y)) = (&a[0], &a[1]) {
         if *y == 0 {
+            divided_by_zero();
             return Ok(Value::Null);
         }
         return x
@@ -63,6 +71,7 @@ fn intdiv(a: &[Value]) -> R {
     }
     let (x, y) = (to_f64(&a[0]).unwrap_or(0.0), to_f64(&a[1]).unwrap_or(0.0));
     if y == 0.0 {
+        divided_by_zero();
         return Ok(Value::Null);
     }
     let q = (x / y).trunc();
@@ -78,6 +87,7 @@ fn modulo(a: &[Value]) -> R {
     }
     if let (Value::Integer(x), Value::Integer(y)) = (&a[0], &a[1]) {
         if *y == 0 {
+            divided_by_zero();
             return Ok(Value::Null);
         }
         return Ok(Value::Integer(x.checked_rem(*y).unwrap_or(0)));
@@ -87,6 +97,7 @@ fn modulo(a: &[Value]) -> R {
             let sc = x.scale.max(y.scale) as i32;
             if let (Some(x), Some(y)) = (x.round(sc, false), y.round(sc, false)) {
                 if y.mant == 0 {
+                    divided_by_zero();
                     return Ok(Value::Null);
                 }
                 return Ok(dec_value(Dec {
@@ -98,6 +109,7 @@ fn modulo(a: &[Value]) -> R {
     }
     let (x, y) = (to_f64(&a[0]).unwrap_or(0.0), to_f64(&a[1]).unwrap_or(0.0));
     if y == 0.0 {
+        divided_by_zero();
         return Ok(Value::Null);
     }
     Ok(real(Some(x % y)))
@@ -250,8 +262,11 @@ fn crc32(b: &[u8]) -> u32 {
 
 /// Registers the math functions.
 pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
-    reg(conn, "mysql_div", 2, true, div)?;
+    reg(conn, "mysql_div", 2, true, |a| div(a, false))?;
+    reg(conn, "mysql_div_inner", 2, true, |a| div(a, true))?;
     reg(conn, "mysql_intdiv", 2, true, intdiv)?;
+    // An integer literal past BIGINT, as its digits (the translator marks it so).
+    reg(conn, "mysql_exact", 1, true, |a| Ok(a[0].clone()))?;
     reg(conn, "mysql_mod", 2, true, modulo)?;
     reg(conn, "mysql_round", -1, true, |a| round(a, false, "round"))?;
     reg(conn, "truncate", 2, true, |a| round(a, true, "truncate"))?;
@@ -358,18 +373,34 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
         let op = to_str(&a[0]).unwrap_or_default();
         let unsigned = to_i64(&a[3]).unwrap_or(0) != 0;
         let what = to_str(&a[4]).unwrap_or_default();
+        // Digits past BIGINT UNSIGNED are an exact DECIMAL literal (up to 38 digits here).
         let int = |v: &Value| -> Option<i128> {
             match v {
                 Value::Integer(i) => Some(i128::from(*i)),
-                Value::Text(t) => t.trim().parse::<u64>().ok().map(i128::from),
+                Value::Text(t) => {
+                    let t = t.trim();
+                    let digits = t.strip_prefix('-').unwrap_or(t);
+                    (digits.len() <= 38 && digits.bytes().all(|b| b.is_ascii_digit()))
+                        .then(|| t.parse::<i128>().ok())
+                        .flatten()
+                }
                 _ => None,
             }
         };
+        let decimal = |x: i128| x.unsigned_abs() > u128::from(u64::MAX);
         if let (Some(x), Some(y)) = (int(&a[1]), int(&a[2])) {
             let r = match op.as_str() {
-                "+" => x + y,
-                "-" => x - y,
-                _ => x * y,
+                "+" => x.checked_add(y),
+                "-" => x.checked_sub(y),
+                _ => x.checked_mul(y),
+            };
+            let r = match r {
+                Some(r) if decimal(x) || decimal(y) => {
+                    return Ok(i64::try_from(r)
+                        .map_or_else(|_| Value::Text(r.to_string()), Value::Integer));
+                }
+                Some(r) => r,
+                None => return Err(format!("1690: DECIMAL value is out of range in '{what}'")),
             };
             let (lo, hi, name) = if unsigned {
                 (0, i128::from(u64::MAX), "BIGINT UNSIGNED")

@@ -38,6 +38,10 @@ fn truncate_mod_div() {
     assert_close(f(&c, "mysql_mod(34.5, 3)"), 1.5);
     assert_eq!(s(&c, "mysql_mod(5, 0)"), "NULL");
     assert_close(f(&c, "mysql_div(1, 3)"), 0.3333);
+    // Inside more arithmetic: whole 9-digit groups, truncated.
+    assert_close(f(&c, "mysql_div_inner(1, 3)"), 0.333333333);
+    assert_close(f(&c, "mysql_div_inner(2, 3)"), 0.666666666);
+    assert_close(f(&c, "mysql_div_inner(1.5, 7)"), 0.214285714);
     assert_close(f(&c, "mysql_div(10, 4)"), 2.5);
     assert_close(f(&c, "mysql_div(2, 3)"), 0.6667);
     assert_close(f(&c, "mysql_div(1.5, 2)"), 0.75);
