@@ -533,23 +533,49 @@ fn equalities<'e>(e: &'e Expr, out: &mut Vec<(&'e Expr, &'e Expr)>) {
     }
 }
 
+/// True when `select` groups its rows: GROUP BY, or (implicitly, into one group) an
+/// aggregate among its items or in HAVING.
+pub(crate) fn is_grouped(select: &Select) -> bool {
+    let explicit = match &select.group_by {
+        GroupByExpr::Expressions(list, _) => !list.is_empty(),
+        GroupByExpr::All(_) => false,
+    };
+    explicit
+        || select.projection.iter().any(has_aggregate)
+        || select.having.as_ref().is_some_and(has_aggregate)
+}
+
 /// The first select item of a grouped `select` that reads a column neither grouped nor
-/// functionally dependent on the grouped columns (MySQL's ONLY_FULL_GROUP_BY, 1055), as
-/// (1-based position, `db.table.column`). `tables` are the FROM list's base tables; the
-/// caller checks only a FROM list made of base tables.
+/// functionally dependent on the grouped columns (MySQL's ONLY_FULL_GROUP_BY: 1055, or
+/// 1140 for an aggregate without GROUP BY), as (1-based position, `db.table.column`).
+/// `tables` are the FROM list's base tables; the caller checks only a FROM list made of
+/// base tables.
 pub(crate) fn ungrouped_item(select: &Select, tables: &[GroupedTable]) -> Option<(usize, String)> {
     let GroupByExpr::Expressions(list, _) = &select.group_by else {
         return None;
     };
-    if list.is_empty() {
+    if !is_grouped(select) {
         return None;
     }
     let groups = group_expressions(select, list);
     // The columns the groups determine: grouped ones, ones equal to a constant or to a
     // determined column (WHERE and inner joins), and whole tables whose key is determined.
+    // (An unqualified grouped name several tables have, as JOIN ... USING allows, is each
+    // of theirs.)
     let mut known: Vec<ColumnRef> = groups
         .iter()
-        .filter_map(|g| column_ref(g, tables))
+        .flat_map(|g| match g {
+            Expr::Identifier(i) => {
+                let name = i.value.to_ascii_lowercase();
+                tables
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| t.columns.iter().any(|(c, _)| *c == name))
+                    .map(|(at, _)| (at, name.clone()))
+                    .collect()
+            }
+            _ => column_ref(g, tables).into_iter().collect::<Vec<_>>(),
+        })
         .collect();
     let mut pairs = Vec::new();
     if let Some(w) = &select.selection {
@@ -705,8 +731,8 @@ fn reads_table(select: &Select, name: &str) -> bool {
     })
 }
 
-/// A translated query's recursive CTEs as MySQL runs them: each recursion level counts, and
-/// one past `cte_max_recursion_depth` fails with 3636; a column's type comes from the
+/// A translated query's recursive CTEs as MySQL runs them: each recursion level of a UNION
+/// ALL counts, and one past `cte_max_recursion_depth` fails with 3636; a column's type comes from the
 /// anchor alone (a string literal is a VARCHAR of its length: a longer value from the
 /// recursive part is 1406 in strict mode, cut otherwise). The CTE `n` becomes
 /// `rewind_recursive_n`, whose rows carry their level, and `n` reads its columns.
@@ -735,11 +761,14 @@ fn bound_cte(cte: &mut sqlparser::ast::Cte, bounds: &Recursion) -> Option<sqlpar
         op: sqlparser::ast::SetOperator::Union,
         left,
         right,
-        ..
+        set_quantifier,
     } = cte.query.body.as_mut()
     else {
         return None;
     };
+    // UNION DISTINCT ends when a level adds no new row: a level column would make every row
+    // new, so only UNION ALL counts its levels.
+    let counted = matches!(set_quantifier, sqlparser::ast::SetQuantifier::All);
     let SetExpr::Select(recursive) = right.as_mut() else {
         return None;
     };
@@ -839,6 +868,9 @@ fn bound_cte(cte: &mut sqlparser::ast::Cte, bounds: &Recursion) -> Option<sqlpar
                 vec![value, Expr::value(Value::Number("1".into(), false)), width],
             )
         };
+    }
+    if !counted {
+        return None;
     }
     recursive.projection.push(Item::ExprWithAlias {
         expr: Expr::BinaryOp {

@@ -314,11 +314,11 @@ impl Session {
             return Ok(());
         }
         for select in branches(&q.body) {
-            let grouped = matches!(&select.group_by,
-                sqlparser::ast::GroupByExpr::Expressions(list, _) if !list.is_empty());
-            if !grouped {
+            if !crate::forms::is_grouped(select) {
                 continue;
             }
+            let implicit = matches!(&select.group_by,
+                sqlparser::ast::GroupByExpr::Expressions(list, _) if list.is_empty());
             let mut tables = Vec::new();
             let factors = select.from.iter().flat_map(|t| {
                 std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation))
@@ -363,6 +363,17 @@ impl Session {
                 });
             }
             if let Some((at, column)) = crate::forms::ungrouped_item(select, &tables) {
+                if implicit {
+                    return Err(SqlError::new(
+                        1140,
+                        "42000",
+                        format!(
+                            "In aggregated query without GROUP BY, expression #{at} of SELECT \
+                             list contains nonaggregated column '{column}'; this is \
+                             incompatible with sql_mode=only_full_group_by"
+                        ),
+                    ));
+                }
                 return Err(SqlError::new(
                     1055,
                     "42000",

@@ -422,3 +422,55 @@ fn lateral_derived_tables_read_the_tables_before_them() {
         strings(&[&["2", "b2", "20"], &["3", "b3", "30"], &["3", "b3x", "30"]])
     );
 }
+
+#[test]
+fn union_distinct_recursion_ends_on_its_own_and_using_groups_either_table() {
+    let cluster = Cluster::new();
+    let mut c = db(&cluster);
+    // A UNION DISTINCT cycle ends when a level adds no new row.
+    assert_eq!(
+        c.q("WITH RECURSIVE r AS (SELECT 1 AS n UNION SELECT n % 5 + 1 FROM r) SELECT COUNT(*) FROM r"),
+        strings(&[&["5"]])
+    );
+    c.exec(
+        "CREATE TABLE k (id INT PRIMARY KEY, label VARCHAR(5)); INSERT INTO k VALUES (2, 'two'), (3, 'three')",
+    );
+    assert_eq!(
+        c.q("SELECT id, k.label, COUNT(*) FROM k JOIN b USING (id) GROUP BY id ORDER BY id"),
+        strings(&[&["2", "two", "1"], &["3", "three", "2"]])
+    );
+    assert_eq!(
+        c.err("SELECT id, b.w FROM k JOIN b USING (id) GROUP BY id")
+            .code,
+        1055
+    );
+}
+
+#[test]
+fn an_aggregate_without_group_by_reads_no_other_column() {
+    let cluster = Cluster::new();
+    let mut c = db(&cluster);
+    let e = c.err("SELECT name, COUNT(*) FROM p");
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (
+            1140,
+            "In aggregated query without GROUP BY, expression #1 of SELECT list contains \
+             nonaggregated column 'f.p.name'; this is incompatible with sql_mode=only_full_group_by"
+        )
+    );
+    assert_eq!(
+        c.q("SELECT city, COUNT(*) FROM p WHERE city = 'Rome'"),
+        strings(&[&["Rome", "2"]])
+    );
+    assert_eq!(c.val("SELECT MAX(age) - MIN(age) FROM p"), "30");
+    assert_eq!(
+        c.q("SELECT id, (SELECT COUNT(*) FROM b) FROM a ORDER BY id LIMIT 1"),
+        strings(&[&["1", "4"]])
+    );
+    c.exec("SET sql_mode = ''");
+    assert_eq!(
+        c.q("SELECT COUNT(*), MIN(name) FROM p"),
+        strings(&[&["4", "Ann"]])
+    );
+}
