@@ -86,6 +86,7 @@ SB_TIMEOUT_S = 120.0
 # --big: about 1 GB of sysbench tables on Rewind, its RSS sampled while loading and serving
 BIG_TABLES, BIG_TABLE_SIZE = 4, 1_250_000
 BIG_SERVE_S = 30
+SB_ROW_BYTES = 4 + 4 + 120 + 60  # a sysbench row: id, k, c CHAR(120), pad CHAR(60)
 BIG_THREADS = 4
 BIG_TIMEOUT_S = 3000.0
 RSS_SAMPLE_S = 0.1
@@ -874,7 +875,9 @@ def report(r: dict) -> str:
         sv = b["serve"]
         serve_ok = "failure" not in sv and not sv.get("errors") and not sv.get("reconnects")
         L.append(f"| (6) `--big`: sysbench prepare {BIG_TABLES} x {BIG_TABLE_SIZE:,} rows "
-                 f"({b['schema_bytes'] / 1e9:.2f} GB by information_schema, data dir {b['data_dir_bytes'] / 1e9:.2f} GB) "
+                 f"({BIG_TABLES * BIG_TABLE_SIZE * SB_ROW_BYTES / 1e9:.2f} GB of row data at {SB_ROW_BYTES} bytes a row; "
+                 f"Rewind's data dir {b['data_dir_bytes'] / 1e9:.2f} GB with its backtrack log; its information_schema "
+                 f"DATA_LENGTH + INDEX_LENGTH says {b['schema_bytes'] / 1e6:.1f} MB) "
                  f"in {b['load_s']:.0f} s, then oltp_read_write {BIG_THREADS} threads {BIG_SERVE_S} s "
                  f"({sv['tps']:,.1f} tps, {sb_errors(sv)}): Rewind's peak RSS (load / serve; VmHWM) | "
                  f"{b['load_rss_mb']:.0f} MB / {b['serve_rss_mb']:.0f} MB; {b['hwm_mb']:.0f} MB | n/a | | "
