@@ -365,6 +365,12 @@ impl Session {
             }
             return Err(SqlError::table_exists(&name));
         }
+        if ct.columns.is_empty() && ct.constraints.is_empty() && ct.query.is_none() {
+            if let Some(at) = empty_column_list(text) {
+                let line = text[..at].matches('\n').count() as u64 + 1;
+                return Err(SqlError::syntax(&text[at..], line));
+            }
+        }
         let (table, auto_increment) = if let Some(like) = &ct.like {
             let like_name = match like {
                 sqlparser::ast::CreateTableLikeKind::Parenthesized(l)
@@ -906,4 +912,23 @@ fn column_def(name: &str, ty: &str) -> Result<sqlparser::ast::ColumnDef, SqlErro
             "cannot define column {name} {ty}: {e}"
         ))),
     }
+}
+
+/// Where `CREATE TABLE t ()` has its `)`: MySQL's grammar wants at least one column there
+/// (1064), where `CREATE TABLE t` alone is 1113.
+fn empty_column_list(text: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (None, '\'' | '"' | '`') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '(') => {
+                let rest = &text[i + 1..];
+                let close = i + 1 + (rest.len() - rest.trim_start().len());
+                return text[close..].starts_with(')').then_some(close);
+            }
+            _ => {}
+        }
+    }
+    None
 }

@@ -236,6 +236,28 @@ impl Session {
                 }
             }
         }
+        // A generated column given DEFAULT is left to SQLite to compute; any other value
+        // for it is 3105.
+        let mut at = 0;
+        while at < targets.len() {
+            if targets[at].generated.is_none() {
+                at += 1;
+                continue;
+            }
+            let valued = source_query.is_some()
+                || rows
+                    .iter()
+                    .any(|r| r.get(at).is_some_and(|e| !is_default(e)));
+            if valued {
+                return Err(generated_value(targets[at], &table));
+            }
+            targets.remove(at);
+            for r in &mut rows {
+                if at < r.len() {
+                    r.remove(at);
+                }
+            }
+        }
         let mut generated = false;
         let auto = table.columns.iter().find(|c| c.auto_increment);
         if let Some(a) = auto {
@@ -867,6 +889,12 @@ impl Session {
             }
             let n = target_name(&a.target);
             let c = find_column(&table, &n)?;
+            if c.generated.is_some() {
+                if is_default(&a.value) {
+                    continue;
+                }
+                return Err(generated_value(c, &table));
+            }
             let v = self.expr_sql(a.value.clone(), text)?;
             let value = assign(&v, c, 1, mode);
             // Qualified: in a multiple-table UPDATE other tables have columns of that name.
@@ -1362,4 +1390,16 @@ fn set_expr_reads(current: Option<&str>, target: &(String, String), body: &SetEx
         }
         _ => false,
     }
+}
+
+/// 3105: INSERT or UPDATE giving a generated column a value (only DEFAULT is allowed).
+fn generated_value(column: &Column, table: &Table) -> SqlError {
+    SqlError::new(
+        3105,
+        "HY000",
+        format!(
+            "The value specified for generated column '{}' in table '{}' is not allowed.",
+            column.name, table.name
+        ),
+    )
 }

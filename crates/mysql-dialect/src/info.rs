@@ -332,7 +332,8 @@ impl Session {
                 for (t, _) in base() {
                     for idx in &t.indexes {
                         for (seq, p) in idx.parts.iter().enumerate() {
-                            let nullable = t.column(&p.column).is_some_and(|c| c.nullable);
+                            let nullable =
+                                p.expr.is_some() || t.column(&p.column).is_some_and(|c| c.nullable);
                             rows.push(vec![
                                 s("def"),
                                 s(&t.schema),
@@ -341,7 +342,11 @@ impl Session {
                                 s(&t.schema),
                                 s(&idx.name),
                                 Value::Integer(seq as i64 + 1),
-                                s(&p.column),
+                                if p.expr.is_some() {
+                                    Value::Null
+                                } else {
+                                    s(&p.column)
+                                },
                                 s(if p.desc { "D" } else { "A" }),
                                 Value::Integer(0),
                                 n(p.prefix.map(u64::from)),
@@ -354,8 +359,8 @@ impl Session {
                                 }),
                                 s(""),
                                 s(&idx.comment),
-                                s("YES"),
-                                Value::Null,
+                                s(if idx.invisible { "NO" } else { "YES" }),
+                                p.expr.as_deref().map_or(Value::Null, s),
                             ]);
                         }
                     }

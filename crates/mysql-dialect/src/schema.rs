@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 pub use alter::{
     compose_mapping, AlterOperation, AlterPlan, AlterStep, ColumnMapping, TableOption,
 };
+pub(crate) use create::INVISIBLE_INDEX;
 pub use create::{collation_charset, default_collation, mysql_expr};
 pub use sqlite::{quote_ident, quote_str, rebuild_sql, sqlite_collation, PlainNames, SqliteNames};
 pub use types::{charset_max_bytes, IntKind, LobSize, Type};
@@ -194,12 +195,16 @@ pub enum IndexKind {
 /// One column of an index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexPart {
-    /// Column name.
+    /// Column name ('' for a functional key part).
     pub column: String,
     /// Prefix length `col(10)` (kept for the catalog; SQLite indexes the whole value).
     pub prefix: Option<u32>,
     /// DESC.
     pub desc: bool,
+    /// A functional key part's expression, as MySQL prints it (`lower(`name`)`): MySQL
+    /// 8.0.13's `KEY k ((expr))`, an SQLite expression index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expr: Option<String>,
 }
 
 /// An index (PRIMARY, UNIQUE, KEY or FULLTEXT).
@@ -217,6 +222,10 @@ pub struct Index {
     /// an index added later can serve the foreign key.
     #[serde(default)]
     pub implicit: bool,
+    /// INVISIBLE (MySQL 8.0): kept and maintained, shown as such; the optimizer may still use
+    /// it here.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub invisible: bool,
 }
 
 impl Index {

@@ -21,6 +21,7 @@ use rusqlite::Connection;
 use sqlparser::ast::{Statement, Value as AstValue};
 use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use crate::catalog::{self, Kind};
 use crate::error::SqlError;
@@ -952,7 +953,7 @@ impl Session {
             .with_unescape(true)
             .tokenize_with_location()
             .map_err(|e| parse_error(text, &e.into()))?;
-        let mut parser = Parser::new(&dialect).with_tokens_with_locations(mod_operators(tokens));
+        let mut parser = Parser::new(&dialect).with_tokens_with_locations(mysql_forms(tokens));
         let statement = parser
             .parse_statement()
             .map_err(|e| parse_error(text, &e))?;
@@ -1307,66 +1308,208 @@ impl Session {
 }
 
 /// MySQL's 1064 for a parser error, quoting the text from where it failed.
-/// MySQL's `a MOD b` (sqlparser knows only `%` and the function `MOD(a, b)`): the word MOD
-/// right after an operand becomes `%`.
-fn mod_operators(
-    mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
-) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+/// The compound units of EXTRACT and INTERVAL, which sqlparser does not know.
+const COMPOUND_UNITS: &[&str] = &[
+    "YEAR_MONTH",
+    "DAY_HOUR",
+    "DAY_MINUTE",
+    "DAY_SECOND",
+    "DAY_MICROSECOND",
+    "HOUR_MINUTE",
+    "HOUR_SECOND",
+    "HOUR_MICROSECOND",
+    "MINUTE_SECOND",
+    "MINUTE_MICROSECOND",
+    "SECOND_MICROSECOND",
+];
+
+/// MySQL forms sqlparser does not parse, as tokens it does (the source text, which result
+/// column names are read from, is unchanged):
+/// - `a MOD b` (sqlparser knows `%` and the function `MOD(a, b)`): the word MOD right after an
+///   operand becomes `%`;
+/// - `EXTRACT(YEAR_MONTH FROM d)` with a compound unit: `mysql_extract('YEAR_MONTH', d)`;
+/// - `INTERVAL '1:30' HOUR_MINUTE`: `INTERVAL '1:30' HOUR TO MINUTE`, which the translator
+///   turns back into the compound unit;
+/// - `CHAR(72, 105 USING utf8mb4)`: `CONVERT(CHAR(72, 105) USING utf8mb4)`;
+/// - an index's `INVISIBLE` (or `VISIBLE`) after its key list: a marker comment that
+///   `Table::add_index` reads (or nothing).
+fn mysql_forms(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
     use sqlparser::keywords::Keyword;
-    use sqlparser::tokenizer::Token;
-    let mut previous: Option<usize> = None;
-    for i in 0..tokens.len() {
-        if matches!(tokens[i].token, Token::Whitespace(_)) {
+    let word = |t: &Token, w: &str| matches!(t, Token::Word(x) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w));
+    let compound = |t: &Token| match t {
+        Token::Word(x) if x.quote_style.is_none() => COMPOUND_UNITS
+            .iter()
+            .find(|u| x.value.eq_ignore_ascii_case(u))
+            .copied(),
+        _ => None,
+    };
+    let ends_operand = |t: &Token| match t {
+        Token::Number(..)
+        | Token::SingleQuotedString(_)
+        | Token::DoubleQuotedString(_)
+        | Token::RParen => true,
+        Token::Word(w) => {
+            w.quote_style.is_some()
+                || !matches!(
+                    w.keyword,
+                    Keyword::SELECT
+                        | Keyword::WHERE
+                        | Keyword::AND
+                        | Keyword::OR
+                        | Keyword::NOT
+                        | Keyword::XOR
+                        | Keyword::ON
+                        | Keyword::BY
+                        | Keyword::HAVING
+                        | Keyword::WHEN
+                        | Keyword::THEN
+                        | Keyword::ELSE
+                        | Keyword::SET
+                        | Keyword::IN
+                        | Keyword::IS
+                        | Keyword::LIKE
+                        | Keyword::BETWEEN
+                        | Keyword::CASE
+                        | Keyword::DISTINCT
+                        | Keyword::ALL
+                        | Keyword::LIMIT
+                        | Keyword::OFFSET
+                        | Keyword::DIV
+                        | Keyword::MOD
+                        | Keyword::RETURN
+                        | Keyword::VALUES
+                        | Keyword::INTERVAL
+                )
+        }
+        _ => false,
+    };
+    let solid: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    let at = |k: usize| solid.get(k).map(|&i| &tokens[i].token);
+    let mut replace: Vec<Option<Vec<Token>>> = vec![None; tokens.len()];
+    let mut seen_interval = false;
+    // Where each `)` was opened (positions in `solid`).
+    let mut open: Vec<usize> = Vec::new();
+    let mut opened_at: std::collections::HashMap<usize, usize> = Default::default();
+    for k in 0..solid.len() {
+        let i = solid[k];
+        let t = &tokens[i].token;
+        match t {
+            Token::LParen => open.push(k),
+            Token::RParen => {
+                if let Some(o) = open.pop() {
+                    opened_at.insert(k, o);
+                }
+            }
+            _ => {}
+        }
+        let previous = k.checked_sub(1).and_then(at);
+        // `KEY k (a, b) [options] INVISIBLE`: the list closed before the index options was
+        // opened right after KEY / INDEX / UNIQUE and a name.
+        let after_key_list = || {
+            let mut close = k.checked_sub(1);
+            while let Some(j) = close.filter(|j| k - j <= 6) {
+                let option = match at(j) {
+                    Some(Token::SingleQuotedString(_) | Token::Number(..) | Token::Eq) => true,
+                    Some(t) => ["COMMENT", "USING", "BTREE", "HASH", "KEY_BLOCK_SIZE"]
+                        .iter()
+                        .any(|w| word(t, w)),
+                    None => false,
+                };
+                if !option {
+                    break;
+                }
+                close = j.checked_sub(1);
+            }
+            let Some(o) = close.and_then(|p| opened_at.get(&p)) else {
+                return false;
+            };
+            (o.saturating_sub(4)..*o).any(|j| {
+                at(j).is_some_and(|t| word(t, "KEY") || word(t, "INDEX") || word(t, "UNIQUE"))
+            })
+        };
+        if (word(t, "INVISIBLE") || word(t, "VISIBLE")) && after_key_list() {
+            replace[i] = Some(if word(t, "INVISIBLE") {
+                vec![
+                    Token::make_keyword("COMMENT"),
+                    Token::Whitespace(sqlparser::tokenizer::Whitespace::Space),
+                    Token::SingleQuotedString(crate::schema::INVISIBLE_INDEX.to_owned()),
+                ]
+            } else {
+                vec![Token::Whitespace(sqlparser::tokenizer::Whitespace::Space)]
+            });
             continue;
         }
-        let is_mod = matches!(&tokens[i].token, Token::Word(w)
-            if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("MOD"));
-        let after_operand = previous.is_some_and(|p| match &tokens[p].token {
-            Token::Number(..)
-            | Token::SingleQuotedString(_)
-            | Token::DoubleQuotedString(_)
-            | Token::RParen => true,
-            Token::Word(w) => {
-                w.quote_style.is_some()
-                    || !matches!(
-                        w.keyword,
-                        Keyword::SELECT
-                            | Keyword::WHERE
-                            | Keyword::AND
-                            | Keyword::OR
-                            | Keyword::NOT
-                            | Keyword::XOR
-                            | Keyword::ON
-                            | Keyword::BY
-                            | Keyword::HAVING
-                            | Keyword::WHEN
-                            | Keyword::THEN
-                            | Keyword::ELSE
-                            | Keyword::SET
-                            | Keyword::IN
-                            | Keyword::IS
-                            | Keyword::LIKE
-                            | Keyword::BETWEEN
-                            | Keyword::CASE
-                            | Keyword::DISTINCT
-                            | Keyword::ALL
-                            | Keyword::LIMIT
-                            | Keyword::OFFSET
-                            | Keyword::DIV
-                            | Keyword::MOD
-                            | Keyword::RETURN
-                            | Keyword::VALUES
-                            | Keyword::INTERVAL
-                    )
-            }
-            _ => false,
-        });
-        if is_mod && after_operand {
-            tokens[i].token = Token::Mod;
+        if word(t, "INTERVAL") {
+            seen_interval = true;
         }
-        previous = Some(i);
+        if word(t, "MOD") && previous.is_some_and(ends_operand) {
+            replace[i] = Some(vec![Token::Mod]);
+        } else if word(t, "EXTRACT") && matches!(at(k + 1), Some(Token::LParen)) {
+            if let (Some(unit), Some(from)) = (at(k + 2).and_then(compound), at(k + 3)) {
+                if word(from, "FROM") {
+                    replace[i] = Some(vec![Token::make_word("mysql_extract", None)]);
+                    replace[solid[k + 2]] = Some(vec![Token::SingleQuotedString(unit.to_owned())]);
+                    replace[solid[k + 3]] = Some(vec![Token::Comma]);
+                }
+            }
+        } else if let Some(unit) = compound(t).filter(|u| *u != "SECOND_MICROSECOND") {
+            if seen_interval && replace[i].is_none() && previous.is_some_and(ends_operand) {
+                let (lead, last) = unit.split_once('_').unwrap_or((unit, unit));
+                replace[i] = Some(vec![
+                    Token::make_keyword(lead),
+                    Token::Whitespace(sqlparser::tokenizer::Whitespace::Space),
+                    Token::make_keyword("TO"),
+                    Token::Whitespace(sqlparser::tokenizer::Whitespace::Space),
+                    Token::make_keyword(last),
+                ]);
+            }
+        } else if word(t, "CHAR")
+            && !previous.is_some_and(ends_operand)
+            && matches!(at(k + 1), Some(Token::LParen))
+        {
+            // The USING at depth 1 and the closing parenthesis.
+            let mut depth = 0usize;
+            let mut using = None;
+            for j in k + 1..solid.len() {
+                match &tokens[solid[j]].token {
+                    Token::LParen => depth += 1,
+                    Token::RParen => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    other if depth == 1 && word(other, "USING") => using = Some(j),
+                    _ => {}
+                }
+            }
+            if let Some(u) = using {
+                replace[i] = Some(vec![
+                    Token::make_keyword("CONVERT"),
+                    Token::LParen,
+                    tokens[i].token.clone(),
+                ]);
+                replace[solid[u]] = Some(vec![
+                    Token::RParen,
+                    Token::Whitespace(sqlparser::tokenizer::Whitespace::Space),
+                    tokens[solid[u]].token.clone(),
+                ]);
+            }
+        }
     }
-    tokens
+    let mut out = Vec::with_capacity(tokens.len());
+    for (t, r) in tokens.into_iter().zip(replace) {
+        match r {
+            Some(new) => out.extend(new.into_iter().map(|token| TokenWithSpan {
+                token,
+                span: t.span,
+            })),
+            None => out.push(t),
+        }
+    }
+    out
 }
 
 pub(crate) fn parse_error(text: &str, e: &sqlparser::parser::ParserError) -> SqlError {

@@ -1740,6 +1740,25 @@ impl VisitorMut for Rewrite<'_> {
     }
 
     fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
+        if let TableFactor::JsonTable {
+            json_expr,
+            json_path,
+            columns,
+            alias,
+        } = factor
+        {
+            match json_table_factor(json_expr, &json_path.value, columns, alias.take()) {
+                Ok(derived) => *factor = derived,
+                Err(e) => self.fail(e),
+            }
+            return ControlFlow::Continue(());
+        }
+        // The row source of a JSON_TABLE (above): SQLite's own table-valued function.
+        if matches!(factor, TableFactor::Table { name, args: Some(_), .. }
+            if name.to_string().eq_ignore_ascii_case("json_each"))
+        {
+            return ControlFlow::Continue(());
+        }
         if let TableFactor::Table {
             name,
             alias,
@@ -2221,4 +2240,127 @@ impl VisitorMut for Rewrite<'_> {
         }
         ControlFlow::Continue(())
     }
+}
+
+/// JSON_TABLE(expr, path COLUMNS (...)) AS alias: a derived table over SQLite's `json_each`,
+/// one row per element of the array a `[*]` path ends in (else one row for the value the path
+/// finds); NESTED PATH columns join their own `json_each` (a missing array gives one row of
+/// NULLs, as MySQL's). The JSON argument may not refer to an earlier table of the FROM.
+fn json_table_factor(
+    json_expr: &Expr,
+    json_path: &Value,
+    columns: &[sqlparser::ast::JsonTableColumn],
+    alias: Option<sqlparser::ast::TableAlias>,
+) -> Result<TableFactor, SqlError> {
+    let mut select = Vec::new();
+    let mut from = Vec::new();
+    json_table_level(
+        &json_expr.to_string(),
+        json_path,
+        columns,
+        &mut select,
+        &mut from,
+    )?;
+    let sql = format!("SELECT {} FROM {}", select.join(", "), from.join(" "));
+    let query =
+        match sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::MySqlDialect {}, &sql)
+            .map_err(|e| SqlError::unknown(format!("JSON_TABLE: {e}")))?
+            .pop()
+        {
+            Some(sqlparser::ast::Statement::Query(q)) => q,
+            _ => return Err(SqlError::unknown("JSON_TABLE")),
+        };
+    let Some(alias) = alias else {
+        // MySQL: "Every derived table must have its own alias".
+        return Err(SqlError::new(
+            1248,
+            "42000",
+            "Every derived table must have its own alias",
+        ));
+    };
+    Ok(TableFactor::Derived {
+        lateral: false,
+        subquery: query,
+        alias: Some(alias),
+        sample: None,
+    })
+}
+
+/// One level of JSON_TABLE's columns: its row source into `from`, its columns into `select`.
+fn json_table_level(
+    source: &str,
+    path: &Value,
+    columns: &[sqlparser::ast::JsonTableColumn],
+    select: &mut Vec<String>,
+    from: &mut Vec<String>,
+) -> Result<(), SqlError> {
+    use sqlparser::ast::{JsonTableColumn as C, JsonTableColumnErrorHandling as H};
+    let path = match path {
+        Value::SingleQuotedString(p) | Value::DoubleQuotedString(p) => p.clone(),
+        other => other.to_string(),
+    };
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let level = from.len();
+    let rows = format!("rewind_jt{level}");
+    // The element each row stands for, as SQL over the row source.
+    let (row_source, element, ordinal) = match path.strip_suffix("[*]") {
+        Some(base) => {
+            let base = if base.is_empty() { "$" } else { base };
+            (
+                format!("json_each({source}, {})", quote(base)),
+                format!("{rows}.value"),
+                format!("({rows}.key + 1)"),
+            )
+        }
+        None => (
+            "json_each('[0]')".to_owned(),
+            format!("JSON_EXTRACT({source}, {})", quote(&path)),
+            "1".to_owned(),
+        ),
+    };
+    from.push(if level == 0 {
+        format!("{row_source} AS {rows}")
+    } else {
+        format!("LEFT JOIN {row_source} AS {rows} ON true")
+    });
+    for c in columns {
+        match c {
+            C::ForOrdinality(name) => select.push(format!("{ordinal} AS {name}")),
+            C::Nested(n) => json_table_level(&element, &n.path.value, &n.columns, select, from)?,
+            C::Named(n) => {
+                let p = match &n.path.value {
+                    Value::SingleQuotedString(p) | Value::DoubleQuotedString(p) => p.clone(),
+                    other => other.to_string(),
+                };
+                let found = if p == "$" {
+                    element.clone()
+                } else {
+                    format!("JSON_EXTRACT({element}, {})", quote(&p))
+                };
+                let ty = crate::schema::Type::from_sql_for(&n.r#type, &n.name.value)?;
+                let expr = if n.exists {
+                    format!("({found} IS NOT NULL)")
+                } else {
+                    let scalar = if matches!(ty, crate::schema::Type::Json) || p == "$" {
+                        found.clone()
+                    } else {
+                        format!("JSON_UNQUOTE({found})")
+                    };
+                    let value = match &n.on_empty {
+                        Some(H::Default(d)) => {
+                            format!("CASE WHEN {found} IS NULL THEN {d} ELSE {scalar} END")
+                        }
+                        _ => scalar,
+                    };
+                    format!(
+                        "mysql_assign({value}, {}, {}, 1, 1)",
+                        quote(&ty.assign_spec()),
+                        quote(&n.name.value)
+                    )
+                };
+                select.push(format!("{expr} AS {}", n.name));
+            }
+        }
+    }
+    Ok(())
 }

@@ -5,6 +5,7 @@
 mod common;
 
 use common::*;
+use mysql_dialect::Outcome;
 
 fn db(cluster: &Cluster) -> Conn {
     let mut c = Conn::new(cluster);
@@ -206,4 +207,67 @@ fn update_and_delete_cannot_read_their_own_table_except_through_a_derived_table(
             .affected_rows,
         0
     );
+}
+
+#[test]
+fn compound_units_of_extract_and_interval() {
+    let cluster = Cluster::new();
+    let mut c = db(&cluster);
+    c.exec("CREATE TABLE ev (dt DATETIME(6), t TIME); INSERT INTO ev VALUES ('2024-02-29 13:45:10.123456', '13:45:10')");
+    assert_eq!(
+        c.q("SELECT EXTRACT(YEAR_MONTH FROM dt), EXTRACT(DAY_SECOND FROM dt), EXTRACT(HOUR_MINUTE FROM dt), \
+             EXTRACT(DAY_MICROSECOND FROM dt), EXTRACT(MINUTE_SECOND FROM t), EXTRACT(YEAR FROM dt) FROM ev"),
+        rows(&[&["202402", "29134510", "1345", "29134510123456", "4510", "2024"]])
+    );
+    assert_eq!(
+        c.q("SELECT DATE_ADD('2024-01-01', INTERVAL '1:30' HOUR_MINUTE), '2024-01-31' + INTERVAL '1-2' YEAR_MONTH, \
+             DATE_SUB('2024-01-02 00:00:00', INTERVAL '1 01:00:00' DAY_SECOND)"),
+        rows(&[&["2024-01-01 01:30:00", "2025-03-31", "2023-12-31 23:00:00"]])
+    );
+    // A column named like a unit is still a column.
+    c.exec("CREATE TABLE u (day_hour INT); INSERT INTO u VALUES (7)");
+    assert_eq!(c.val("SELECT day_hour FROM u"), "7");
+}
+
+#[test]
+fn quote_and_char_using() {
+    let cluster = Cluster::new();
+    let mut c = db(&cluster);
+    assert_eq!(
+        c.q("SELECT QUOTE('it''s'), QUOTE('a\\\\b'), QUOTE(12), QUOTE(NULL), CHAR(72, 105 USING utf8mb4)"),
+        rows(&[&["'it\\'s'", "'a\\\\b'", "'12'", "NULL", "Hi"]])
+    );
+    let Outcome::Rows(rs) = c.one("SELECT QUOTE(NULL), CHAR(72, 105 USING utf8mb4)") else {
+        panic!()
+    };
+    assert_eq!(
+        rs.columns.iter().map(|c| c.binary).collect::<Vec<_>>(),
+        vec![true, false]
+    );
+}
+
+#[test]
+fn generated_columns_take_no_values_and_tables_need_columns() {
+    let cluster = Cluster::new();
+    let mut c = db(&cluster);
+    c.exec(
+        "CREATE TABLE gen (id INT PRIMARY KEY, price INT, total INT AS (price * 2) STORED);
+         INSERT INTO gen (id, price) VALUES (1, 5)",
+    );
+    let e = c.err("INSERT INTO gen (id, price, total) VALUES (2, 1, 5)");
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (
+            3105,
+            "The value specified for generated column 'total' in table 'gen' is not allowed."
+        )
+    );
+    assert_eq!(c.err("UPDATE gen SET total = 3").code, 3105);
+    assert_eq!(c.err("INSERT INTO gen (id, total) SELECT 3, 4").code, 3105);
+    c.ok("INSERT INTO gen (id, price, total) VALUES (4, 1, DEFAULT)");
+    c.ok("UPDATE gen SET total = DEFAULT, price = 2 WHERE id = 4");
+    assert_eq!(c.val("SELECT total FROM gen WHERE id = 4"), "4");
+
+    assert_eq!(c.err("CREATE TABLE no_cols ()").code, 1064);
+    assert_eq!(c.err("CREATE TABLE no_cols").code, 1113);
 }

@@ -747,6 +747,21 @@ fn extract(unit: &str, v: &Value) -> Option<i64> {
                 (dt.hour() as i64 * 100 + dt.minute() as i64) * 100 + dt.second() as i64
             }
             "MINUTE_SECOND" => dt.minute() as i64 * 100 + dt.second() as i64,
+            // The compounds down to microseconds: the same digits, then six more.
+            "DAY_MICROSECOND" | "HOUR_MICROSECOND" | "MINUTE_MICROSECOND"
+            | "SECOND_MICROSECOND" => {
+                let (lead, _) = u.split_once('_').unwrap_or_default();
+                let seconds = match lead {
+                    "DAY" => {
+                        ((date.day() as i64 * 100 + dt.hour() as i64) * 100 + dt.minute() as i64)
+                            * 100
+                    }
+                    "HOUR" => (dt.hour() as i64 * 100 + dt.minute() as i64) * 100,
+                    "MINUTE" => dt.minute() as i64 * 100,
+                    _ => 0,
+                } + dt.second() as i64;
+                seconds * 1_000_000 + (dt.nanosecond() / 1000) as i64
+            }
             _ => return None,
         });
     }
@@ -760,6 +775,14 @@ fn extract(unit: &str, v: &Value) -> Option<i64> {
             "MINUTE" => secs / 60 % 60,
             "SECOND" => secs % 60,
             "MICROSECOND" => a % 1_000_000,
+            "HOUR_MINUTE" => secs / 3600 * 100 + secs / 60 % 60,
+            "HOUR_SECOND" => (secs / 3600 * 100 + secs / 60 % 60) * 100 + secs % 60,
+            "MINUTE_SECOND" => secs / 60 % 60 * 100 + secs % 60,
+            "HOUR_MICROSECOND" => {
+                ((secs / 3600 * 100 + secs / 60 % 60) * 100 + secs % 60) * 1_000_000 + a % 1_000_000
+            }
+            "MINUTE_MICROSECOND" => (secs / 60 % 60 * 100 + secs % 60) * 1_000_000 + a % 1_000_000,
+            "SECOND_MICROSECOND" => secs % 60 * 1_000_000 + a % 1_000_000,
             _ => return None,
         },
     )

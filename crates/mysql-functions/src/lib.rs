@@ -115,6 +115,7 @@ pub fn renames() -> &'static [(&'static str, &'static str)] {
         ("FORMAT", "mysql_format"),
         ("HEX", "mysql_hex"),
         ("INSTR", "mysql_instr"),
+        ("QUOTE", "mysql_quote"),
         ("LEFT", "mysql_left"),
         ("RIGHT", "mysql_right"),
         ("INSERT", "mysql_insert"),

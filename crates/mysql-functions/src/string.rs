@@ -385,6 +385,29 @@ pub(crate) fn register(conn: &Connection, ctx: &Context) -> rusqlite::Result<()>
     reg_names(conn, &["mysql_length", "octet_length"], 1, true, |a| {
         Ok(int(to_bytes(&a[0]).map(|b| b.len() as i64)))
     })?;
+    // QUOTE(s): s in single quotes with \\, ', NUL and Ctrl-Z escaped by a backslash; NULL
+    // gives the word NULL (a binary string, as the NULL literal's collation is binary).
+    reg(conn, "mysql_quote", 1, true, |a| {
+        let Some(bytes) = to_bytes(&a[0]) else {
+            return Ok(Value::Blob(b"NULL".to_vec()));
+        };
+        let mut out = Vec::with_capacity(bytes.len() + 2);
+        out.push(b'\'');
+        for b in bytes {
+            match b {
+                b'\\' | b'\'' => out.extend([b'\\', b]),
+                0 => out.extend(*b"\\0"),
+                0x1a => out.extend(*b"\\Z"),
+                _ => out.push(b),
+            }
+        }
+        out.push(b'\'');
+        Ok(match (&a[0], String::from_utf8(out)) {
+            (Value::Blob(_), Ok(s)) => Value::Blob(s.into_bytes()),
+            (_, Ok(s)) => Value::Text(s),
+            (_, Err(e)) => Value::Blob(e.into_bytes()),
+        })
+    })?;
     reg_names(conn, &["char_length", "character_length"], 1, true, |a| {
         Ok(match &a[0] {
             Value::Blob(b) => Value::Integer(b.len() as i64),

@@ -349,6 +349,7 @@ impl Table {
                 column: col.name.clone(),
                 prefix: None,
                 desc: false,
+                expr: None,
             }];
             match i {
                 Inline::Primary => {
@@ -637,6 +638,7 @@ impl Table {
                         column: col.name.clone(),
                         prefix: None,
                         desc: false,
+                        expr: None,
                     }];
                     match i {
                         Inline::Primary => {

@@ -920,9 +920,17 @@ pub(crate) fn action(a: &Option<ReferentialAction>) -> Action {
     }
 }
 
-/// An index column: `a`, `a(10)`, `a DESC`.
+/// An index column: `a`, `a(10)`, `a DESC`, or a functional key part `(expr)`.
 pub(crate) fn index_part(c: &IndexColumn) -> Result<IndexPart, SqlError> {
     let desc = matches!(c.column.options.sort, Some(OrderBySort::Desc));
+    if let Expr::Nested(inner) = &c.column.expr {
+        return Ok(IndexPart {
+            column: String::new(),
+            prefix: None,
+            desc,
+            expr: Some(mysql_expr(inner)),
+        });
+    }
     let (column, prefix) = match &c.column.expr {
         Expr::Identifier(i) => (i.value.clone(), None),
         Expr::Function(f) => {
@@ -952,17 +960,32 @@ pub(crate) fn index_part(c: &IndexColumn) -> Result<IndexPart, SqlError> {
         column,
         prefix,
         desc,
+        expr: None,
     })
 }
 
 pub(crate) fn index_comment(opts: &[IndexOption]) -> String {
-    opts.iter()
+    let comment = opts
+        .iter()
         .find_map(|o| match o {
-            IndexOption::Comment(c) => Some(c.clone()),
+            IndexOption::Comment(c) if c != INVISIBLE_INDEX => Some(c.clone()),
             _ => None,
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let invisible = opts
+        .iter()
+        .any(|o| matches!(o, IndexOption::Comment(c) if c == INVISIBLE_INDEX));
+    // The marker rides on the comment to `Table::add_index`, which takes it off.
+    if invisible {
+        comment + INVISIBLE_INDEX
+    } else {
+        comment
+    }
 }
+
+/// What the statement's tokens carry for an index's INVISIBLE (sqlparser has no such index
+/// option): a comment no one writes.
+pub(crate) const INVISIBLE_INDEX: &str = "\u{0}rewind:invisible";
 
 impl Table {
     /// An empty table with the given defaults, for building definitions by hand.
@@ -1081,6 +1104,7 @@ impl Table {
                 column: col.clone(),
                 prefix: None,
                 desc: false,
+                expr: None,
             };
             t.add_index(None, kind, vec![part], String::new())?;
         }
@@ -1199,6 +1223,17 @@ impl Table {
         mut parts: Vec<IndexPart>,
         comment: String,
     ) -> Result<String, SqlError> {
+        let (comment, invisible) = match comment.strip_suffix(INVISIBLE_INDEX) {
+            Some(c) => (c.to_owned(), true),
+            None => (comment, false),
+        };
+        if invisible && kind == IndexKind::Primary {
+            return Err(SqlError::new(
+                3522,
+                "HY000",
+                "A primary key index cannot be invisible",
+            ));
+        }
         if parts.len() > 16 {
             return Err(SqlError::new(
                 1070,
@@ -1207,6 +1242,16 @@ impl Table {
             ));
         }
         for p in &mut parts {
+            if p.expr.is_some() {
+                if kind == IndexKind::Primary {
+                    return Err(SqlError::new(
+                        3756,
+                        "HY000",
+                        "The primary key cannot be a functional index",
+                    ));
+                }
+                continue;
+            }
             let col = self
                 .column(&p.column)
                 .ok_or_else(|| SqlError::key_column_missing(&p.column))?;
@@ -1292,6 +1337,7 @@ impl Table {
                     }
                     n
                 }
+                None if parts[0].expr.is_some() => self.unique_key_name("functional_index"),
                 None => self.unique_key_name(&parts[0].column),
             },
         };
@@ -1318,6 +1364,7 @@ impl Table {
             parts,
             comment,
             implicit: false,
+            invisible,
         });
         Ok(name)
     }
@@ -1486,6 +1533,7 @@ impl Table {
                     column: c.clone(),
                     prefix: None,
                     desc: false,
+                    expr: None,
                 })
                 .collect();
             let name = self.add_index(Some(index_name), IndexKind::Key, parts, String::new())?;

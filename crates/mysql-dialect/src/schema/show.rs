@@ -13,7 +13,10 @@ fn parts(i: &Index) -> String {
     i.parts
         .iter()
         .map(|p| {
-            let mut s = bt(&p.column);
+            let mut s = match &p.expr {
+                Some(e) => format!("({e})"),
+                None => bt(&p.column),
+            };
             if let Some(n) = p.prefix {
                 s.push_str(&format!("({n})"));
             }
@@ -87,6 +90,9 @@ impl Table {
             };
             if !i.comment.is_empty() {
                 s.push_str(&format!(" COMMENT {}", quoted(&i.comment)));
+            }
+            if i.invisible {
+                s.push_str(" /*!80000 INVISIBLE */");
             }
             lines.push(s);
         }

@@ -251,7 +251,7 @@ impl Table {
         }
         if let Some(pk) = self.primary_key() {
             if self.rowid_column().is_none() {
-                lines.push(format!("PRIMARY KEY ({})", index_columns(pk)));
+                lines.push(format!("PRIMARY KEY ({})", index_columns(pk, None)));
             }
         }
         for fk in &self.foreign_keys {
@@ -315,7 +315,7 @@ impl Table {
             },
             quote_ident(&names.index(&self.schema, &self.name, &index.name)),
             quote_ident(&self.sqlite_name(names)),
-            index_columns(index)
+            index_columns(index, Some(names))
         ))
     }
 
@@ -378,14 +378,22 @@ impl Table {
     }
 }
 
-fn index_columns(i: &Index) -> String {
+/// An index's key list; a functional key part is its expression in SQLite's SQL (left as
+/// MySQL wrote it if it does not translate: SQLite then refuses the index).
+fn index_columns(i: &Index, names: Option<&dyn SqliteNames>) -> String {
     i.parts
         .iter()
         .map(|p| {
+            let key = match (&p.expr, names) {
+                (Some(e), Some(names)) => {
+                    format!("({})", names.expr(e).unwrap_or_else(|_| e.clone()))
+                }
+                _ => quote_ident(&p.column),
+            };
             if p.desc {
-                format!("{} DESC", quote_ident(&p.column))
+                format!("{key} DESC")
             } else {
-                quote_ident(&p.column)
+                key
             }
         })
         .collect::<Vec<_>>()
