@@ -21,7 +21,9 @@ SELECT player, NTILE(3) OVER (ORDER BY id) AS tile FROM scores ORDER BY id;
 SELECT player, SUM(pts) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS s3 FROM scores ORDER BY id;
 SELECT player, SUM(pts) OVER (ORDER BY id ROWS 2 PRECEDING) AS s FROM scores ORDER BY id;
 SELECT player, pts, SUM(pts) OVER (ORDER BY pts) AS by_pts FROM scores ORDER BY pts, id;
-SELECT player, pts, SUM(pts) OVER (ORDER BY pts ROWS UNBOUNDED PRECEDING) AS rows_pts FROM scores ORDER BY pts, id;
+-- ties on pts are ordered by id in the window too: the order of peers under a ROWS frame is
+-- undefined in MySQL and MariaDB alike, so without it the running sums are arbitrary
+SELECT player, pts, SUM(pts) OVER (ORDER BY pts, id ROWS UNBOUNDED PRECEDING) AS rows_pts FROM scores ORDER BY pts, id;
 SELECT player, pts, COUNT(*) OVER (ORDER BY pts RANGE BETWEEN 5 PRECEDING AND CURRENT ROW) AS near FROM scores ORDER BY id;
 -- @mysql8 {"columns": ["player", "day", "recent"], "rows": [["ann", "2024-01-01", "2"], ["bob", "2024-01-02", "4"], ["cat", "2024-01-01", "2"], ["dan", "2024-01-03", "3"], ["eve", "2024-01-04", "2"], ["fox", "2024-01-05", "2"], ["gus", "2024-01-02", "4"]]} MySQL accepts INTERVAL bounds in RANGE frames over dates; MariaDB does not (1064)
 SELECT player, day, COUNT(*) OVER (ORDER BY day RANGE BETWEEN INTERVAL 1 DAY PRECEDING AND CURRENT ROW) AS recent FROM scores ORDER BY id;
