@@ -86,6 +86,29 @@ impl Default for Limits {
     }
 }
 
+/// Flushes `store` on a thread of its own and waits at most `bound` for it: a store that
+/// cannot flush (a full disk can make sled retry forever) must not keep the process, and the
+/// store's lock, alive after a shutdown. Every `apply` is already durable, so giving up on the
+/// flush loses nothing acknowledged. Ok(false) when the bound passed first.
+pub fn flush_within(
+    store: Arc<dyn store::Store>,
+    bound: Duration,
+) -> Result<bool, store::StoreError> {
+    let (done, flushed) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("store-flush".into())
+        .spawn(move || {
+            let _ = done.send(store.flush());
+        });
+    if spawned.is_err() {
+        return Ok(false);
+    }
+    match flushed.recv_timeout(bound) {
+        Ok(result) => result.map(|()| true),
+        Err(_) => Ok(false),
+    }
+}
+
 /// The action a response answered, left in its extensions for the request log line.
 #[derive(Debug, Clone)]
 pub(crate) struct LoggedAction(pub String);

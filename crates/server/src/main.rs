@@ -180,7 +180,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     if drained.is_err() {
         tracing::warn!("requests or statements still running after the grace period; exiting");
     }
-    store.flush()?;
+    if !server::flush_within(store, cli.shutdown_grace)? {
+        tracing::warn!("the store did not finish flushing within the grace period; exiting");
+    }
     Ok(())
 }
 
