@@ -35,6 +35,7 @@ SELECT f FROM n WHERE f > 0 ORDER BY f;
 SELECT CAST(2.5 AS SIGNED), CAST(-2.5 AS SIGNED), CAST('0x10' AS UNSIGNED), CAST(1e3 AS SIGNED), CAST(1.23456 AS DECIMAL(4,2)), CAST(123.456 AS DECIMAL(4,1));
 SELECT CAST(10 AS DOUBLE) / 4, CAST(1 AS DECIMAL(10,4)), CAST('1.5' AS DECIMAL), CAST(5 AS FLOAT);
 SELECT 123456789012345678901234567890 + 1, 0.000000000000000000001 * 1000;
+-- @mysql8 {"rows": [["10.0000", "0", "1.3333"]]} MySQL 8.0 compares a quotient's exact value ("(1.0/3.0)*3.0 does not evaluate to exactly 1", Precision Math: Expression Handling); MariaDB compares it at its shown scale
 SELECT 10 / 3 * 3, (10 / 3) * 3 = 10, 2 / 3 + 2 / 3;
 SELECT 1 + NULL, NULL * 0, NULL / 0, -NULL;
 SELECT 3 + '4', '5' - 2, '2' * '3', '1e2' + 0, '0x10' + 0, '.5' + 0, '-' + 1;

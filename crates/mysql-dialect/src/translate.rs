@@ -2059,7 +2059,8 @@ impl VisitorMut for Rewrite<'_> {
                         format: None,
                     }
                 } else {
-                    (**inner).clone()
+                    // Text in the character set: a binary string's bytes become text.
+                    call("mysql_charset_text", vec![(**inner).clone()])
                 },
             ),
             Expr::Extract {

@@ -237,12 +237,17 @@ fn quote_and_char_using() {
         c.q("SELECT QUOTE('it''s'), QUOTE('a\\\\b'), QUOTE(12), QUOTE(NULL), CHAR(72, 105 USING utf8mb4)"),
         rows(&[&["'it\\'s'", "'a\\\\b'", "'12'", "NULL", "Hi"]])
     );
-    let Outcome::Rows(rs) = c.one("SELECT QUOTE(NULL), CHAR(72, 105 USING utf8mb4)") else {
+    assert_eq!(
+        c.q("SELECT HEX(CHAR(65, 66)), HEX(CHAR(256, NULL, 1)), CONVERT(CHAR(77) USING utf8mb4)"),
+        rows(&[&["4142", "010001", "M"]])
+    );
+    let Outcome::Rows(rs) = c.one("SELECT QUOTE(NULL), CHAR(72, 105 USING utf8mb4), CHAR(72, 105)")
+    else {
         panic!()
     };
     assert_eq!(
         rs.columns.iter().map(|c| c.binary).collect::<Vec<_>>(),
-        vec![true, false]
+        vec![true, false, true]
     );
 }
 

@@ -116,6 +116,7 @@ pub fn renames() -> &'static [(&'static str, &'static str)] {
         ("HEX", "mysql_hex"),
         ("INSTR", "mysql_instr"),
         ("QUOTE", "mysql_quote"),
+        ("CHAR", "mysql_char"),
         ("LEFT", "mysql_left"),
         ("RIGHT", "mysql_right"),
         ("INSERT", "mysql_insert"),

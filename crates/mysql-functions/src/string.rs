@@ -385,6 +385,27 @@ pub(crate) fn register(conn: &Connection, ctx: &Context) -> rusqlite::Result<()>
     reg_names(conn, &["mysql_length", "octet_length"], 1, true, |a| {
         Ok(int(to_bytes(&a[0]).map(|b| b.len() as i64)))
     })?;
+    // CHAR(n, ...): a binary string of each integer's bytes, most significant first, without
+    // leading zero bytes (CHAR(256) is 0x0100); NULLs are skipped.
+    reg(conn, "mysql_char", -1, true, |a| {
+        let mut out = Vec::new();
+        for v in a {
+            let Some(n) = to_i64(v) else {
+                continue;
+            };
+            let bytes = (n as u32).to_be_bytes();
+            let first = bytes.iter().position(|b| *b != 0).unwrap_or(3);
+            out.extend_from_slice(&bytes[first..]);
+        }
+        Ok(Value::Blob(out))
+    })?;
+    // CONVERT(x USING charset) of a binary string: the same bytes as text.
+    reg(conn, "mysql_charset_text", 1, true, |a| {
+        Ok(match &a[0] {
+            Value::Blob(b) => Value::Text(String::from_utf8_lossy(b).into_owned()),
+            other => other.clone(),
+        })
+    })?;
     // QUOTE(s): s in single quotes with \\, ', NUL and Ctrl-Z escaped by a backslash; NULL
     // gives the word NULL (a binary string, as the NULL literal's collation is binary).
     reg(conn, "mysql_quote", 1, true, |a| {
