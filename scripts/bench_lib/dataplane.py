@@ -10,8 +10,8 @@ Runs under the project's .venv python (PyMySQL), with the same client code for b
      cluster's Endpoint:Port from describe-db-clusters.
   2. MariaDB: a private mariadbd (fresh datadir in DIR, its own port and socket, compiled-in
      defaults, --no-defaults), never the system service.
-  3. Rounds of single-row INSERTs (autocommit and in one transaction), SELECT 1, point SELECTs
-     and 10,000-row batches, alternating between the two (only one works at a time); best round.
+  3. Rounds of single-row INSERTs (autocommit and in one transaction), SELECT 1, point SELECTs,
+     range and indexed queries on 100,000 rows and 10,000-row batches, alternating between the two (only one works at a time); best round.
   4. sysbench oltp_read_write, oltp_point_select and oltp_insert at 1 and 4 threads on both
      (alternating rounds), with errors and reconnects counted.
   5. The drill: 100,000 rows loaded, counted and deleted on MariaDB (then stopped) and on Rewind,
@@ -75,6 +75,24 @@ TARGET_INSERT_RATIO = 0.5
 TARGET_SELECT_RATIO = 0.5
 TARGET_BATCH_RATIO = 0.5  # a 10,000-row INSERT
 TARGET_BACKTRACK_S = 5.0
+
+# (3b) queries on 10^5 rows: a table with a secondary index on an INT and on a VARCHAR (the
+# servers' default collation), each query a fixed number of times a round; issue 10's "within 2x"
+QUERY_TABLE_ROWS = 100_000
+QUERY_K_VALUES = 10_000  # k = row * 7919 mod this: 10 rows per k, scattered over the table
+QUERY_TABLE_DDL = ("(id INT PRIMARY KEY AUTO_INCREMENT, k INT NOT NULL, name VARCHAR(40), "
+                   "balance DECIMAL(10,2), KEY k (k), KEY name (name))")
+QUERIES_PER_ROUND = 500
+TARGET_QUERY_RATIO = 0.5
+# (key, what, SQL with %s parameters); params(rng, lo, hi) and the answer check are in Target.queries
+QUERIES = (
+    ("q_pk_range", "primary-key range of 100 rows", "SELECT id, name, balance FROM tq WHERE id BETWEEN %s AND %s"),
+    ("q_k_eq", "indexed equality on a non-unique INT (10 rows)", "SELECT id, name FROM tq WHERE k = %s"),
+    ("q_name_eq", "indexed VARCHAR equality (1 row)", "SELECT id, k FROM tq WHERE name = %s"),
+    ("q_k_range_limit", "indexed range, ORDER BY k LIMIT 10",
+     "SELECT id, k FROM tq WHERE k BETWEEN %s AND %s ORDER BY k LIMIT 10"),
+    ("q_pk_desc", "ORDER BY pk DESC LIMIT 10", "SELECT id, name FROM tq ORDER BY id DESC LIMIT 10"),
+)
 
 # sysbench (1.0's bundled OLTP scripts, run from copies in the scratch dir), issue 10's targets
 SB_TESTS = (("oltp_read_write", 0.5), ("oltp_point_select", 0.8), ("oltp_insert", 0.5))
@@ -304,6 +322,13 @@ def connect(host: str, port: int, db: str | None = None) -> pymysql.connections.
     )
 
 
+def query_rows_sql(start: int, n: int) -> str:
+    """One multi-row INSERT of n rows into tq (k scattered, names unique)."""
+    vals = ",".join(f"({(i * 7919) % QUERY_K_VALUES},'name-{i:07d}',{(i * 37) % 100000 / 100:.2f})"
+                    for i in range(start, start + n))
+    return f"INSERT INTO tq (k, name, balance) VALUES {vals}"
+
+
 def rows_sql(table: str, start: int, n: int) -> str:
     """One multi-row INSERT of n rows (names and balances derived from the row number)."""
     vals = ",".join(f"('name-{i:07d}',{(i * 37) % 100000 / 100:.2f})" for i in range(start, start + n))
@@ -322,7 +347,8 @@ class Target:
         self.next_tb_row = 0
 
     def setup(self) -> None:
-        """The bench database: t (single-row INSERTs), tb (batches), ts (point SELECTs, 60,000 rows)."""
+        """The bench database: t (single-row INSERTs), tb (batches), ts (point SELECTs, 60,000 rows),
+        tq (queries on 100,000 rows, two secondary indexes)."""
         cur = self.cur
         cur.execute("SELECT VERSION()")
         self.info["version"] = cur.fetchone()[0]
@@ -338,6 +364,22 @@ class Target:
         if count != SELECT_TABLE_ROWS or hi - lo + 1 != count:
             raise BenchError(f"{self.who}: ts has {count} rows, ids {lo}..{hi}; expected {SELECT_TABLE_ROWS} consecutive ids")
         self.info["ts_ids"] = (lo, hi)
+        cur.execute(f"CREATE TABLE tq {QUERY_TABLE_DDL}")
+        for k in range(QUERY_TABLE_ROWS // BATCH_CHUNK):
+            cur.execute(query_rows_sql(k * BATCH_CHUNK, BATCH_CHUNK))
+        cur.execute("SELECT COUNT(*), MIN(id), MAX(id) FROM tq")
+        count, lo, hi = cur.fetchone()
+        if count != QUERY_TABLE_ROWS or hi - lo + 1 != count:
+            raise BenchError(f"{self.who}: tq has {count} rows, ids {lo}..{hi}; expected {QUERY_TABLE_ROWS} consecutive ids")
+        self.info["tq_ids"] = (lo, hi)
+        # what the server says it does (EXPLAIN's type and key), for the report
+        rng = random.Random(1)
+        for key, _, q in QUERIES:
+            cur.execute("EXPLAIN " + q, self.query_params(key, rng))
+            names = [d[0].lower() for d in cur.description]
+            plan = cur.fetchall()
+            self.info[key + "_plan"] = "; ".join(
+                f"{row[names.index('type')]}/{row[names.index('key')] or 'no key'}" for row in plan)
         ins = "INSERT INTO t (name, balance) VALUES (%s, %s)"
         for i in range(WARMUP_INSERTS):
             cur.execute(ins, (f"warm-{i}", "1.00"))
@@ -405,6 +447,8 @@ class Target:
         r["select_per_s"] = POINT_SELECTS / (time.perf_counter() - t0)
         r["select_p50_ms"], r["select_p99_ms"] = pct(lat, 50) * 1e3, pct(lat, 99) * 1e3
 
+        self.queries(rnd, r)
+
         # statements are built before the clock starts
         stmts = [rows_sql("tb", self.next_tb_row + k * BATCH_CHUNK, BATCH_CHUNK) for k in range(BATCH_ROWS // BATCH_CHUNK)]
         self.next_tb_row += BATCH_ROWS
@@ -425,6 +469,47 @@ class Target:
             f"in a transaction; SELECT 1 {r['noop_per_s']:,.0f}/s; point SELECT {r['select_per_s']:,.0f}/s; "
             f"10,000 rows {r['batch_chunked_s'] * 1e3:.1f} ms (10 x 1,000) / {r['batch_single_s'] * 1e3:.1f} ms (1 x 10,000)")
 
+    def query_params(self, key: str, rng: random.Random) -> tuple:
+        lo, hi = self.info["tq_ids"]
+        if key == "q_pk_range":
+            a = rng.randint(lo, hi - 99)
+            return (a, a + 99)
+        if key == "q_k_eq":
+            return (rng.randrange(QUERY_K_VALUES),)
+        if key == "q_name_eq":
+            return (f"name-{rng.randrange(QUERY_TABLE_ROWS):07d}",)
+        if key == "q_k_range_limit":
+            a = rng.randrange(QUERY_K_VALUES - 100)
+            return (a, a + 99)
+        return ()
+
+    def check_answer(self, key: str, params: tuple, rows: tuple) -> bool:
+        lo, hi = self.info["tq_ids"]
+        if key == "q_pk_range":
+            return sorted(row[0] for row in rows) == list(range(params[0], params[0] + 100))
+        if key == "q_k_eq":
+            return len(rows) == QUERY_TABLE_ROWS // QUERY_K_VALUES
+        if key == "q_name_eq":
+            return len(rows) == 1
+        if key == "q_k_range_limit":
+            ks = [row[1] for row in rows]
+            return len(rows) == 10 and ks == sorted(ks) and ks[0] == params[0]
+        return [row[0] for row in rows] == list(range(hi, hi - 10, -1))
+
+    def queries(self, rnd: int, r: dict) -> None:
+        """(3b) each query of QUERIES, QUERIES_PER_ROUND times on tq, every answer checked."""
+        rng = random.Random(20240101 + rnd)  # the same parameters on both servers
+        for key, _, q in QUERIES:
+            params = [self.query_params(key, rng) for _ in range(QUERIES_PER_ROUND)]
+            t0 = time.perf_counter()
+            for p in params:
+                self.cur.execute(q, p)
+                rows = self.cur.fetchall()
+                if not self.check_answer(key, p, rows):
+                    raise BenchError(f"{self.who}: {q} with {p!r} returned {rows[:12]!r}")
+            r[key + "_per_s"] = QUERIES_PER_ROUND / (time.perf_counter() - t0)
+        log(f"{self.who} round {rnd}: " + ", ".join(f"{key} {r[key + '_per_s']:,.0f}/s" for key, _, _ in QUERIES))
+
     def connects(self) -> None:
         lat = []
         for _ in range(CONNECTS):
@@ -444,6 +529,9 @@ class Target:
                 if k.startswith(key + "_"):
                     s[k] = v
             s[f"{key}_all"] = [x[f"{key}_per_s"] for x in rs]
+        for key, _, _ in QUERIES:
+            s[key + "_per_s"] = max(x[key + "_per_s"] for x in rs)
+            s[key + "_all"] = [x[key + "_per_s"] for x in rs]
         s["txn_commit_ms"] = max(rs, key=lambda x: x["txn_insert_per_s"])["txn_commit_ms"]
         for key in ("batch_chunked_s", "batch_single_s"):
             s[key] = min(x[key] for x in rs)
@@ -854,6 +942,12 @@ def report(r: dict) -> str:
              f"{rw['select_per_s']:,.0f}/s ({lat(rw, 'select')}) [{alls(rw, 'select')}] | "
              f"{mdb['select_per_s']:,.0f}/s ({lat(mdb, 'select')}) [{alls(mdb, 'select')}] | "
              f"{sel_ratio:.2f}x | >= {TARGET_SELECT_RATIO}x | {verdict(sel_ratio >= TARGET_SELECT_RATIO)} |")
+    for key, what, q in QUERIES:
+        ratio = rw[key + "_per_s"] / mdb[key + "_per_s"]
+        L.append(f"| (3b) {what}: `{q}`, {QUERIES_PER_ROUND} a round on a {QUERY_TABLE_ROWS:,}-row table "
+                 f"(EXPLAIN type/key: Rewind {rw[key + '_plan']}, MariaDB {mdb[key + '_plan']}) | "
+                 f"{rw[key + '_per_s']:,.0f}/s [{alls(rw, key)}] | {mdb[key + '_per_s']:,.0f}/s [{alls(mdb, key)}] | "
+                 f"{ratio:.2f}x | >= {TARGET_QUERY_RATIO}x | {verdict(ratio >= TARGET_QUERY_RATIO)} |")
     L.append(f"| connect + login on a new TCP connection, median of {CONNECTS} | {rw['connect_ms']:.2f} ms | "
              f"{mdb['connect_ms']:.2f} ms | {mdb['connect_ms'] / rw['connect_ms']:.2f}x | | |")
     L.append(f"| load {DRILL_ROWS:,} rows into a new table: 100 INSERTs of 1,000 rows | {rl['load_s']:.2f} s "
@@ -953,7 +1047,9 @@ def report(r: dict) -> str:
              f"(`INSERT INTO tb (name, balance) VALUES (...),(...),...`) built before the clock starts; (3) "
              f"`SELECT id, name, balance FROM ts WHERE id = %s` on a table loaded with {SELECT_TABLE_ROWS:,} rows "
              f"before the rounds, ids from a seeded random generator (the same sequence on both), each answer "
-             f"checked; (4) `GET /_rewind/clock` noted "
+             f"checked; (3b) `CREATE TABLE tq {QUERY_TABLE_DDL}` loaded with "
+             f"{QUERY_TABLE_ROWS:,} rows (k = row x 7919 mod {QUERY_K_VALUES:,}, names `name-0000000`...), each query "
+             f"with parameters from a seeded random generator, each answer checked; (4) `GET /_rewind/clock` noted "
              f"{DRILL_GAP_S} s after the load, `DELETE FROM t` {DRILL_GAP_S} s after that, the cluster polled "
              f"every {POLL_S * 1e3:.0f} ms by DescribeDBClusters, then new connections tried every "
              f"{POLL_S * 1e3:.0f} ms until `SELECT COUNT(*) FROM t` = {DRILL_ROWS:,}.")

@@ -80,6 +80,80 @@ fn generates(e: &Expr) -> bool {
     }
 }
 
+/// One value of a multi-row VALUES list that goes to SQLite as a bound parameter.
+enum BoundCell {
+    /// A literal, passed through `mysql_assign` for its column.
+    Assigned(rusqlite::types::Value),
+    /// NULL or 0 into the AUTO_INCREMENT column: SQLite's next rowid.
+    Generated,
+}
+
+/// The value SQLite would read from `e`'s SQL text, for a plain literal (a number, a string
+/// without NUL, NULL); None for anything the translation would rewrite or SQLite could read
+/// differently (exponents, more digits than a double keeps exactly).
+fn bound_literal(e: &Expr) -> Option<rusqlite::types::Value> {
+    use rusqlite::types::Value as V;
+    use sqlparser::ast::{UnaryOperator, Value as L};
+    let number = |n: &str, negative: bool| {
+        let signed = if negative {
+            format!("-{n}")
+        } else {
+            n.to_owned()
+        };
+        if let Ok(i) = signed.parse::<i64>() {
+            return Some(V::Integer(i));
+        }
+        let digits = n.bytes().filter(u8::is_ascii_digit).count();
+        let plain = n.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+        (plain && n.contains('.') && digits <= 15)
+            .then(|| signed.parse::<f64>().ok().map(V::Real))
+            .flatten()
+    };
+    match e {
+        Expr::Value(v) => match &v.value {
+            L::Null => Some(V::Null),
+            L::Number(n, _) => number(n, false),
+            L::SingleQuotedString(t) | L::DoubleQuotedString(t) if !t.contains('\0') => {
+                Some(V::Text(t.clone()))
+            }
+            _ => None,
+        },
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus,
+            expr,
+        } => match &**expr {
+            Expr::Value(v) => match &v.value {
+                L::Number(n, _) => number(n, true),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A multi-row VALUES list of plain literals, cell by cell; None when any value needs the
+/// translation (an expression, DEFAULT) or a row's length is not the target list's.
+fn bound_rows(rows: &[Vec<Expr>], targets: &[&Column]) -> Option<Vec<Vec<BoundCell>>> {
+    rows.iter()
+        .map(|row| {
+            if row.len() != targets.len() {
+                return None;
+            }
+            row.iter()
+                .zip(targets)
+                .map(|(e, c)| {
+                    if c.auto_increment && generates(e) {
+                        Some(BoundCell::Generated)
+                    } else {
+                        bound_literal(e).map(BoundCell::Assigned)
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
 impl Session {
     /// The store mode of a statement: IGNORE, or a non-strict sql_mode, turns value errors
     /// into warnings; NULL into a NOT NULL column is then the implicit default for IGNORE, and
@@ -273,6 +347,17 @@ impl Session {
         };
         let mut row_values: Vec<Vec<String>> = Vec::new();
         let mode = self.store_mode(insert.ignore, rows.len() > 1 || source_query.is_some());
+        // A plain multi-row INSERT of literals: one prepared row, bound once per row, instead
+        // of a statement as long as the client's (SQLite's parse of it cost more than the rows).
+        // REPLACE, ON DUPLICATE KEY UPDATE and IGNORE keep going row by row as SQL (below).
+        let bulk = (source_query.is_none()
+            && insert.on.is_none()
+            && !insert.replace_into
+            && !insert.ignore
+            && !targets.is_empty()
+            && rows.len() > 1)
+            .then(|| bound_rows(&rows, &targets))
+            .flatten();
         let body = if let Some(q) = source_query {
             let (select, _) = self.translate_query(q, text)?;
             let names: Vec<String> = (0..targets.len()).map(|i| format!("c{i}")).collect();
@@ -293,6 +378,12 @@ impl Session {
                 names.join(", "),
                 values.join(", ")
             )
+        } else if let Some(cells) = bulk.as_ref() {
+            // Bound row by row below: the rows' values never go through SQL text.
+            generated |= cells
+                .iter()
+                .any(|r| r.iter().any(|c| matches!(c, BoundCell::Generated)));
+            String::new()
         } else {
             let mut out = Vec::with_capacity(rows.len());
             for (i, row) in rows.into_iter().enumerate() {
@@ -476,17 +567,27 @@ impl Session {
                 }
                 self.config.auto_increments.note(epoch, name, reserved);
             }
+        } else if let Some(cells) = &bulk {
+            changed = match self.insert_bound(verb, &sqlite_table, &targets, cells, mode) {
+                Ok((n, first)) => {
+                    first_inserted = first;
+                    n
+                }
+                Err(e) => {
+                    if let (Some(name), true) = (&counter, writing_failure(&e)) {
+                        self.burn_auto_increments(&table, name, epoch, cells.len() as i64);
+                    }
+                    // The rows as SQL, for the error's duplicate value.
+                    let row_values = bound_sql(cells, &targets, mode);
+                    return Err(self.insert_error(e, &table, &targets, &row_values));
+                }
+            };
         } else {
             for _ in 0..default_rows {
                 changed += match self.conn().execute(&sql, []) {
                     Ok(n) => n,
                     Err(e) => {
-                        let in_write = matches!(
-                            &e,
-                            rusqlite::Error::SqliteFailure(f, _)
-                                if matches!(f.extended_code, 2067 | 1555 | 787)
-                        );
-                        if let (Some(name), true) = (&counter, in_write) {
+                        if let (Some(name), true) = (&counter, writing_failure(&e)) {
                             // InnoDB hands out a simple INSERT's values before it writes a
                             // row: one failing there (a duplicate key, a foreign key) leaves
                             // them used; a value refused before (NULL, too long) does not.
@@ -532,7 +633,9 @@ impl Session {
         self.row_count = changed as i64;
         // Records: the rows given; Duplicates: those that met a key (skipped, updated or
         // replacing); INSERT IGNORE warns once per skipped row (1062), as MySQL 8 does.
-        let records = if !row_values.is_empty() {
+        let records = if let Some(cells) = &bulk {
+            cells.len() as u64
+        } else if !row_values.is_empty() {
             row_values.len() as u64
         } else if targets.is_empty() {
             default_rows as u64
@@ -557,6 +660,97 @@ impl Session {
             ok.info = format!("Records: {records}  Duplicates: {duplicates}  Warnings: {warnings}");
         }
         Ok(Outcome::Ok(ok))
+    }
+
+    /// Inserts `cells` row by row through one prepared statement whose values are bound
+    /// parameters (the row number too, for mysql_assign's messages); the rows changed and
+    /// the first key SQLite generated (MySQL's LAST_INSERT_ID(), even when a later row gives
+    /// its own).
+    /// A failing row takes the statement's earlier rows with it before the error is worded
+    /// (as one SQLite statement's would be).
+    fn insert_bound(
+        &self,
+        verb: &str,
+        sqlite_table: &str,
+        targets: &[&Column],
+        cells: &[Vec<BoundCell>],
+        mode: StoreMode,
+    ) -> rusqlite::Result<(usize, Option<i64>)> {
+        self.conn().execute_batch("SAVEPOINT rewind_rows")?;
+        let done = self.insert_bound_rows(verb, sqlite_table, targets, cells, mode);
+        if done.is_ok() {
+            self.conn().execute_batch("RELEASE rewind_rows")?;
+        } else {
+            self.conn()
+                .execute_batch("ROLLBACK TO rewind_rows; RELEASE rewind_rows")?;
+        }
+        done
+    }
+
+    fn insert_bound_rows(
+        &self,
+        verb: &str,
+        sqlite_table: &str,
+        targets: &[&Column],
+        cells: &[Vec<BoundCell>],
+        mode: StoreMode,
+    ) -> rusqlite::Result<(usize, Option<i64>)> {
+        let row_param = targets.len() + 1;
+        let mut first = None;
+        let mut prepared: Option<(Vec<bool>, rusqlite::Statement<'_>)> = None;
+        let mut changed = 0;
+        for (i, row) in cells.iter().enumerate() {
+            let shape: Vec<bool> = row
+                .iter()
+                .map(|c| matches!(c, BoundCell::Generated))
+                .collect();
+            let generates_key = shape.contains(&true);
+            if prepared.as_ref().is_none_or(|(s, _)| *s != shape) {
+                let values: Vec<String> = targets
+                    .iter()
+                    .zip(&shape)
+                    .enumerate()
+                    .map(|(at, (c, generated))| {
+                        let p = format!("?{}", at + 1);
+                        if *generated {
+                            p
+                        } else {
+                            // Any row number but 1 takes the form that names it.
+                            assign(&p, c, 2, mode).replacen(
+                                ", 2, ",
+                                &format!(", ?{row_param}, "),
+                                1,
+                            )
+                        }
+                    })
+                    .collect();
+                let columns: Vec<String> = targets.iter().map(|c| quote_ident(&c.name)).collect();
+                let sql = format!(
+                    "{verb} INTO {sqlite_table} ({}) VALUES ({})",
+                    columns.join(", "),
+                    values.join(", ")
+                );
+                prepared = Some((shape, self.conn().prepare(&sql)?));
+            }
+            let Some((_, stmt)) = prepared.as_mut() else {
+                unreachable!("prepared above");
+            };
+            for (at, cell) in row.iter().enumerate() {
+                match cell {
+                    BoundCell::Assigned(v) => stmt.raw_bind_parameter(at + 1, v)?,
+                    BoundCell::Generated => {
+                        stmt.raw_bind_parameter(at + 1, rusqlite::types::Null)?
+                    }
+                }
+            }
+            stmt.raw_bind_parameter(row_param, (i + 1) as i64)?;
+            let n = stmt.raw_execute()?;
+            if n > 0 && first.is_none() && generates_key {
+                first = Some(self.conn().last_insert_rowid());
+            }
+            changed += n;
+        }
+        Ok((changed, first))
     }
 
     /// A failed INSERT's error as MySQL words it: a NOT NULL column the statement left out
@@ -1262,6 +1456,29 @@ impl Session {
         }
         None
     }
+}
+
+/// Bound rows as the SQL the text path would have built for them (for error messages).
+fn bound_sql(cells: &[Vec<BoundCell>], targets: &[&Column], mode: StoreMode) -> Vec<Vec<String>> {
+    cells
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            row.iter()
+                .zip(targets)
+                .map(|(cell, c)| match cell {
+                    BoundCell::Assigned(v) => assign(&literal_sql(v), c, i + 1, mode),
+                    BoundCell::Generated => "NULL".to_owned(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// True for a failure while writing a row (a duplicate key, a foreign key), after InnoDB
+/// would have handed out the statement's AUTO_INCREMENT values.
+fn writing_failure(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if matches!(f.extended_code, 2067 | 1555 | 787))
 }
 
 /// A value as a SQLite literal.

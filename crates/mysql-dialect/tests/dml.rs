@@ -629,3 +629,51 @@ fn arithmetic_with_fractions_is_exact() {
     c.ok("UPDATE orders SET amount = customer_id * 2.5 WHERE id = 1");
     assert_eq!(c.val("SELECT amount FROM orders WHERE id = 1"), "2.50");
 }
+
+/// A multi-row INSERT of literals goes to SQLite row by row with bound values: each row's
+/// checks name its row, a failing row leaves none of the statement's rows, generated keys,
+/// IGNORE and the non-strict warnings count as for one statement.
+#[test]
+fn a_multi_row_insert_of_literals_keeps_its_checks_row_by_row() {
+    let cluster = Cluster::new();
+    let mut c = Conn::new(&cluster);
+    c.exec(
+        "CREATE DATABASE b; USE b; \
+         CREATE TABLE t (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(5) NOT NULL, \
+         n TINYINT, d DECIMAL(5,2), UNIQUE KEY name (name))",
+    );
+    let ok = c.ok("INSERT INTO t (id, name, n, d) VALUES (NULL, 'a', -5, 1.5), (0, 'b', NULL, -2.25), (10, \"c\", 3, 0.125)");
+    assert_eq!((ok.affected_rows, ok.last_insert_id), (3, 1));
+    assert_eq!(
+        c.q("SELECT id, name, n, d FROM t"),
+        rows(&[
+            &["1", "a", "-5", "1.50"],
+            &["2", "b", "NULL", "-2.25"],
+            &["10", "c", "3", "0.13"],
+        ])
+    );
+    let e = c.err("INSERT INTO t (name, n) VALUES ('d', 1), ('e', 2), ('f', 300)");
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (1264, "Out of range value for column 'n' at row 3")
+    );
+    let e = c.err("INSERT INTO t (name) VALUES ('g'), ('toolong')");
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (1406, "Data too long for column 'name' at row 2")
+    );
+    let e = c.err("INSERT INTO t (name) VALUES ('h'), ('a')");
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (1062, "Duplicate entry 'a' for key 't.name'")
+    );
+    assert_eq!(c.val("SELECT count(*) FROM t"), "3");
+    let ok = c.ok("INSERT IGNORE INTO t (name, n) VALUES ('i', 1), ('a', 2), ('j', 999)");
+    assert_eq!((ok.affected_rows, ok.warnings), (2, 2));
+    assert_eq!(ok.info, "Records: 3  Duplicates: 1  Warnings: 2");
+    assert_eq!(c.val("SELECT n FROM t WHERE name = 'j'"), "127");
+    c.exec("SET sql_mode = ''");
+    let ok = c.ok("INSERT INTO t (name, n) VALUES ('k', 1), ('l', 'x'), ('m', NULL)");
+    assert_eq!(ok.affected_rows, 3);
+    assert_eq!(c.val("SELECT n FROM t WHERE name = 'l'"), "0");
+}

@@ -196,3 +196,53 @@ fn what_cannot_be_explained_gets_mysqls_errors() {
     assert_eq!(c.err("EXPLAIN SELECT * FROM nothing").code, 1146);
     assert_eq!(c.err("EXPLAIN SELECT nope FROM item").code, 1054);
 }
+
+/// The bench's queries on a table with secondary indexes (scripts/bench-dataplane, (3b)):
+/// each runs on an index, the VARCHAR one under the default utf8mb4_0900_ai_ci collation.
+#[test]
+fn range_and_indexed_queries_run_on_their_index() {
+    let cluster = Cluster::new();
+    let mut c = Conn::new(&cluster);
+    c.exec(
+        "CREATE DATABASE b; USE b; \
+         CREATE TABLE tq (id INT PRIMARY KEY AUTO_INCREMENT, k INT NOT NULL, name VARCHAR(40), \
+         balance DECIMAL(10,2), KEY k (k), KEY name (name)); \
+         INSERT INTO tq (k, name, balance) VALUES (1, 'name-1', 1.00), (2, 'name-2', 2.00)",
+    );
+    let plan = |c: &mut Conn, sql: &str| {
+        let rows = access(c, sql);
+        (rows[0][0].clone(), rows[0][1].clone(), rows[0][4].clone())
+    };
+    for (sql, ty, key) in [
+        (
+            "EXPLAIN SELECT id, name, balance FROM tq WHERE id BETWEEN 5 AND 104",
+            "range",
+            "PRIMARY",
+        ),
+        ("EXPLAIN SELECT id, name FROM tq WHERE k = 7", "ref", "k"),
+        (
+            "EXPLAIN SELECT id, k FROM tq WHERE name = 'name-0000042'",
+            "ref",
+            "name",
+        ),
+        (
+            "EXPLAIN SELECT id, k FROM tq WHERE k BETWEEN 10 AND 109 ORDER BY k LIMIT 10",
+            "range",
+            "k",
+        ),
+    ] {
+        let (got_ty, got_key, extra) = plan(&mut c, sql);
+        assert_eq!(
+            (got_ty.as_str(), got_key.as_str()),
+            (ty, key),
+            "{sql}: {extra}"
+        );
+        assert!(!extra.contains("filesort"), "{sql}: {extra}");
+    }
+    // The rowid table read backwards: no sort (SQLite's plan names no index for it).
+    let (_, _, extra) = plan(
+        &mut c,
+        "EXPLAIN SELECT id, name FROM tq ORDER BY id DESC LIMIT 10",
+    );
+    assert!(!extra.contains("filesort"), "{extra}");
+}
