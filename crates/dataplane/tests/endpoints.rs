@@ -1,22 +1,14 @@
 //! The data plane end to end in one process: a control plane on a memory store, the data plane
 //! following it, and Debian's stock `mysql` client against the endpoints it opens.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use aurora::endpoints::EndpointRole;
-use aurora::{Aurora, Config, Env, NewCluster, NewInstance, Pace, Paging};
-use store::MemoryStore;
-
-const R: &str = "us-east-1";
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use aurora::{Aurora, NewCluster, Paging};
+use common::*;
 
 /// Runs the mysql CLI; returns (success, stdout, stderr).
 async fn mysql(host: &str, port: u16, password: &str, sql: &str) -> (bool, String, String) {
@@ -45,45 +37,16 @@ async fn until<F: std::future::Future<Output = bool>>(mut check: impl FnMut() ->
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writer_reader_auth_and_a_backtrack_through_the_mysql_client() {
-    let epoch = chrono::DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
-        .unwrap()
-        .to_utc();
-    let a = Aurora::open(
-        Env::new(epoch, 7),
-        Config {
-            account_id: "000000000000".into(),
-            pace: Pace::Fast,
-            backtrack_capacity: None,
-        },
-        Arc::new(MemoryStore::new()),
-    )
-    .unwrap();
-    tokio::spawn(a.clone().run_driver());
+    let a = running_control_plane();
     tokio::spawn(dataplane::run(a.clone()));
     let port = free_port();
-    a.create_cluster(
-        R,
-        NewCluster {
-            id: "c".into(),
-            engine: "aurora-mysql".into(),
-            engine_version: Some("8.0.mysql_aurora.3.05.2".into()),
-            master_username: Some("admin".into()),
-            master_password: Some("secret123".into()),
-            backtrack_window: Some(3600),
-            port: Some(i32::from(port)),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let c = NewCluster {
+        backtrack_window: Some(3600),
+        ..cluster("c", port)
+    };
+    a.create_cluster(R, c).unwrap();
     for id in ["w", "r"] {
-        let i = NewInstance {
-            id: id.into(),
-            cluster_id: Some("c".into()),
-            class: "db.r6g.large".into(),
-            engine: "aurora-mysql".into(),
-            ..Default::default()
-        };
-        a.create_instance(R, i).unwrap();
+        a.create_instance(R, instance(id, "c")).unwrap();
     }
     let view = || {
         a.describe_clusters(R, Some("c"), &[], &Paging::default())
@@ -161,33 +124,13 @@ async fn writer_reader_auth_and_a_backtrack_through_the_mysql_client() {
 
 /// A control plane that claims its address blocks on this machine, as the server does.
 fn claiming_control_plane(claim_port: u16) -> Aurora {
-    let epoch = chrono::DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
-        .unwrap()
-        .to_utc();
-    let env = Env::new(epoch, 7)
-        .with_address_blocks(Arc::new(dataplane::LoopbackBlocks::new(claim_port)));
-    let config = Config {
-        account_id: "000000000000".into(),
-        pace: Pace::Fast,
-        backtrack_capacity: None,
-    };
-    Aurora::open(env, config, Arc::new(MemoryStore::new())).unwrap()
+    control_plane_on(
+        env().with_address_blocks(Arc::new(dataplane::LoopbackBlocks::new(claim_port))),
+    )
 }
 
 fn writer_endpoint(a: &Aurora, id: &str, port: u16) -> String {
-    a.create_cluster(
-        R,
-        NewCluster {
-            id: id.into(),
-            engine: "aurora-mysql".into(),
-            engine_version: Some("8.0.mysql_aurora.3.05.2".into()),
-            master_username: Some("admin".into()),
-            master_password: Some("secret123".into()),
-            port: Some(i32::from(port)),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    a.create_cluster(R, cluster(id, port)).unwrap();
     a.describe_clusters(R, Some(id), &[], &Paging::default())
         .unwrap()
         .items
@@ -220,33 +163,14 @@ fn servers_side_by_side_never_share_an_endpoint() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_endpoint_that_cannot_be_opened_is_not_reported_available() {
-    let epoch = chrono::DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
-        .unwrap()
-        .to_utc();
-    let config = Config {
-        account_id: "000000000000".into(),
-        pace: Pace::Fast,
-        backtrack_capacity: None,
-    };
     // Every block is taken as free (no claims), so a foreign program can hold the writer's.
-    let a = Aurora::open(Env::new(epoch, 7), config, Arc::new(MemoryStore::new())).unwrap();
-    tokio::spawn(a.clone().run_driver());
+    let a = running_control_plane();
     tokio::spawn(dataplane::run(a.clone()));
     let port = free_port();
     let writer = writer_endpoint(&a, "held", port);
     let host: std::net::Ipv4Addr = writer.parse().unwrap();
     let foreign = std::net::TcpListener::bind((host, port)).expect("hold the writer address");
-    a.create_instance(
-        R,
-        NewInstance {
-            id: "w".into(),
-            cluster_id: Some("held".into()),
-            class: "db.r6g.large".into(),
-            engine: "aurora-mysql".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    a.create_instance(R, instance("w", "held")).unwrap();
     let status = || {
         a.describe_instances(R, Some("w"), &[], &Paging::default())
             .unwrap()
@@ -307,19 +231,7 @@ async fn an_endpoint_that_cannot_be_opened_is_not_reported_available() {
 
 /// The mysql CLI running `sql` in the background, ended (by its id) when dropped.
 fn mysql_in_background(host: &str, port: u16, sql: &str) -> tokio::process::Child {
-    tokio::process::Command::new("mysql")
-        .args([
-            "-h",
-            host,
-            "-P",
-            &port.to_string(),
-            "-u",
-            "admin",
-            "-psecret123",
-        ])
-        .args(["--batch", "--skip-column-names", "-e", sql])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+    mysql_command(host, port, sql)
         .kill_on_drop(true)
         .spawn()
         .expect("the mysql client (Debian's mariadb-client) must be installed")
@@ -330,44 +242,15 @@ fn mysql_in_background(host: &str, port: u16, sql: &str) -> tokio::process::Chil
 /// would otherwise run for minutes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_running_statement_stops_when_its_client_goes_or_its_endpoint_closes() {
-    let epoch = chrono::DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
-        .unwrap()
-        .to_utc();
-    let a = Aurora::open(
-        Env::new(epoch, 7),
-        Config {
-            account_id: "000000000000".into(),
-            pace: Pace::Fast,
-            backtrack_capacity: None,
-        },
-        Arc::new(MemoryStore::new()),
-    )
-    .unwrap();
-    tokio::spawn(a.clone().run_driver());
+    let a = running_control_plane();
     tokio::spawn(dataplane::run(a.clone()));
     let port = free_port();
-    a.create_cluster(
-        R,
-        NewCluster {
-            id: "gone".into(),
-            engine: "aurora-mysql".into(),
-            engine_version: Some("8.0.mysql_aurora.3.05.2".into()),
-            master_username: Some("admin".into()),
-            master_password: Some("secret123".into()),
-            backtrack_window: Some(3600),
-            port: Some(i32::from(port)),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let w = NewInstance {
-        id: "gone-w".into(),
-        cluster_id: Some("gone".into()),
-        class: "db.r6g.large".into(),
-        engine: "aurora-mysql".into(),
-        ..Default::default()
+    let c = NewCluster {
+        backtrack_window: Some(3600),
+        ..cluster("gone", port)
     };
-    a.create_instance(R, w).unwrap();
+    a.create_cluster(R, c).unwrap();
+    a.create_instance(R, instance("gone-w", "gone")).unwrap();
     let view = || {
         a.describe_clusters(R, Some("gone"), &[], &Paging::default())
             .unwrap()
