@@ -107,7 +107,7 @@ impl Session {
                     cx.tables.insert(alias, t);
                 }
             }
-            let translated = self.translate_query(query.clone(), text)?.0;
+            let translated = self.translate_query_for_explain(query.clone(), text)?;
             nodes = self.query_plan(&translated)?;
             if analyze {
                 let started = std::time::Instant::now();

@@ -272,8 +272,27 @@ impl Session {
     /// [`Session::translate_query`], with the result columns' type hints.
     pub(crate) fn translate_query_typed(
         &mut self,
+        q: Query,
+        text: &str,
+    ) -> Result<Translated, SqlError> {
+        self.translate_query_as(q, text, true)
+    }
+
+    /// The SQLite text EXPLAIN plans: as run, but a UNION stays a compound SELECT, so the plan
+    /// shows MySQL's UNION rows rather than the DISTINCT that keeps the first of equal rows.
+    pub(crate) fn translate_query_for_explain(
+        &mut self,
+        q: Query,
+        text: &str,
+    ) -> Result<String, SqlError> {
+        Ok(self.translate_query_as(q, text, false)?.0)
+    }
+
+    fn translate_query_as(
+        &mut self,
         mut q: Query,
         text: &str,
+        first_wins: bool,
     ) -> Result<Translated, SqlError> {
         self.check_full_group_by(&q)?;
         let hints = self.query_hints(&q);
@@ -301,6 +320,9 @@ impl Session {
         }
         self.check_table_case(&tables)?;
         self.check_indexes_named(&tables, &index_hints, &fulltext)?;
+        if first_wins {
+            first_of_equal_rows(&mut q.body);
+        }
         Ok((q.to_string(), views, hints.unwrap_or_default()))
     }
 
@@ -584,6 +606,68 @@ impl Session {
                 .collect(),
             rows,
         })
+    }
+}
+
+/// Of rows equal under their collation ('apple' and 'Apple' under ai_ci), MySQL's UNION keeps
+/// the first and SQLite's the last; SQLite's DISTINCT keeps the first. So a result's
+/// `a UNION b` runs as `SELECT DISTINCT * FROM (a UNION ALL b)` (same columns, first branch's
+/// names). Only the outermost query's UNIONs: a subquery's UNION is read for membership, where
+/// the spelling kept does not matter, and a recursive CTE must stay a compound SELECT.
+fn first_of_equal_rows(body: &mut SetExpr) {
+    use sqlparser::ast::{SetOperator, SetQuantifier};
+    match body {
+        SetExpr::SetOperation {
+            op: SetOperator::Union,
+            set_quantifier: quantifier @ (SetQuantifier::None | SetQuantifier::Distinct),
+            left,
+            right,
+        } => {
+            first_of_equal_rows(left);
+            first_of_equal_rows(right);
+            *quantifier = SetQuantifier::All;
+            let Some(mut distinct) = distinct_over_derived() else {
+                *quantifier = SetQuantifier::Distinct;
+                return;
+            };
+            let union = std::mem::replace(
+                body,
+                SetExpr::Values(sqlparser::ast::Values {
+                    explicit_row: false,
+                    value_keyword: false,
+                    rows: Vec::new(),
+                }),
+            );
+            if let SetExpr::Select(select) = &mut *distinct.body {
+                if let Some(TableFactor::Derived { subquery, .. }) =
+                    select.from.first_mut().map(|t| &mut t.relation)
+                {
+                    *subquery.body = union;
+                }
+            }
+            *body = *distinct.body;
+        }
+        SetExpr::SetOperation { left, right, .. } => {
+            first_of_equal_rows(left);
+            first_of_equal_rows(right);
+        }
+        SetExpr::Query(q) => first_of_equal_rows(&mut q.body),
+        _ => {}
+    }
+}
+
+/// `SELECT DISTINCT * FROM (SELECT 1) AS "union"`, whose derived table's body is replaced.
+fn distinct_over_derived() -> Option<Query> {
+    let dialect = sqlparser::dialect::MySqlDialect {};
+    match sqlparser::parser::Parser::parse_sql(
+        &dialect,
+        "SELECT DISTINCT * FROM (SELECT 1) AS `union`",
+    )
+    .ok()?
+    .pop()?
+    {
+        sqlparser::ast::Statement::Query(q) => Some(*q),
+        _ => None,
     }
 }
 

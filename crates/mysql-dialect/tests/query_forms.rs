@@ -474,3 +474,35 @@ fn an_aggregate_without_group_by_reads_no_other_column() {
         strings(&[&["4", "Ann"]])
     );
 }
+
+/// Of two rows equal under the collation, UNION keeps the first, as MySQL does (SQLite's own
+/// UNION keeps the last); column names, UNION ALL after it and ORDER BY / LIMIT still apply.
+#[test]
+fn union_keeps_the_first_of_rows_equal_under_the_collation() {
+    let cluster = Cluster::new();
+    let mut c = Conn::new(&cluster);
+    c.exec(
+        "CREATE DATABASE u; USE u; CREATE TABLE w (id INT PRIMARY KEY, s VARCHAR(10)); \
+         INSERT INTO w VALUES (1, 'apple'), (2, 'Apple'), (3, 'banana'), (4, 'BANANA')",
+    );
+    assert_eq!(
+        c.q("SELECT s FROM w WHERE id = 1 UNION SELECT s FROM w WHERE id = 2"),
+        rows(&[&["apple"]])
+    );
+    assert_eq!(
+        c.q("SELECT s AS fruit FROM w WHERE id IN (1, 3) UNION SELECT s FROM w ORDER BY fruit DESC LIMIT 5"),
+        rows(&[&["banana"], &["apple"]])
+    );
+    match c.one("SELECT s AS fruit FROM w UNION SELECT 'x'") {
+        mysql_dialect::Outcome::Rows(rs) => assert_eq!(rs.names(), ["fruit"]),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        c.q("SELECT s FROM w WHERE id = 1 UNION SELECT s FROM w WHERE id = 2 UNION ALL SELECT s FROM w WHERE id = 2"),
+        rows(&[&["apple"], &["Apple"]])
+    );
+    assert_eq!(
+        c.val("SELECT COUNT(*) FROM w WHERE s IN (SELECT s FROM w WHERE id = 2 UNION SELECT 'x')"),
+        "2"
+    );
+}
