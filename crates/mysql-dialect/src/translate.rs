@@ -779,16 +779,7 @@ impl Rewrite<'_> {
     }
 
     fn rewrite_binary(&mut self, left: Expr, op: &BinaryOperator, right: Expr) -> Option<Expr> {
-        let comparison = matches!(
-            op,
-            BinaryOperator::Eq
-                | BinaryOperator::NotEq
-                | BinaryOperator::Lt
-                | BinaryOperator::LtEq
-                | BinaryOperator::Gt
-                | BinaryOperator::GtEq
-                | BinaryOperator::Spaceship
-        );
+        let comparison = crate::forms::is_comparison(op) || matches!(op, BinaryOperator::Spaceship);
         if comparison {
             // A string compared with a binary string (a BINARY / BLOB column, X'..') is
             // compared as bytes.
