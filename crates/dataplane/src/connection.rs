@@ -10,7 +10,8 @@ use aurora::endpoints::EndpointSpec;
 use aurora::{Aurora, Paging};
 use mysql_dialect::{AuroraDbCluster, ColumnType, Outcome, SqlError};
 use mysql_wire::{
-    Column, ColumnKind, ConnectionParams, ErrorPacket, Login, Reply, ServerConfig, SessionStatus,
+    Column, ColumnKind, ConnectionParams, ErrorPacket, Login, ParamValue, Reply, ServerConfig,
+    SessionStatus,
 };
 use tokio::net::TcpStream;
 use tokio::sync::watch;
@@ -361,6 +362,16 @@ impl Connection {
 
     /// Runs `text` to the end, inline on this connection's thread.
     async fn run(&mut self, text: &str) -> Vec<Reply> {
+        self.run_with(text, |session| session.run(text))
+    }
+
+    /// Runs statements by `f` (`text` is what SHOW PROCESSLIST shows meanwhile), watched for
+    /// an abandoning client.
+    fn run_with(
+        &mut self,
+        text: &str,
+        f: impl FnOnce(&mut mysql_dialect::Session) -> Vec<Outcome>,
+    ) -> Vec<Reply> {
         if !self.logged_in {
             return vec![Reply::Error(ErrorPacket::new(
                 1045,
@@ -391,8 +402,7 @@ impl Connection {
                 "Lost connection to MySQL server during query",
             ))];
         };
-        let replies: Vec<Reply> = session
-            .run(text)
+        let replies: Vec<Reply> = f(session)
             .into_iter()
             .map(|o| reply(o, found_rows))
             .collect();
@@ -591,6 +601,28 @@ impl mysql_wire::Session for Connection {
 
     async fn query(&mut self, sql: &str) -> Vec<Reply> {
         self.run(sql).await
+    }
+
+    async fn execute(&mut self, statement: &mysql_wire::Execute) -> Vec<Reply> {
+        let params: Vec<mysql_dialect::Parameter> = statement
+            .params
+            .iter()
+            .map(|p| mysql_dialect::Parameter {
+                literal: p.literal.clone(),
+                value: match &p.value {
+                    ParamValue::Int(n) => Some(rusqlite::types::Value::Integer(*n)),
+                    ParamValue::UInt(n) => {
+                        i64::try_from(*n).ok().map(rusqlite::types::Value::Integer)
+                    }
+                    ParamValue::Text(s) => Some(rusqlite::types::Value::Text(s.clone())),
+                    ParamValue::Null | ParamValue::Bytes(_) | ParamValue::Other => None,
+                },
+            })
+            .collect();
+        let text = statement.interpolated();
+        self.run_with(&text, |session| {
+            session.execute(&statement.sql, &statement.placeholders, &params)
+        })
     }
 
     async fn init_db(&mut self, db: &str) -> Reply {

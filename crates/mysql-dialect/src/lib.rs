@@ -37,6 +37,7 @@ mod explain;
 mod forms;
 mod info;
 mod outcome;
+mod prepared;
 mod query;
 pub mod schema;
 mod session;
@@ -54,6 +55,7 @@ use std::time::Duration;
 pub use error::SqlError;
 pub use info::{AuroraDbCluster, ClusterInfo, NoClusterInfo};
 pub use outcome::{Column, ColumnType, OkPacket, Outcome, ResultSet};
+pub use prepared::Parameter;
 pub use session::{
     AutoIncrements, Clock, NoProcesses, Process, Processes, Random, Session, SessionConfig, Storage,
 };

@@ -494,6 +494,20 @@ impl Session {
             // newest snapshot, as the transaction's first write would.
             return self.write(|s| s.rows(&sql, &views).map(Outcome::Rows));
         }
+        self.run_select(&sql, &views, &[], text, counted)
+    }
+
+    /// Runs a translated SELECT (with `params` bound to its `?N`) as a statement: in the open
+    /// transaction's snapshot, under `max_execution_time`, counting FOUND_ROWS() (by
+    /// `counted`, the query without its LIMIT, for SQL_CALC_FOUND_ROWS).
+    pub(crate) fn run_select(
+        &mut self,
+        sql: &str,
+        views: &[String],
+        params: &[Value],
+        text: &str,
+        counted: Option<String>,
+    ) -> Result<Outcome, SqlError> {
         self.before_read()?;
         let limit = match self.system_value("max_execution_time") {
             Some(Value::Integer(ms)) if ms > 0 => Some(ms as u64),
@@ -504,8 +518,13 @@ impl Session {
                 *d = Some(std::time::Instant::now() + std::time::Duration::from_millis(ms));
             }
         }
-        let result = self
-            .rows(&sql, &views)
+        let materialized = if views.is_empty() {
+            Ok(())
+        } else {
+            self.materialize(views)
+        };
+        let result = materialized
+            .and_then(|()| self.result_set(sql, params))
             .map_err(|e| self.broken_view(e, text));
         let timed_out = self
             .deadline

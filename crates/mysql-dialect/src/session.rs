@@ -291,6 +291,8 @@ pub struct Session {
     pub(crate) xa: Option<crate::txn::Xa>,
     /// The tables LOCK TABLES holds, until UNLOCK TABLES.
     pub(crate) table_locks: Option<Vec<crate::txn::TableLock>>,
+    /// Prepared SELECTs compiled to SQLite statements (see `prepared.rs`).
+    pub(crate) plans: crate::prepared::Plans,
     /// Set by [`crate::Interrupt`] (KILL, a client gone), watched by a waiting GET_LOCK;
     /// cleared when the next statements start.
     pub(crate) interrupted: Arc<std::sync::atomic::AtomicBool>,
@@ -532,6 +534,9 @@ impl Session {
     /// A session over `storage`, whose connection already has Rewind's functions and
     /// collations registered.
     pub fn new(storage: Box<dyn Storage>, config: SessionConfig) -> Self {
+        // Room for the statements a workload repeats (prepared SELECTs run as the same
+        // SQLite text each time) besides the session's own (rusqlite keeps 16 by default).
+        storage.sqlite().set_prepared_statement_cache_capacity(128);
         let set_last_insert_id = Arc::new(std::sync::Mutex::new(None));
         let cell = set_last_insert_id.clone();
         // LAST_INSERT_ID(expr): the statement hands the value back through this cell.
@@ -623,6 +628,7 @@ impl Session {
             transaction_read_only: None,
             xa: None,
             table_locks: None,
+            plans: crate::prepared::Plans::default(),
         }
     }
 
@@ -671,70 +677,77 @@ impl Session {
             .store(false, std::sync::atomic::Ordering::Release);
         let mut out = Vec::new();
         for s in statements {
-            // SHOW WARNINGS and @@warning_count read the previous statement's diagnostics;
-            // any other statement starts its own.
-            let reads_diagnostics = reads_diagnostics(&s);
-            if !reads_diagnostics {
-                self.diagnostics.clear();
-                mysql_functions::take_warnings();
-            }
-            // A panic underneath (a bug, a failing store) is this statement's error, not the
-            // end of the connection.
-            let result =
-                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.statement(&s)))
-                {
-                    Ok(r) => r,
-                    Err(payload) => {
-                        // An autocommitted statement's half-done work goes, and the writer
-                        // lock with it (the storage may panic again: that is ignored).
-                        if !self.explicit {
-                            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                self.rollback_sqlite();
-                            }));
-                        }
-                        Err(panic_error(payload.as_ref()))
-                    }
-                };
-            let mut outcome = match result {
-                Ok(o) => o,
-                Err(e) => Outcome::Error(e),
-            };
-            let set = self
-                .set_last_insert_id
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .take();
-            if let (Some(id), false) = (set, matches!(outcome, Outcome::Error(_))) {
-                self.last_insert_id = id;
-                if let Outcome::Ok(ok) = &mut outcome {
-                    ok.last_insert_id = id;
-                }
-            }
+            let outcome = self.run_one(reads_diagnostics(&s), |session| session.statement(&s));
             let failed = matches!(outcome, Outcome::Error(_));
-            if !reads_diagnostics {
-                if let Outcome::Error(e) = &outcome {
-                    self.diagnostics = vec![Diagnostic {
-                        level: "Error",
-                        code: e.code,
-                        message: e.message.clone(),
-                    }];
-                } else {
-                    self.take_value_warnings();
-                }
-            }
-            out.push(match outcome {
-                Outcome::Ok(mut ok) => {
-                    let listed = u16::try_from(self.diagnostics.len()).unwrap_or(u16::MAX);
-                    ok.warnings = ok.warnings.max(listed);
-                    Outcome::Ok(self.stamp(ok))
-                }
-                other => other,
-            });
+            out.push(outcome);
             if failed {
                 break;
             }
         }
         out
+    }
+
+    /// Runs one statement by `f` with what every statement gets: its own diagnostics (unless
+    /// it reads the previous statement's: SHOW WARNINGS, @@warning_count), a panic as its
+    /// error, LAST_INSERT_ID(expr)'s value taken, the OK stamped with the session's state.
+    pub(crate) fn run_one(
+        &mut self,
+        reads_diagnostics: bool,
+        f: impl FnOnce(&mut Self) -> Result<Outcome, SqlError>,
+    ) -> Outcome {
+        if !reads_diagnostics {
+            self.diagnostics.clear();
+            mysql_functions::take_warnings();
+        }
+        // A panic underneath (a bug, a failing store) is this statement's error, not the
+        // end of the connection.
+        let result = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self))) {
+            Ok(r) => r,
+            Err(payload) => {
+                // An autocommitted statement's half-done work goes, and the writer
+                // lock with it (the storage may panic again: that is ignored).
+                if !self.explicit {
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        self.rollback_sqlite();
+                    }));
+                }
+                Err(panic_error(payload.as_ref()))
+            }
+        };
+        let mut outcome = match result {
+            Ok(o) => o,
+            Err(e) => Outcome::Error(e),
+        };
+        let set = self
+            .set_last_insert_id
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let (Some(id), false) = (set, matches!(outcome, Outcome::Error(_))) {
+            self.last_insert_id = id;
+            if let Outcome::Ok(ok) = &mut outcome {
+                ok.last_insert_id = id;
+            }
+        }
+        if !reads_diagnostics {
+            if let Outcome::Error(e) = &outcome {
+                self.diagnostics = vec![Diagnostic {
+                    level: "Error",
+                    code: e.code,
+                    message: e.message.clone(),
+                }];
+            } else {
+                self.take_value_warnings();
+            }
+        }
+        match outcome {
+            Outcome::Ok(mut ok) => {
+                let listed = u16::try_from(self.diagnostics.len()).unwrap_or(u16::MAX);
+                ok.warnings = ok.warnings.max(listed);
+                Outcome::Ok(self.stamp(ok))
+            }
+            other => other,
+        }
     }
 
     /// Moves the warnings `mysql_assign` raised into the statement's diagnostics; how many

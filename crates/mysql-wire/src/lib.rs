@@ -73,12 +73,13 @@
 //! # Prepared statements
 //!
 //! COM_STMT_PREPARE, COM_STMT_EXECUTE, COM_STMT_SEND_LONG_DATA, COM_STMT_RESET and
-//! COM_STMT_CLOSE are emulated the way client-side drivers emulate them, so the [`Session`]
-//! still only sees SQL text: a prepare counts the `?` placeholders (outside strings, quoted
-//! identifiers and comments) and stores the text under a per-connection id; an execute decodes
-//! the binary parameters and interpolates them as SQL literals (`NULL`, numbers as they are,
-//! strings quoted and backslash-escaped, non-UTF-8 bytes as `X'..'`, dates and times quoted)
-//! before calling [`Session::query`]. Result sets of an execute go in the binary protocol, each
+//! COM_STMT_CLOSE are emulated the way client-side drivers emulate them: a prepare counts the
+//! `?` placeholders (outside strings, quoted identifiers and comments) and stores the text
+//! under a per-connection id; an execute decodes the binary parameters, each as its SQL literal
+//! (`NULL`, numbers as they are, strings quoted and backslash-escaped, non-UTF-8 bytes as
+//! `X'..'`, dates and times quoted) and as its value, and calls [`Session::execute`], which by
+//! default interpolates the literals and calls [`Session::query`] (a session may bind the
+//! values itself instead, to compile the statement once). Result sets of an execute go in the binary protocol, each
 //! text value converted by its [`ColumnKind`] (and [`Column::unsigned()`]); a column with a value
 //! that does not parse for its kind (a BIGINT above `i64::MAX` not marked unsigned) is sent as
 //! VAR_STRING instead, so the client gets the text. The prepare answer announces the columns
@@ -231,6 +232,14 @@ pub trait Session: Send {
     /// current, or return error 1049 `Unknown database 'x'`.
     fn init_db(&mut self, database: &str) -> impl Future<Output = Reply> + Send;
 
+    /// Runs a COM_STMT_EXECUTE of a prepared statement. The default runs
+    /// [`Execute::interpolated`] as a query; a session that can bind parameters itself (and
+    /// so compile the statement once) overrides it.
+    fn execute(&mut self, statement: &Execute) -> impl Future<Output = Vec<Reply>> + Send {
+        let sql = statement.interpolated();
+        async move { self.query(&sql).await }
+    }
+
     /// The result columns of `sql`, a statement being prepared (`?` placeholders unbound), for
     /// the prepare answer: sqlx and JDBC's `getMetaData()` take column names from there. Empty
     /// when it returns no rows or they are unknown (the default); an error fails the prepare,
@@ -257,6 +266,54 @@ pub trait Session: Send {
     fn net_read_timeout(&self) -> Duration {
         Duration::from_secs(30)
     }
+}
+
+/// One COM_STMT_EXECUTE: the prepared statement's text and the parameters bound to its `?`
+/// placeholders, each as its SQL literal and as its value.
+#[derive(Debug, Clone)]
+pub struct Execute {
+    /// The statement id (COM_STMT_PREPARE's answer), unique on its connection.
+    pub id: u32,
+    /// The statement's text as prepared, placeholders and all.
+    pub sql: std::sync::Arc<str>,
+    /// Byte offsets of the `?` placeholders in `sql`, in order.
+    pub placeholders: std::sync::Arc<[usize]>,
+    /// One per placeholder.
+    pub params: Vec<Param>,
+}
+
+impl Execute {
+    /// The text with each placeholder replaced by its parameter's literal, as client-side
+    /// drivers interpolate.
+    pub fn interpolated(&self) -> String {
+        stmt::interpolate(&self.sql, &self.placeholders, &self.params)
+    }
+}
+
+/// A parameter of an execute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// As a SQL literal: `NULL`, a number, a quoted and escaped string, `X'..'`, a quoted date.
+    pub literal: String,
+    /// The value, where it is an integer or a string.
+    pub value: ParamValue,
+}
+
+/// A parameter's value as the client bound it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamValue {
+    /// NULL (the NULL bitmap's bit set).
+    Null,
+    /// A signed integer (TINY to LONGLONG).
+    Int(i64),
+    /// An integer sent with the unsigned flag.
+    UInt(u64),
+    /// A string (or long data) that is UTF-8.
+    Text(String),
+    /// A string that is not UTF-8.
+    Bytes(Vec<u8>),
+    /// A float, decimal, date or time: only its literal is given.
+    Other,
 }
 
 /// What a [`Session`] reports of its transaction state after each command.

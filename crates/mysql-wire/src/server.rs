@@ -340,7 +340,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
             STMT_PREPARE => self.prepare(body).await,
             STMT_EXECUTE => {
                 let replies = match self.statements.execute(body) {
-                    Ok(sql) => self.query(&sql).await?,
+                    Ok(statement) => self.execute(&statement).await?,
                     Err(e) => vec![Reply::Error(e)],
                 };
                 self.send_replies_as(replies, true).await
@@ -545,6 +545,17 @@ impl<IO: AsyncRead + AsyncWrite + Unpin + Send, S: Session> Connection<IO, S> {
     async fn query(&mut self, sql: &str) -> Result<Vec<Reply>> {
         tokio::select! {
             replies = self.session.query(sql) => Ok(replies),
+            () = self.io.closed() => Err(Fail::Io(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "the client disconnected during a statement",
+            ))),
+        }
+    }
+
+    /// Runs a prepared statement, watching the socket as [`Self::query`] does.
+    async fn execute(&mut self, statement: &crate::Execute) -> Result<Vec<Reply>> {
+        tokio::select! {
+            replies = self.session.execute(statement) => Ok(replies),
             () = self.io.closed() => Err(Fail::Io(io::Error::new(
                 io::ErrorKind::ConnectionAborted,
                 "the client disconnected during a statement",

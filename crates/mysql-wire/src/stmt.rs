@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use mysql_common::constants::{ColumnFlags, ColumnType};
 use mysql_common::io::{BufMutExt, ParseBuf};
@@ -20,7 +21,7 @@ use mysql_common::packets::NullBitmap;
 use mysql_common::proto::MySerialize;
 use mysql_common::value::{BinValue, ClientSide, ServerSide, Value, ValueDeserializer};
 
-use crate::{Column, ColumnKind, ErrorPacket};
+use crate::{Column, ColumnKind, ErrorPacket, Execute, Param, ParamValue};
 
 /// MySQL's default `max_prepared_stmt_count`, used as the per-connection bound.
 pub(crate) const MAX_STATEMENTS: usize = 16_382;
@@ -32,9 +33,9 @@ const PARAM_UNSIGNED: u8 = 0x80;
 #[derive(Debug)]
 struct Prepared {
     /// The text as the client sent it.
-    sql: String,
+    sql: Arc<str>,
     /// Byte offsets of the `?` placeholders in `sql`.
-    placeholders: Vec<usize>,
+    placeholders: Arc<[usize]>,
     /// Parameter types from the last execute that bound them: later executes may omit them.
     types: Option<Vec<(ColumnType, ColumnFlags)>>,
     /// COM_STMT_SEND_LONG_DATA bytes per parameter, until the next execute or reset.
@@ -101,8 +102,8 @@ impl Statements {
         self.map.insert(
             id,
             Prepared {
-                sql: sql.to_owned(),
-                placeholders,
+                sql: sql.into(),
+                placeholders: placeholders.into(),
                 types: None,
                 long_data: vec![None; n],
                 long_data_too_big: false,
@@ -152,9 +153,9 @@ impl Statements {
         }
     }
 
-    /// COM_STMT_EXECUTE: reads the parameters and returns the statement text with them
-    /// interpolated. Long data is consumed, as MySQL does.
-    pub(crate) fn execute(&mut self, body: &[u8]) -> Result<String, ErrorPacket> {
+    /// COM_STMT_EXECUTE: reads the parameters and returns the statement with them, each as
+    /// its SQL literal and its value. Long data is consumed, as MySQL does.
+    pub(crate) fn execute(&mut self, body: &[u8]) -> Result<Execute, ErrorPacket> {
         let mut b = ParseBuf(body);
         let id = b.checked_eat_u32_le().ok_or_else(bad_arguments)?;
         let stmt = self
@@ -173,8 +174,14 @@ impl Statements {
         let _flags = b.checked_eat_u8().ok_or_else(bad_arguments)?;
         let _iterations = b.checked_eat_u32_le().ok_or_else(bad_arguments)?;
         let n = stmt.placeholders.len();
+        let mut execute = Execute {
+            id,
+            sql: stmt.sql.clone(),
+            placeholders: stmt.placeholders.clone(),
+            params: Vec::with_capacity(n),
+        };
         if n == 0 {
-            return Ok(stmt.sql.clone());
+            return Ok(execute);
         }
         let nulls = b
             .checked_eat(NullBitmap::<ClientSide>::bitmap_len(n))
@@ -197,23 +204,33 @@ impl Statements {
             stmt.types = Some(types);
         }
         let types = stmt.types.as_ref().ok_or_else(bad_arguments)?;
-        let mut literals = Vec::with_capacity(n);
         for (i, (&(ty, flags), long)) in types.iter().zip(long_data).enumerate() {
-            let literal = if let Some(bytes) = long {
-                bytes_literal(&bytes)
+            let param = if let Some(bytes) = long {
+                bytes_param(bytes)
             } else if nulls.is_null(i) {
-                "NULL".to_owned()
+                Param {
+                    literal: "NULL".to_owned(),
+                    value: ParamValue::Null,
+                }
             } else {
                 if !supported_param_type(ty) {
                     return Err(bad_arguments());
                 }
                 let value: ValueDeserializer<BinValue> =
                     b.parse((ty, flags)).map_err(|_| bad_arguments())?;
-                literal(&value.0, ty).ok_or_else(bad_arguments)?
+                let literal = literal(&value.0, ty).ok_or_else(bad_arguments)?;
+                let value = match value.0 {
+                    Value::Int(x) => ParamValue::Int(x),
+                    Value::UInt(x) => ParamValue::UInt(x),
+                    // A string literal, not a decimal's number.
+                    Value::Bytes(bytes) if literal.ends_with('\'') => bytes_value(bytes),
+                    _ => ParamValue::Other,
+                };
+                Param { literal, value }
             };
-            literals.push(literal);
+            execute.params.push(param);
         }
-        Ok(interpolate(&stmt.sql, &stmt.placeholders, &literals))
+        Ok(execute)
     }
 }
 
@@ -288,14 +305,29 @@ fn line_end(b: &[u8], from: usize) -> usize {
         .map_or(b.len(), |p| from + p + 1)
 }
 
+/// Bytes as a parameter: a string when they are UTF-8, else binary.
+fn bytes_param(bytes: Vec<u8>) -> Param {
+    Param {
+        literal: bytes_literal(&bytes),
+        value: bytes_value(bytes),
+    }
+}
+
+fn bytes_value(bytes: Vec<u8>) -> ParamValue {
+    match String::from_utf8(bytes) {
+        Ok(s) => ParamValue::Text(s),
+        Err(e) => ParamValue::Bytes(e.into_bytes()),
+    }
+}
+
 /// `sql` with the placeholder at each offset replaced by the literal of the same index.
-fn interpolate(sql: &str, placeholders: &[usize], literals: &[String]) -> String {
-    let extra: usize = literals.iter().map(String::len).sum();
+pub(crate) fn interpolate(sql: &str, placeholders: &[usize], params: &[Param]) -> String {
+    let extra: usize = params.iter().map(|p| p.literal.len()).sum();
     let mut out = String::with_capacity(sql.len() + extra);
     let mut from = 0;
-    for (&at, literal) in placeholders.iter().zip(literals) {
+    for (&at, param) in placeholders.iter().zip(params) {
         out.push_str(&sql[from..at]);
-        out.push_str(literal);
+        out.push_str(&param.literal);
         from = at + 1;
     }
     out.push_str(&sql[from..]);
@@ -582,6 +614,51 @@ mod tests {
         assert_eq!(placeholders("SELECT 'unterminated ?"), Vec::<usize>::new());
         assert_eq!(placeholders("/* ? "), Vec::<usize>::new());
         assert_eq!(placeholders("?"), [0]);
+    }
+
+    #[test]
+    fn an_execute_gives_each_parameter_as_literal_and_value() {
+        let mut statements = Statements::new(1 << 20);
+        let (id, n) = statements
+            .prepare("SELECT ?, ?, ?, ?, ?")
+            .expect("prepares");
+        assert_eq!(n, 5);
+        let mut body = id.to_le_bytes().to_vec();
+        body.push(0); // flags
+        body.extend_from_slice(&1u32.to_le_bytes()); // iterations
+        body.push(0b0000_0100); // the third is NULL
+        body.push(1); // types follow
+        for (ty, flags) in [
+            (ColumnType::MYSQL_TYPE_LONGLONG, 0),
+            (ColumnType::MYSQL_TYPE_VAR_STRING, 0),
+            (ColumnType::MYSQL_TYPE_NULL, 0),
+            (ColumnType::MYSQL_TYPE_DOUBLE, 0),
+            (ColumnType::MYSQL_TYPE_LONGLONG, PARAM_UNSIGNED),
+        ] {
+            body.extend_from_slice(&[ty as u8, flags]);
+        }
+        body.extend_from_slice(&(-5i64).to_le_bytes());
+        body.push(4);
+        body.extend_from_slice(b"it's");
+        body.extend_from_slice(&1.5f64.to_le_bytes());
+        body.extend_from_slice(&u64::MAX.to_le_bytes());
+        let execute = statements.execute(&body).expect("executes");
+        let values: Vec<_> = execute.params.iter().map(|p| p.value.clone()).collect();
+        assert_eq!(
+            values,
+            [
+                ParamValue::Int(-5),
+                ParamValue::Text("it's".into()),
+                ParamValue::Null,
+                ParamValue::Other,
+                ParamValue::UInt(u64::MAX)
+            ]
+        );
+        assert_eq!(
+            execute.interpolated(),
+            "SELECT -5, 'it\\'s', NULL, 1.5, 18446744073709551615"
+        );
+        assert_eq!(&*execute.sql, "SELECT ?, ?, ?, ?, ?");
     }
 
     #[test]
