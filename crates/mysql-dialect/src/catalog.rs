@@ -267,8 +267,12 @@ fn bump(conn: &Connection) -> Result<(), SqlError> {
 
 /// A key that changes whenever the dictionary may have changed.
 pub(crate) fn version(conn: &Connection) -> Result<(i64, i64), SqlError> {
-    // Every table lookup asks: one cached statement, not two new prepares each time.
-    conn.prepare_cached("SELECT s.schema_version, u.user_version FROM pragma_schema_version() AS s, pragma_user_version() AS u")
-        .and_then(|mut st| st.query_row([], |r| Ok((r.get(0)?, r.get(1)?))))
-        .map_err(sqlite)
+    // Every statement asks: two cached PRAGMAs (the table-valued pragma functions prepare
+    // their PRAGMA again at each call).
+    let read = |pragma: &str| {
+        conn.prepare_cached(pragma)
+            .and_then(|mut st| st.query_row([], |r| r.get::<_, i64>(0)))
+            .map_err(sqlite)
+    };
+    Ok((read("PRAGMA schema_version")?, read("PRAGMA user_version")?))
 }

@@ -106,6 +106,9 @@ impl Session {
         let values: Vec<Value> = params.iter().filter_map(|p| p.value.clone()).collect();
         vec![self.run_one(false, |s| {
             s.hints = plan.hints.clone();
+            // `plan` read the dictionary's version; a SELECT does not change it.
+            // (`run_one` clears it, however the statement ends.)
+            s.dictionary_checked = true;
             s.run_select(&plan.sql, &[], &values, template, None)
         })]
     }
@@ -125,7 +128,7 @@ impl Session {
             .map(|p| p.value.as_ref().and_then(class_of))
             .collect::<Option<_>>()?;
         let made_under = MadeUnder {
-            dictionary: crate::catalog::version(self.conn()).ok()?,
+            dictionary: self.dictionary_version().ok()?,
             database: self.database.clone(),
             vars: self.vars.clone(),
         };

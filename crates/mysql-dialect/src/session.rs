@@ -293,6 +293,9 @@ pub struct Session {
     pub(crate) table_locks: Option<Vec<crate::txn::TableLock>>,
     /// Prepared SELECTs compiled to SQLite statements (see `prepared.rs`).
     pub(crate) plans: crate::prepared::Plans,
+    /// The dictionary version was read for the statement running, which cannot change it:
+    /// table lookups need not read it again.
+    pub(crate) dictionary_checked: bool,
     /// Set by [`crate::Interrupt`] (KILL, a client gone), watched by a waiting GET_LOCK;
     /// cleared when the next statements start.
     pub(crate) interrupted: Arc<std::sync::atomic::AtomicBool>,
@@ -629,6 +632,7 @@ impl Session {
             xa: None,
             table_locks: None,
             plans: crate::prepared::Plans::default(),
+            dictionary_checked: false,
         }
     }
 
@@ -714,6 +718,7 @@ impl Session {
                 Err(panic_error(payload.as_ref()))
             }
         };
+        self.dictionary_checked = false;
         let mut outcome = match result {
             Ok(o) => o,
             Err(e) => Outcome::Error(e),
@@ -983,7 +988,15 @@ impl Session {
     fn dispatch(&mut self, statement: Statement, text: &str) -> Result<Outcome, SqlError> {
         use Statement as S;
         match statement {
-            S::Query(q) => self.query(*q, text),
+            S::Query(q) => {
+                // One read of the dictionary's version for the whole SELECT, which cannot
+                // change it (its table lookups would each read it again).
+                self.dictionary_version()?;
+                self.dictionary_checked = true;
+                let result = self.query(*q, text);
+                self.dictionary_checked = false;
+                result
+            }
             S::Insert(i) => {
                 self.check_transaction_writable()?;
                 self.write(|s| s.insert(i, text))
@@ -1252,12 +1265,8 @@ impl Session {
         self.commit_sqlite()
     }
 
-    /// A table's definition, from the dictionary (cached while it is unchanged).
-    pub(crate) fn table(
-        &mut self,
-        db: &str,
-        name: &str,
-    ) -> Result<Option<(Kind, Arc<Table>)>, SqlError> {
+    /// The dictionary's version, the cache of table definitions dropped when it changed.
+    pub(crate) fn dictionary_version(&mut self) -> Result<(i64, i64), SqlError> {
         let version = catalog::version(self.conn())?;
         if version != self.tables_version {
             self.tables.clear();
@@ -1265,6 +1274,18 @@ impl Session {
             // until its first step re-prepares it (`SELECT *` would lose an added column).
             self.conn().flush_prepared_statement_cache();
             self.tables_version = version;
+        }
+        Ok(version)
+    }
+
+    /// A table's definition, from the dictionary (cached while it is unchanged).
+    pub(crate) fn table(
+        &mut self,
+        db: &str,
+        name: &str,
+    ) -> Result<Option<(Kind, Arc<Table>)>, SqlError> {
+        if !self.dictionary_checked {
+            self.dictionary_version()?;
         }
         let key = (db.to_owned(), name.to_owned());
         if let Some(hit) = self.tables.get(&key) {
