@@ -36,6 +36,16 @@ pub enum Error {
     InvalidParameterValue(String),
     /// Parameters that cannot go together.
     InvalidParameterCombination(String),
+    /// No cluster snapshot by that identifier.
+    SnapshotNotFound(String),
+    /// A cluster snapshot with that identifier exists already.
+    SnapshotAlreadyExists(String),
+    /// The snapshot's state forbids the operation.
+    InvalidSnapshotState(String),
+    /// A restore that cannot be made (a time outside the restorable window).
+    InvalidRestore(String),
+    /// No more manual snapshots can be kept.
+    SnapshotQuotaExceeded(String),
     /// A resource would carry more than [`crate::validate::MAX_TAGS`] tags.
     TagQuotaPerResourceExceeded(String),
     /// Storage failed underneath; nothing was acknowledged.
@@ -57,7 +67,14 @@ impl Error {
             Error::ParameterGroupAlreadyExists(name) => {
                 format!("Parameter group {name} already exists")
             }
+            Error::SnapshotNotFound(id) => format!("DBClusterSnapshot {id} not found."),
+            Error::SnapshotAlreadyExists(id) => {
+                format!("Cannot create the snapshot because a snapshot with the identifier {id} already exists.")
+            }
             Error::ClusterQuotaExceeded(m)
+            | Error::InvalidSnapshotState(m)
+            | Error::InvalidRestore(m)
+            | Error::SnapshotQuotaExceeded(m)
             | Error::InvalidClusterState(m)
             | Error::InvalidInstanceState(m)
             | Error::InvalidParameterGroupState(m)

@@ -22,6 +22,6 @@ pub use model::*;
 pub use pace::{Pace, Step};
 pub use service::{
     Aurora, ClusterChanges, Config, EventQuery, Filter, NewCluster, NewInstance, Page, Paging,
-    ParameterChange,
+    ParameterChange, RestoreOptions, RestorePoint,
 };
 pub use volume::{CommitPoint, Transaction, Volume};

@@ -28,7 +28,7 @@ pub fn cluster(status: ClusterStatus) -> Settle<ClusterStatus> {
         FailingOver => Settle::To(Available, None),
         Deleting => Settle::Gone,
         // A backtrack settles through its own record, not through the cluster's due time.
-        Available | Stopped | Backtracking => Settle::Stay,
+        Available | Stopped | Backtracking | IncompatibleRestore => Settle::Stay,
     }
 }
 

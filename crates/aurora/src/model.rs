@@ -35,6 +35,8 @@ pub enum ClusterStatus {
     Backtracking,
     /// Being deleted; disappears when done.
     Deleting,
+    /// A restore could not produce the data (its source's history was gone when the copy ran).
+    IncompatibleRestore,
 }
 
 impl ClusterStatus {
@@ -51,6 +53,7 @@ impl ClusterStatus {
             ClusterStatus::Rebooting => "rebooting",
             ClusterStatus::Backtracking => "backtracking",
             ClusterStatus::Deleting => "deleting",
+            ClusterStatus::IncompatibleRestore => "incompatible-restore",
         }
     }
 }
@@ -183,6 +186,106 @@ pub struct Cluster {
     /// RDS-EVENT-0131/0132 pair is emitted once per change).
     #[serde(default)]
     pub window_short: bool,
+    /// While a restore is filling the new cluster's volume: where its data comes from. The
+    /// cluster stays `creating` until the copy is done, and a restart redoes the copy.
+    #[serde(default)]
+    pub restore: Option<DataSource>,
+    /// CloneGroupId: shared by a cluster and its copy-on-write clones.
+    #[serde(default)]
+    pub clone_group_id: Option<String>,
+}
+
+/// A state of some volume's data: the volume's tree and the time to read it at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataSource {
+    /// The store tree of the volume read.
+    pub tree: String,
+    /// The time whose state is read (the last commit at or before it).
+    pub at: DateTime<Utc>,
+}
+
+/// Lifecycle states of a DB cluster snapshot, as AWS spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SnapshotStatus {
+    /// Its data is being copied.
+    Creating,
+    /// Complete: it can be restored, copied and deleted.
+    Available,
+    /// The copy could not be made (the source's history was gone).
+    Failed,
+}
+
+impl SnapshotStatus {
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SnapshotStatus::Creating => "creating",
+            SnapshotStatus::Available => "available",
+            SnapshotStatus::Failed => "failed",
+        }
+    }
+}
+
+/// A DB cluster snapshot: a cluster's whole volume at one time, with what a restore needs to
+/// build the cluster again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Region.
+    pub region: String,
+    /// DBClusterSnapshotIdentifier, stored lowercase (`rds:...` for automated ones).
+    pub id: String,
+    /// `manual` or `automated`.
+    pub snapshot_type: String,
+    /// Where it stands.
+    pub status: SnapshotStatus,
+    /// When the copy of its data is due to run.
+    pub due: Option<DateTime<Utc>>,
+    /// SnapshotCreateTime.
+    pub created_at: DateTime<Utc>,
+    /// Where its data is read from: its own tree once copied; an automated snapshot is a
+    /// point in its cluster's continuous backup and reads the cluster's volume.
+    pub data: DataSource,
+    /// While `creating`: what is being copied into `data`.
+    pub copy_from: Option<DataSource>,
+    /// The source cluster's identifier.
+    pub cluster_id: String,
+    /// The source cluster's resource id.
+    pub cluster_resource_id: String,
+    /// The source cluster's creation time.
+    pub cluster_created_at: DateTime<Utc>,
+    /// Engine.
+    pub engine: String,
+    /// Engine version.
+    pub engine_version: String,
+    /// Engine mode.
+    pub engine_mode: String,
+    /// Port.
+    pub port: u16,
+    /// Master user name.
+    pub master_username: Option<String>,
+    /// Master password, so a restored cluster accepts the same credentials (never shown).
+    pub master_password: Option<String>,
+    /// Initial database name.
+    pub database_name: Option<String>,
+    /// StorageEncrypted.
+    pub storage_encrypted: bool,
+    /// KMS key.
+    pub kms_key_id: Option<String>,
+    /// IAMDatabaseAuthenticationEnabled.
+    pub iam_auth: bool,
+    /// AvailabilityZones.
+    pub availability_zones: Vec<String>,
+    /// The source cluster's backup retention period.
+    pub backup_retention_period: i32,
+    /// The source cluster's backup window.
+    pub preferred_backup_window: String,
+    /// The ARN of the snapshot this one was copied from.
+    pub source_snapshot_arn: Option<String>,
+    /// Accounts allowed to restore it (`all` for public): the `restore` attribute.
+    pub restore_accounts: Vec<String>,
+    /// Tags.
+    pub tags: Vec<Tag>,
 }
 
 /// Where a backtrack stands, as AWS sends it on the wire (upper case).
@@ -317,6 +420,8 @@ pub enum SourceType {
     DbInstance,
     /// A parameter group.
     DbParameterGroup,
+    /// A DB cluster snapshot.
+    DbClusterSnapshot,
 }
 
 impl SourceType {
@@ -326,6 +431,7 @@ impl SourceType {
             SourceType::DbCluster => "db-cluster",
             SourceType::DbInstance => "db-instance",
             SourceType::DbParameterGroup => "db-parameter-group",
+            SourceType::DbClusterSnapshot => "db-cluster-snapshot",
         }
     }
 }
@@ -368,6 +474,8 @@ pub struct ClusterView {
     pub earliest_backtrack_time: Option<DateTime<Utc>>,
     /// Change records the volume keeps for backtrack, when backtrack is enabled.
     pub backtrack_change_records: Option<u64>,
+    /// EarliestRestorableTime, once the cluster exists.
+    pub earliest_restorable_time: Option<DateTime<Utc>>,
 }
 
 /// A member row of a cluster.
@@ -394,6 +502,15 @@ pub struct InstanceView {
     pub port: u16,
     /// The cluster's master user name, which DescribeDBInstances repeats.
     pub master_username: Option<String>,
+}
+
+/// A snapshot as Describe shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SnapshotView {
+    /// The stored record.
+    pub snapshot: Snapshot,
+    /// Its ARN.
+    pub arn: String,
 }
 
 /// A parameter group as Describe shows it (default or custom).

@@ -28,6 +28,10 @@ pub enum Step {
     BacktrackStart,
     /// A backtrack being applied (APPLYING), before the volume rewinds.
     BacktrackApply,
+    /// A cluster snapshot being taken or copied, before its data is copied.
+    Snapshot,
+    /// A cluster being restored from a snapshot or to a point in time, before its data is copied.
+    Restore,
 }
 
 /// A profile of transition durations.
@@ -57,6 +61,8 @@ impl Pace {
                 Step::DeleteInstance => 300,
                 Step::BacktrackStart => 15,
                 Step::BacktrackApply => 60,
+                Step::Snapshot => 90,
+                Step::Restore => 300,
             }),
         }
     }

@@ -15,14 +15,23 @@ use crate::{FromParams, RequestError, WriteXml};
 pub const OPERATIONS: &[(&str, Option<&str>)] = &[
     ("AddTagsToResource", None),
     ("BacktrackDBCluster", Some("DBClusterBacktrack")),
+    ("CopyDBClusterSnapshot", Some("CopyDBClusterSnapshotResult")),
     ("CreateDBCluster", Some("CreateDBClusterResult")),
     (
         "CreateDBClusterParameterGroup",
         Some("CreateDBClusterParameterGroupResult"),
     ),
+    (
+        "CreateDBClusterSnapshot",
+        Some("CreateDBClusterSnapshotResult"),
+    ),
     ("CreateDBInstance", Some("CreateDBInstanceResult")),
     ("DeleteDBCluster", Some("DeleteDBClusterResult")),
     ("DeleteDBClusterParameterGroup", None),
+    (
+        "DeleteDBClusterSnapshot",
+        Some("DeleteDBClusterSnapshotResult"),
+    ),
     ("DeleteDBInstance", Some("DeleteDBInstanceResult")),
     (
         "DescribeDBClusterBacktracks",
@@ -36,6 +45,14 @@ pub const OPERATIONS: &[(&str, Option<&str>)] = &[
         "DescribeDBClusterParameters",
         Some("DBClusterParameterGroupDetails"),
     ),
+    (
+        "DescribeDBClusterSnapshotAttributes",
+        Some("DescribeDBClusterSnapshotAttributesResult"),
+    ),
+    (
+        "DescribeDBClusterSnapshots",
+        Some("DBClusterSnapshotMessage"),
+    ),
     ("DescribeDBClusters", Some("DBClusterMessage")),
     ("DescribeDBEngineVersions", Some("DBEngineVersionMessage")),
     ("DescribeDBInstances", Some("DBInstanceMessage")),
@@ -47,9 +64,21 @@ pub const OPERATIONS: &[(&str, Option<&str>)] = &[
         "ModifyDBClusterParameterGroup",
         Some("DBClusterParameterGroupNameMessage"),
     ),
+    (
+        "ModifyDBClusterSnapshotAttribute",
+        Some("ModifyDBClusterSnapshotAttributeResult"),
+    ),
     ("RebootDBCluster", Some("RebootDBClusterResult")),
     ("RebootDBInstance", Some("RebootDBInstanceResult")),
     ("RemoveTagsFromResource", None),
+    (
+        "RestoreDBClusterFromSnapshot",
+        Some("RestoreDBClusterFromSnapshotResult"),
+    ),
+    (
+        "RestoreDBClusterToPointInTime",
+        Some("RestoreDBClusterToPointInTimeResult"),
+    ),
     ("StartDBCluster", Some("StartDBClusterResult")),
     ("StopDBCluster", Some("StopDBClusterResult")),
 ];
@@ -61,16 +90,22 @@ pub enum Request {
     AddTagsToResource(AddTagsToResourceMessage),
     /// The operation's input, shape `BacktrackDBClusterMessage`.
     BacktrackDBCluster(BacktrackDBClusterMessage),
+    /// The operation's input, shape `CopyDBClusterSnapshotMessage`.
+    CopyDBClusterSnapshot(CopyDBClusterSnapshotMessage),
     /// The operation's input, shape `CreateDBClusterMessage`.
     CreateDBCluster(CreateDBClusterMessage),
     /// The operation's input, shape `CreateDBClusterParameterGroupMessage`.
     CreateDBClusterParameterGroup(CreateDBClusterParameterGroupMessage),
+    /// The operation's input, shape `CreateDBClusterSnapshotMessage`.
+    CreateDBClusterSnapshot(CreateDBClusterSnapshotMessage),
     /// The operation's input, shape `CreateDBInstanceMessage`.
     CreateDBInstance(CreateDBInstanceMessage),
     /// The operation's input, shape `DeleteDBClusterMessage`.
     DeleteDBCluster(DeleteDBClusterMessage),
     /// The operation's input, shape `DeleteDBClusterParameterGroupMessage`.
     DeleteDBClusterParameterGroup(DeleteDBClusterParameterGroupMessage),
+    /// The operation's input, shape `DeleteDBClusterSnapshotMessage`.
+    DeleteDBClusterSnapshot(DeleteDBClusterSnapshotMessage),
     /// The operation's input, shape `DeleteDBInstanceMessage`.
     DeleteDBInstance(DeleteDBInstanceMessage),
     /// The operation's input, shape `DescribeDBClusterBacktracksMessage`.
@@ -79,6 +114,10 @@ pub enum Request {
     DescribeDBClusterParameterGroups(DescribeDBClusterParameterGroupsMessage),
     /// The operation's input, shape `DescribeDBClusterParametersMessage`.
     DescribeDBClusterParameters(DescribeDBClusterParametersMessage),
+    /// The operation's input, shape `DescribeDBClusterSnapshotAttributesMessage`.
+    DescribeDBClusterSnapshotAttributes(DescribeDBClusterSnapshotAttributesMessage),
+    /// The operation's input, shape `DescribeDBClusterSnapshotsMessage`.
+    DescribeDBClusterSnapshots(DescribeDBClusterSnapshotsMessage),
     /// The operation's input, shape `DescribeDBClustersMessage`.
     DescribeDBClusters(DescribeDBClustersMessage),
     /// The operation's input, shape `DescribeDBEngineVersionsMessage`.
@@ -95,12 +134,18 @@ pub enum Request {
     ModifyDBCluster(ModifyDBClusterMessage),
     /// The operation's input, shape `ModifyDBClusterParameterGroupMessage`.
     ModifyDBClusterParameterGroup(ModifyDBClusterParameterGroupMessage),
+    /// The operation's input, shape `ModifyDBClusterSnapshotAttributeMessage`.
+    ModifyDBClusterSnapshotAttribute(ModifyDBClusterSnapshotAttributeMessage),
     /// The operation's input, shape `RebootDBClusterMessage`.
     RebootDBCluster(RebootDBClusterMessage),
     /// The operation's input, shape `RebootDBInstanceMessage`.
     RebootDBInstance(RebootDBInstanceMessage),
     /// The operation's input, shape `RemoveTagsFromResourceMessage`.
     RemoveTagsFromResource(RemoveTagsFromResourceMessage),
+    /// The operation's input, shape `RestoreDBClusterFromSnapshotMessage`.
+    RestoreDBClusterFromSnapshot(RestoreDBClusterFromSnapshotMessage),
+    /// The operation's input, shape `RestoreDBClusterToPointInTimeMessage`.
+    RestoreDBClusterToPointInTime(RestoreDBClusterToPointInTimeMessage),
     /// The operation's input, shape `StartDBClusterMessage`.
     StartDBCluster(StartDBClusterMessage),
     /// The operation's input, shape `StopDBClusterMessage`.
@@ -113,15 +158,18 @@ impl Request {
         Ok(match action {
             "AddTagsToResource" => Request::AddTagsToResource(read_input(params)?),
             "BacktrackDBCluster" => Request::BacktrackDBCluster(read_input(params)?),
+            "CopyDBClusterSnapshot" => Request::CopyDBClusterSnapshot(read_input(params)?),
             "CreateDBCluster" => Request::CreateDBCluster(read_input(params)?),
             "CreateDBClusterParameterGroup" => {
                 Request::CreateDBClusterParameterGroup(read_input(params)?)
             }
+            "CreateDBClusterSnapshot" => Request::CreateDBClusterSnapshot(read_input(params)?),
             "CreateDBInstance" => Request::CreateDBInstance(read_input(params)?),
             "DeleteDBCluster" => Request::DeleteDBCluster(read_input(params)?),
             "DeleteDBClusterParameterGroup" => {
                 Request::DeleteDBClusterParameterGroup(read_input(params)?)
             }
+            "DeleteDBClusterSnapshot" => Request::DeleteDBClusterSnapshot(read_input(params)?),
             "DeleteDBInstance" => Request::DeleteDBInstance(read_input(params)?),
             "DescribeDBClusterBacktracks" => {
                 Request::DescribeDBClusterBacktracks(read_input(params)?)
@@ -131,6 +179,12 @@ impl Request {
             }
             "DescribeDBClusterParameters" => {
                 Request::DescribeDBClusterParameters(read_input(params)?)
+            }
+            "DescribeDBClusterSnapshotAttributes" => {
+                Request::DescribeDBClusterSnapshotAttributes(read_input(params)?)
+            }
+            "DescribeDBClusterSnapshots" => {
+                Request::DescribeDBClusterSnapshots(read_input(params)?)
             }
             "DescribeDBClusters" => Request::DescribeDBClusters(read_input(params)?),
             "DescribeDBEngineVersions" => Request::DescribeDBEngineVersions(read_input(params)?),
@@ -142,9 +196,18 @@ impl Request {
             "ModifyDBClusterParameterGroup" => {
                 Request::ModifyDBClusterParameterGroup(read_input(params)?)
             }
+            "ModifyDBClusterSnapshotAttribute" => {
+                Request::ModifyDBClusterSnapshotAttribute(read_input(params)?)
+            }
             "RebootDBCluster" => Request::RebootDBCluster(read_input(params)?),
             "RebootDBInstance" => Request::RebootDBInstance(read_input(params)?),
             "RemoveTagsFromResource" => Request::RemoveTagsFromResource(read_input(params)?),
+            "RestoreDBClusterFromSnapshot" => {
+                Request::RestoreDBClusterFromSnapshot(read_input(params)?)
+            }
+            "RestoreDBClusterToPointInTime" => {
+                Request::RestoreDBClusterToPointInTime(read_input(params)?)
+            }
             "StartDBCluster" => Request::StartDBCluster(read_input(params)?),
             "StopDBCluster" => Request::StopDBCluster(read_input(params)?),
             _ => return Err(RequestError::UnknownAction(action.to_owned())),
@@ -156,15 +219,22 @@ impl Request {
         match self {
             Request::AddTagsToResource(_) => "AddTagsToResource",
             Request::BacktrackDBCluster(_) => "BacktrackDBCluster",
+            Request::CopyDBClusterSnapshot(_) => "CopyDBClusterSnapshot",
             Request::CreateDBCluster(_) => "CreateDBCluster",
             Request::CreateDBClusterParameterGroup(_) => "CreateDBClusterParameterGroup",
+            Request::CreateDBClusterSnapshot(_) => "CreateDBClusterSnapshot",
             Request::CreateDBInstance(_) => "CreateDBInstance",
             Request::DeleteDBCluster(_) => "DeleteDBCluster",
             Request::DeleteDBClusterParameterGroup(_) => "DeleteDBClusterParameterGroup",
+            Request::DeleteDBClusterSnapshot(_) => "DeleteDBClusterSnapshot",
             Request::DeleteDBInstance(_) => "DeleteDBInstance",
             Request::DescribeDBClusterBacktracks(_) => "DescribeDBClusterBacktracks",
             Request::DescribeDBClusterParameterGroups(_) => "DescribeDBClusterParameterGroups",
             Request::DescribeDBClusterParameters(_) => "DescribeDBClusterParameters",
+            Request::DescribeDBClusterSnapshotAttributes(_) => {
+                "DescribeDBClusterSnapshotAttributes"
+            }
+            Request::DescribeDBClusterSnapshots(_) => "DescribeDBClusterSnapshots",
             Request::DescribeDBClusters(_) => "DescribeDBClusters",
             Request::DescribeDBEngineVersions(_) => "DescribeDBEngineVersions",
             Request::DescribeDBInstances(_) => "DescribeDBInstances",
@@ -173,9 +243,12 @@ impl Request {
             Request::ListTagsForResource(_) => "ListTagsForResource",
             Request::ModifyDBCluster(_) => "ModifyDBCluster",
             Request::ModifyDBClusterParameterGroup(_) => "ModifyDBClusterParameterGroup",
+            Request::ModifyDBClusterSnapshotAttribute(_) => "ModifyDBClusterSnapshotAttribute",
             Request::RebootDBCluster(_) => "RebootDBCluster",
             Request::RebootDBInstance(_) => "RebootDBInstance",
             Request::RemoveTagsFromResource(_) => "RemoveTagsFromResource",
+            Request::RestoreDBClusterFromSnapshot(_) => "RestoreDBClusterFromSnapshot",
+            Request::RestoreDBClusterToPointInTime(_) => "RestoreDBClusterToPointInTime",
             Request::StartDBCluster(_) => "StartDBCluster",
             Request::StopDBCluster(_) => "StopDBCluster",
         }
@@ -200,6 +273,8 @@ pub enum ErrorCode {
     DBCapacityReservationNotFoundFault,
     /// Modeled error; wire code `DBClusterAlreadyExistsFault`, HTTP 400.
     DBClusterAlreadyExistsFault,
+    /// Modeled error; wire code `DBClusterAutomatedBackupNotFoundFault`, HTTP 404.
+    DBClusterAutomatedBackupNotFoundFault,
     /// Modeled error; wire code `DBClusterAutomatedBackupQuotaExceededFault`, HTTP 400.
     DBClusterAutomatedBackupQuotaExceededFault,
     /// Modeled error; wire code `DBClusterBacktrackNotFoundFault`, HTTP 404.
@@ -214,6 +289,8 @@ pub enum ErrorCode {
     DBClusterRoleQuotaExceededFault,
     /// Modeled error; wire code `DBClusterSnapshotAlreadyExistsFault`, HTTP 400.
     DBClusterSnapshotAlreadyExistsFault,
+    /// Modeled error; wire code `DBClusterSnapshotNotFoundFault`, HTTP 404.
+    DBClusterSnapshotNotFoundFault,
     /// Modeled error; wire code `DBInstanceAlreadyExists`, HTTP 400.
     DBInstanceAlreadyExistsFault,
     /// Modeled error; wire code `DBInstanceAutomatedBackupQuotaExceeded`, HTTP 400.
@@ -252,6 +329,8 @@ pub enum ErrorCode {
     GlobalClusterNotFoundFault,
     /// Modeled error; wire code `InstanceQuotaExceeded`, HTTP 400.
     InstanceQuotaExceededFault,
+    /// Modeled error; wire code `InsufficientDBClusterCapacityFault`, HTTP 403.
+    InsufficientDBClusterCapacityFault,
     /// Modeled error; wire code `InsufficientDBInstanceCapacity`, HTTP 400.
     InsufficientDBInstanceCapacityFault,
     /// Modeled error; wire code `InsufficientStorageClusterCapacity`, HTTP 400.
@@ -280,6 +359,8 @@ pub enum ErrorCode {
     InvalidDBSecurityGroupStateFault,
     /// Modeled error; wire code `InvalidDBShardGroupState`, HTTP 400.
     InvalidDBShardGroupStateFault,
+    /// Modeled error; wire code `InvalidDBSnapshotState`, HTTP 400.
+    InvalidDBSnapshotStateFault,
     /// Modeled error; wire code `InvalidDBSubnetGroupFault`, HTTP 400.
     InvalidDBSubnetGroupFault,
     /// Modeled error; wire code `InvalidDBSubnetGroupStateFault`, HTTP 400.
@@ -292,6 +373,8 @@ pub enum ErrorCode {
     InvalidParameterValue,
     /// Common query error; HTTP 400.
     InvalidQueryParameter,
+    /// Modeled error; wire code `InvalidRestoreFault`, HTTP 400.
+    InvalidRestoreFault,
     /// Modeled error; wire code `InvalidSubnet`, HTTP 400.
     InvalidSubnet,
     /// Modeled error; wire code `InvalidVPCNetworkStateFault`, HTTP 400.
@@ -316,6 +399,8 @@ pub enum ErrorCode {
     RequestTimeout,
     /// Common query error; HTTP 503.
     ServiceUnavailable,
+    /// Modeled error; wire code `SharedSnapshotQuotaExceeded`, HTTP 400.
+    SharedSnapshotQuotaExceededFault,
     /// Modeled error; wire code `SnapshotQuotaExceeded`, HTTP 400.
     SnapshotQuotaExceededFault,
     /// Modeled error; wire code `StorageQuotaExceeded`, HTTP 400.
@@ -349,6 +434,9 @@ impl ErrorCode {
             ErrorCode::CertificateNotFoundFault => "CertificateNotFound",
             ErrorCode::DBCapacityReservationNotFoundFault => "DBCapacityReservationNotFound",
             ErrorCode::DBClusterAlreadyExistsFault => "DBClusterAlreadyExistsFault",
+            ErrorCode::DBClusterAutomatedBackupNotFoundFault => {
+                "DBClusterAutomatedBackupNotFoundFault"
+            }
             ErrorCode::DBClusterAutomatedBackupQuotaExceededFault => {
                 "DBClusterAutomatedBackupQuotaExceededFault"
             }
@@ -358,6 +446,7 @@ impl ErrorCode {
             ErrorCode::DBClusterQuotaExceededFault => "DBClusterQuotaExceededFault",
             ErrorCode::DBClusterRoleQuotaExceededFault => "DBClusterRoleQuotaExceeded",
             ErrorCode::DBClusterSnapshotAlreadyExistsFault => "DBClusterSnapshotAlreadyExistsFault",
+            ErrorCode::DBClusterSnapshotNotFoundFault => "DBClusterSnapshotNotFoundFault",
             ErrorCode::DBInstanceAlreadyExistsFault => "DBInstanceAlreadyExists",
             ErrorCode::DBInstanceAutomatedBackupQuotaExceededFault => {
                 "DBInstanceAutomatedBackupQuotaExceeded"
@@ -381,6 +470,7 @@ impl ErrorCode {
             ErrorCode::DomainNotFoundFault => "DomainNotFoundFault",
             ErrorCode::GlobalClusterNotFoundFault => "GlobalClusterNotFoundFault",
             ErrorCode::InstanceQuotaExceededFault => "InstanceQuotaExceeded",
+            ErrorCode::InsufficientDBClusterCapacityFault => "InsufficientDBClusterCapacityFault",
             ErrorCode::InsufficientDBInstanceCapacityFault => "InsufficientDBInstanceCapacity",
             ErrorCode::InsufficientStorageClusterCapacityFault => {
                 "InsufficientStorageClusterCapacity"
@@ -399,12 +489,14 @@ impl ErrorCode {
             ErrorCode::InvalidDBParameterGroupStateFault => "InvalidDBParameterGroupState",
             ErrorCode::InvalidDBSecurityGroupStateFault => "InvalidDBSecurityGroupState",
             ErrorCode::InvalidDBShardGroupStateFault => "InvalidDBShardGroupState",
+            ErrorCode::InvalidDBSnapshotStateFault => "InvalidDBSnapshotState",
             ErrorCode::InvalidDBSubnetGroupFault => "InvalidDBSubnetGroupFault",
             ErrorCode::InvalidDBSubnetGroupStateFault => "InvalidDBSubnetGroupStateFault",
             ErrorCode::InvalidGlobalClusterStateFault => "InvalidGlobalClusterStateFault",
             ErrorCode::InvalidParameterCombination => "InvalidParameterCombination",
             ErrorCode::InvalidParameterValue => "InvalidParameterValue",
             ErrorCode::InvalidQueryParameter => "InvalidQueryParameter",
+            ErrorCode::InvalidRestoreFault => "InvalidRestoreFault",
             ErrorCode::InvalidSubnet => "InvalidSubnet",
             ErrorCode::InvalidVPCNetworkStateFault => "InvalidVPCNetworkStateFault",
             ErrorCode::KMSKeyNotAccessibleFault => "KMSKeyNotAccessibleFault",
@@ -419,6 +511,7 @@ impl ErrorCode {
             ErrorCode::RequestEntityTooLarge => "RequestEntityTooLarge",
             ErrorCode::RequestTimeout => "RequestTimeout",
             ErrorCode::ServiceUnavailable => "ServiceUnavailable",
+            ErrorCode::SharedSnapshotQuotaExceededFault => "SharedSnapshotQuotaExceeded",
             ErrorCode::SnapshotQuotaExceededFault => "SnapshotQuotaExceeded",
             ErrorCode::StorageQuotaExceededFault => "StorageQuotaExceeded",
             ErrorCode::StorageTypeNotAvailableFault => "StorageTypeNotAvailableFault",
@@ -444,6 +537,7 @@ impl ErrorCode {
             ErrorCode::CertificateNotFoundFault => 404,
             ErrorCode::DBCapacityReservationNotFoundFault => 404,
             ErrorCode::DBClusterAlreadyExistsFault => 400,
+            ErrorCode::DBClusterAutomatedBackupNotFoundFault => 404,
             ErrorCode::DBClusterAutomatedBackupQuotaExceededFault => 400,
             ErrorCode::DBClusterBacktrackNotFoundFault => 404,
             ErrorCode::DBClusterNotFoundFault => 404,
@@ -451,6 +545,7 @@ impl ErrorCode {
             ErrorCode::DBClusterQuotaExceededFault => 403,
             ErrorCode::DBClusterRoleQuotaExceededFault => 400,
             ErrorCode::DBClusterSnapshotAlreadyExistsFault => 400,
+            ErrorCode::DBClusterSnapshotNotFoundFault => 404,
             ErrorCode::DBInstanceAlreadyExistsFault => 400,
             ErrorCode::DBInstanceAutomatedBackupQuotaExceededFault => 400,
             ErrorCode::DBInstanceNotFoundFault => 404,
@@ -470,6 +565,7 @@ impl ErrorCode {
             ErrorCode::DomainNotFoundFault => 404,
             ErrorCode::GlobalClusterNotFoundFault => 404,
             ErrorCode::InstanceQuotaExceededFault => 400,
+            ErrorCode::InsufficientDBClusterCapacityFault => 403,
             ErrorCode::InsufficientDBInstanceCapacityFault => 400,
             ErrorCode::InsufficientStorageClusterCapacityFault => 400,
             ErrorCode::IntegrationNotFoundFault => 404,
@@ -484,12 +580,14 @@ impl ErrorCode {
             ErrorCode::InvalidDBParameterGroupStateFault => 400,
             ErrorCode::InvalidDBSecurityGroupStateFault => 400,
             ErrorCode::InvalidDBShardGroupStateFault => 400,
+            ErrorCode::InvalidDBSnapshotStateFault => 400,
             ErrorCode::InvalidDBSubnetGroupFault => 400,
             ErrorCode::InvalidDBSubnetGroupStateFault => 400,
             ErrorCode::InvalidGlobalClusterStateFault => 400,
             ErrorCode::InvalidParameterCombination => 400,
             ErrorCode::InvalidParameterValue => 400,
             ErrorCode::InvalidQueryParameter => 400,
+            ErrorCode::InvalidRestoreFault => 400,
             ErrorCode::InvalidSubnet => 400,
             ErrorCode::InvalidVPCNetworkStateFault => 400,
             ErrorCode::KMSKeyNotAccessibleFault => 400,
@@ -502,6 +600,7 @@ impl ErrorCode {
             ErrorCode::RequestEntityTooLarge => 413,
             ErrorCode::RequestTimeout => 408,
             ErrorCode::ServiceUnavailable => 503,
+            ErrorCode::SharedSnapshotQuotaExceededFault => 400,
             ErrorCode::SnapshotQuotaExceededFault => 400,
             ErrorCode::StorageQuotaExceededFault => 400,
             ErrorCode::StorageTypeNotAvailableFault => 400,
@@ -525,6 +624,7 @@ impl ErrorCode {
             ErrorCode::CertificateNotFoundFault => true,
             ErrorCode::DBCapacityReservationNotFoundFault => true,
             ErrorCode::DBClusterAlreadyExistsFault => true,
+            ErrorCode::DBClusterAutomatedBackupNotFoundFault => true,
             ErrorCode::DBClusterAutomatedBackupQuotaExceededFault => true,
             ErrorCode::DBClusterBacktrackNotFoundFault => true,
             ErrorCode::DBClusterNotFoundFault => true,
@@ -532,6 +632,7 @@ impl ErrorCode {
             ErrorCode::DBClusterQuotaExceededFault => true,
             ErrorCode::DBClusterRoleQuotaExceededFault => true,
             ErrorCode::DBClusterSnapshotAlreadyExistsFault => true,
+            ErrorCode::DBClusterSnapshotNotFoundFault => true,
             ErrorCode::DBInstanceAlreadyExistsFault => true,
             ErrorCode::DBInstanceAutomatedBackupQuotaExceededFault => true,
             ErrorCode::DBInstanceNotFoundFault => true,
@@ -551,6 +652,7 @@ impl ErrorCode {
             ErrorCode::DomainNotFoundFault => true,
             ErrorCode::GlobalClusterNotFoundFault => true,
             ErrorCode::InstanceQuotaExceededFault => true,
+            ErrorCode::InsufficientDBClusterCapacityFault => true,
             ErrorCode::InsufficientDBInstanceCapacityFault => true,
             ErrorCode::InsufficientStorageClusterCapacityFault => true,
             ErrorCode::IntegrationNotFoundFault => true,
@@ -565,12 +667,14 @@ impl ErrorCode {
             ErrorCode::InvalidDBParameterGroupStateFault => true,
             ErrorCode::InvalidDBSecurityGroupStateFault => true,
             ErrorCode::InvalidDBShardGroupStateFault => true,
+            ErrorCode::InvalidDBSnapshotStateFault => true,
             ErrorCode::InvalidDBSubnetGroupFault => true,
             ErrorCode::InvalidDBSubnetGroupStateFault => true,
             ErrorCode::InvalidGlobalClusterStateFault => true,
             ErrorCode::InvalidParameterCombination => true,
             ErrorCode::InvalidParameterValue => true,
             ErrorCode::InvalidQueryParameter => true,
+            ErrorCode::InvalidRestoreFault => true,
             ErrorCode::InvalidSubnet => true,
             ErrorCode::InvalidVPCNetworkStateFault => true,
             ErrorCode::KMSKeyNotAccessibleFault => true,
@@ -583,6 +687,7 @@ impl ErrorCode {
             ErrorCode::RequestEntityTooLarge => true,
             ErrorCode::RequestTimeout => true,
             ErrorCode::ServiceUnavailable => false,
+            ErrorCode::SharedSnapshotQuotaExceededFault => true,
             ErrorCode::SnapshotQuotaExceededFault => true,
             ErrorCode::StorageQuotaExceededFault => true,
             ErrorCode::StorageTypeNotAvailableFault => true,
@@ -854,6 +959,57 @@ impl WriteXml for ClusterPendingModifiedValues {
             "InternetAccessGatewayEnabled",
             &self.internet_access_gateway_enabled,
         );
+    }
+}
+
+/// Model shape `CopyDBClusterSnapshotMessage` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CopyDBClusterSnapshotMessage {
+    /// Member `SourceDBClusterSnapshotIdentifier` (string, required).
+    pub source_db_cluster_snapshot_identifier: String,
+    /// Member `TargetDBClusterSnapshotIdentifier` (string, required).
+    pub target_db_cluster_snapshot_identifier: String,
+    /// Member `KmsKeyId` (string).
+    pub kms_key_id: Option<String>,
+    /// Member `PreSignedUrl` (string).
+    pub pre_signed_url: Option<String>,
+    /// Member `CopyTags` (boolean).
+    pub copy_tags: Option<bool>,
+    /// Member `Tags` (list of `Tag`, item `Tag`).
+    pub tags: Option<Vec<Tag>>,
+}
+
+impl FromParams for CopyDBClusterSnapshotMessage {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            source_db_cluster_snapshot_identifier: read_req(
+                params,
+                prefix,
+                "SourceDBClusterSnapshotIdentifier",
+            )?,
+            target_db_cluster_snapshot_identifier: read_req(
+                params,
+                prefix,
+                "TargetDBClusterSnapshotIdentifier",
+            )?,
+            kms_key_id: read_opt(params, prefix, "KmsKeyId")?,
+            pre_signed_url: read_opt(params, prefix, "PreSignedUrl")?,
+            copy_tags: read_opt(params, prefix, "CopyTags")?,
+            tags: read_opt_list(params, prefix, "Tags", "Tag")?,
+        })
+    }
+}
+
+/// Model shape `CopyDBClusterSnapshotResult` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CopyDBClusterSnapshotResult {
+    /// Member `DBClusterSnapshot` (structure `DBClusterSnapshot`).
+    pub db_cluster_snapshot: Option<DBClusterSnapshot>,
+}
+
+impl WriteXml for CopyDBClusterSnapshotResult {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "DBClusterSnapshot", &self.db_cluster_snapshot);
     }
 }
 
@@ -1166,6 +1322,44 @@ pub struct CreateDBClusterResult {
 impl WriteXml for CreateDBClusterResult {
     fn write_members(&self, w: &mut XmlWriter) {
         write_opt(w, "DBCluster", &self.db_cluster);
+    }
+}
+
+/// Model shape `CreateDBClusterSnapshotMessage` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateDBClusterSnapshotMessage {
+    /// Member `DBClusterSnapshotIdentifier` (string, required).
+    pub db_cluster_snapshot_identifier: String,
+    /// Member `DBClusterIdentifier` (string, required).
+    pub db_cluster_identifier: String,
+    /// Member `Tags` (list of `Tag`, item `Tag`).
+    pub tags: Option<Vec<Tag>>,
+}
+
+impl FromParams for CreateDBClusterSnapshotMessage {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            db_cluster_snapshot_identifier: read_req(
+                params,
+                prefix,
+                "DBClusterSnapshotIdentifier",
+            )?,
+            db_cluster_identifier: read_req(params, prefix, "DBClusterIdentifier")?,
+            tags: read_opt_list(params, prefix, "Tags", "Tag")?,
+        })
+    }
+}
+
+/// Model shape `CreateDBClusterSnapshotResult` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateDBClusterSnapshotResult {
+    /// Member `DBClusterSnapshot` (structure `DBClusterSnapshot`).
+    pub db_cluster_snapshot: Option<DBClusterSnapshot>,
+}
+
+impl WriteXml for CreateDBClusterSnapshotResult {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "DBClusterSnapshot", &self.db_cluster_snapshot);
     }
 }
 
@@ -2097,6 +2291,187 @@ impl WriteXml for DBClusterRole {
     }
 }
 
+/// Model shape `DBClusterSnapshot` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DBClusterSnapshot {
+    /// Member `AvailabilityZones` (list of string, item `AvailabilityZone`).
+    pub availability_zones: Option<Vec<String>>,
+    /// Member `DBClusterSnapshotIdentifier` (string).
+    pub db_cluster_snapshot_identifier: Option<String>,
+    /// Member `DBClusterIdentifier` (string).
+    pub db_cluster_identifier: Option<String>,
+    /// Member `SnapshotCreateTime` (timestamp).
+    pub snapshot_create_time: Option<DateTime<Utc>>,
+    /// Member `Engine` (string).
+    pub engine: Option<String>,
+    /// Member `EngineMode` (string).
+    pub engine_mode: Option<String>,
+    /// Member `AllocatedStorage` (integer).
+    pub allocated_storage: Option<i32>,
+    /// Member `Status` (string).
+    pub status: Option<String>,
+    /// Member `Port` (integer).
+    pub port: Option<i32>,
+    /// Member `VpcId` (string).
+    pub vpc_id: Option<String>,
+    /// Member `ClusterCreateTime` (timestamp).
+    pub cluster_create_time: Option<DateTime<Utc>>,
+    /// Member `MasterUsername` (string).
+    pub master_username: Option<String>,
+    /// Member `EngineVersion` (string).
+    pub engine_version: Option<String>,
+    /// Member `LicenseModel` (string).
+    pub license_model: Option<String>,
+    /// Member `SnapshotType` (string).
+    pub snapshot_type: Option<String>,
+    /// Member `PercentProgress` (integer).
+    pub percent_progress: Option<i32>,
+    /// Member `StorageEncrypted` (boolean).
+    pub storage_encrypted: Option<bool>,
+    /// Member `StorageEncryptionType` (string).
+    pub storage_encryption_type: Option<String>,
+    /// Member `BackupRetentionPeriod` (integer).
+    pub backup_retention_period: Option<i32>,
+    /// Member `PreferredBackupWindow` (string).
+    pub preferred_backup_window: Option<String>,
+    /// Member `KmsKeyId` (string).
+    pub kms_key_id: Option<String>,
+    /// Member `DBClusterSnapshotArn` (string).
+    pub db_cluster_snapshot_arn: Option<String>,
+    /// Member `SourceDBClusterSnapshotArn` (string).
+    pub source_db_cluster_snapshot_arn: Option<String>,
+    /// Member `IAMDatabaseAuthenticationEnabled` (boolean).
+    pub iam_database_authentication_enabled: Option<bool>,
+    /// Member `TagList` (list of `Tag`, item `Tag`).
+    pub tag_list: Option<Vec<Tag>>,
+    /// Member `StorageType` (string).
+    pub storage_type: Option<String>,
+    /// Member `StorageThroughput` (integer).
+    pub storage_throughput: Option<i32>,
+    /// Member `DbClusterResourceId` (string).
+    pub db_cluster_resource_id: Option<String>,
+    /// Member `DBSystemId` (string).
+    pub db_system_id: Option<String>,
+}
+
+impl WriteXml for DBClusterSnapshot {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt_list(
+            w,
+            "AvailabilityZones",
+            "AvailabilityZone",
+            &self.availability_zones,
+        );
+        write_opt(
+            w,
+            "DBClusterSnapshotIdentifier",
+            &self.db_cluster_snapshot_identifier,
+        );
+        write_opt(w, "DBClusterIdentifier", &self.db_cluster_identifier);
+        write_opt(w, "SnapshotCreateTime", &self.snapshot_create_time);
+        write_opt(w, "Engine", &self.engine);
+        write_opt(w, "EngineMode", &self.engine_mode);
+        write_opt(w, "AllocatedStorage", &self.allocated_storage);
+        write_opt(w, "Status", &self.status);
+        write_opt(w, "Port", &self.port);
+        write_opt(w, "VpcId", &self.vpc_id);
+        write_opt(w, "ClusterCreateTime", &self.cluster_create_time);
+        write_opt(w, "MasterUsername", &self.master_username);
+        write_opt(w, "EngineVersion", &self.engine_version);
+        write_opt(w, "LicenseModel", &self.license_model);
+        write_opt(w, "SnapshotType", &self.snapshot_type);
+        write_opt(w, "PercentProgress", &self.percent_progress);
+        write_opt(w, "StorageEncrypted", &self.storage_encrypted);
+        write_opt(w, "StorageEncryptionType", &self.storage_encryption_type);
+        write_opt(w, "BackupRetentionPeriod", &self.backup_retention_period);
+        write_opt(w, "PreferredBackupWindow", &self.preferred_backup_window);
+        write_opt(w, "KmsKeyId", &self.kms_key_id);
+        write_opt(w, "DBClusterSnapshotArn", &self.db_cluster_snapshot_arn);
+        write_opt(
+            w,
+            "SourceDBClusterSnapshotArn",
+            &self.source_db_cluster_snapshot_arn,
+        );
+        write_opt(
+            w,
+            "IAMDatabaseAuthenticationEnabled",
+            &self.iam_database_authentication_enabled,
+        );
+        write_opt_list(w, "TagList", "Tag", &self.tag_list);
+        write_opt(w, "StorageType", &self.storage_type);
+        write_opt(w, "StorageThroughput", &self.storage_throughput);
+        write_opt(w, "DbClusterResourceId", &self.db_cluster_resource_id);
+        write_opt(w, "DBSystemId", &self.db_system_id);
+    }
+}
+
+/// Model shape `DBClusterSnapshotAttribute` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DBClusterSnapshotAttribute {
+    /// Member `AttributeName` (string).
+    pub attribute_name: Option<String>,
+    /// Member `AttributeValues` (list of string, item `AttributeValue`).
+    pub attribute_values: Option<Vec<String>>,
+}
+
+impl WriteXml for DBClusterSnapshotAttribute {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "AttributeName", &self.attribute_name);
+        write_opt_list(
+            w,
+            "AttributeValues",
+            "AttributeValue",
+            &self.attribute_values,
+        );
+    }
+}
+
+/// Model shape `DBClusterSnapshotAttributesResult` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DBClusterSnapshotAttributesResult {
+    /// Member `DBClusterSnapshotIdentifier` (string).
+    pub db_cluster_snapshot_identifier: Option<String>,
+    /// Member `DBClusterSnapshotAttributes` (list of `DBClusterSnapshotAttribute`, item `DBClusterSnapshotAttribute`).
+    pub db_cluster_snapshot_attributes: Option<Vec<DBClusterSnapshotAttribute>>,
+}
+
+impl WriteXml for DBClusterSnapshotAttributesResult {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(
+            w,
+            "DBClusterSnapshotIdentifier",
+            &self.db_cluster_snapshot_identifier,
+        );
+        write_opt_list(
+            w,
+            "DBClusterSnapshotAttributes",
+            "DBClusterSnapshotAttribute",
+            &self.db_cluster_snapshot_attributes,
+        );
+    }
+}
+
+/// Model shape `DBClusterSnapshotMessage` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DBClusterSnapshotMessage {
+    /// Member `Marker` (string).
+    pub marker: Option<String>,
+    /// Member `DBClusterSnapshots` (list of `DBClusterSnapshot`, item `DBClusterSnapshot`).
+    pub db_cluster_snapshots: Option<Vec<DBClusterSnapshot>>,
+}
+
+impl WriteXml for DBClusterSnapshotMessage {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "Marker", &self.marker);
+        write_opt_list(
+            w,
+            "DBClusterSnapshots",
+            "DBClusterSnapshot",
+            &self.db_cluster_snapshots,
+        );
+    }
+}
+
 /// Model shape `DBClusterStatusInfo` (output).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DBClusterStatusInfo {
@@ -2991,6 +3366,38 @@ impl WriteXml for DeleteDBClusterResult {
     }
 }
 
+/// Model shape `DeleteDBClusterSnapshotMessage` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteDBClusterSnapshotMessage {
+    /// Member `DBClusterSnapshotIdentifier` (string, required).
+    pub db_cluster_snapshot_identifier: String,
+}
+
+impl FromParams for DeleteDBClusterSnapshotMessage {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            db_cluster_snapshot_identifier: read_req(
+                params,
+                prefix,
+                "DBClusterSnapshotIdentifier",
+            )?,
+        })
+    }
+}
+
+/// Model shape `DeleteDBClusterSnapshotResult` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteDBClusterSnapshotResult {
+    /// Member `DBClusterSnapshot` (structure `DBClusterSnapshot`).
+    pub db_cluster_snapshot: Option<DBClusterSnapshot>,
+}
+
+impl WriteXml for DeleteDBClusterSnapshotResult {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "DBClusterSnapshot", &self.db_cluster_snapshot);
+    }
+}
+
 /// Model shape `DeleteDBInstanceMessage` (input).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteDBInstanceMessage {
@@ -3110,6 +3517,85 @@ impl FromParams for DescribeDBClusterParametersMessage {
             filters: read_opt_list(params, prefix, "Filters", "Filter")?,
             max_records: read_opt(params, prefix, "MaxRecords")?,
             marker: read_opt(params, prefix, "Marker")?,
+        })
+    }
+}
+
+/// Model shape `DescribeDBClusterSnapshotAttributesMessage` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeDBClusterSnapshotAttributesMessage {
+    /// Member `DBClusterSnapshotIdentifier` (string, required).
+    pub db_cluster_snapshot_identifier: String,
+}
+
+impl FromParams for DescribeDBClusterSnapshotAttributesMessage {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            db_cluster_snapshot_identifier: read_req(
+                params,
+                prefix,
+                "DBClusterSnapshotIdentifier",
+            )?,
+        })
+    }
+}
+
+/// Model shape `DescribeDBClusterSnapshotAttributesResult` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeDBClusterSnapshotAttributesResult {
+    /// Member `DBClusterSnapshotAttributesResult` (structure `DBClusterSnapshotAttributesResult`).
+    pub db_cluster_snapshot_attributes_result: Option<DBClusterSnapshotAttributesResult>,
+}
+
+impl WriteXml for DescribeDBClusterSnapshotAttributesResult {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(
+            w,
+            "DBClusterSnapshotAttributesResult",
+            &self.db_cluster_snapshot_attributes_result,
+        );
+    }
+}
+
+/// Model shape `DescribeDBClusterSnapshotsMessage` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeDBClusterSnapshotsMessage {
+    /// Member `DBClusterIdentifier` (string).
+    pub db_cluster_identifier: Option<String>,
+    /// Member `DBClusterSnapshotIdentifier` (string).
+    pub db_cluster_snapshot_identifier: Option<String>,
+    /// Member `SnapshotType` (string).
+    pub snapshot_type: Option<String>,
+    /// Member `Filters` (list of `Filter`, item `Filter`).
+    pub filters: Option<Vec<Filter>>,
+    /// Member `MaxRecords` (integer).
+    pub max_records: Option<i32>,
+    /// Member `Marker` (string).
+    pub marker: Option<String>,
+    /// Member `IncludeShared` (boolean).
+    pub include_shared: Option<bool>,
+    /// Member `IncludePublic` (boolean).
+    pub include_public: Option<bool>,
+    /// Member `DbClusterResourceId` (string).
+    pub db_cluster_resource_id: Option<String>,
+}
+
+impl FromParams for DescribeDBClusterSnapshotsMessage {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            db_cluster_identifier: read_opt(params, prefix, "DBClusterIdentifier")?,
+            db_cluster_snapshot_identifier: read_opt(
+                params,
+                prefix,
+                "DBClusterSnapshotIdentifier",
+            )?,
+            snapshot_type: read_opt(params, prefix, "SnapshotType")?,
+            filters: read_opt_list(params, prefix, "Filters", "Filter")?,
+            max_records: read_opt(params, prefix, "MaxRecords")?,
+            marker: read_opt(params, prefix, "Marker")?,
+            include_shared: read_opt(params, prefix, "IncludeShared")?,
+            include_public: read_opt(params, prefix, "IncludePublic")?,
+            db_cluster_resource_id: read_opt(params, prefix, "DbClusterResourceId")?,
         })
     }
 }
@@ -3692,6 +4178,51 @@ impl WriteXml for ModifyDBClusterResult {
     }
 }
 
+/// Model shape `ModifyDBClusterSnapshotAttributeMessage` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyDBClusterSnapshotAttributeMessage {
+    /// Member `DBClusterSnapshotIdentifier` (string, required).
+    pub db_cluster_snapshot_identifier: String,
+    /// Member `AttributeName` (string, required).
+    pub attribute_name: String,
+    /// Member `ValuesToAdd` (list of string, item `AttributeValue`).
+    pub values_to_add: Option<Vec<String>>,
+    /// Member `ValuesToRemove` (list of string, item `AttributeValue`).
+    pub values_to_remove: Option<Vec<String>>,
+}
+
+impl FromParams for ModifyDBClusterSnapshotAttributeMessage {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            db_cluster_snapshot_identifier: read_req(
+                params,
+                prefix,
+                "DBClusterSnapshotIdentifier",
+            )?,
+            attribute_name: read_req(params, prefix, "AttributeName")?,
+            values_to_add: read_opt_list(params, prefix, "ValuesToAdd", "AttributeValue")?,
+            values_to_remove: read_opt_list(params, prefix, "ValuesToRemove", "AttributeValue")?,
+        })
+    }
+}
+
+/// Model shape `ModifyDBClusterSnapshotAttributeResult` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyDBClusterSnapshotAttributeResult {
+    /// Member `DBClusterSnapshotAttributesResult` (structure `DBClusterSnapshotAttributesResult`).
+    pub db_cluster_snapshot_attributes_result: Option<DBClusterSnapshotAttributesResult>,
+}
+
+impl WriteXml for ModifyDBClusterSnapshotAttributeResult {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(
+            w,
+            "DBClusterSnapshotAttributesResult",
+            &self.db_cluster_snapshot_attributes_result,
+        );
+    }
+}
+
 /// Model shape `OptionGroupMembership` (output).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OptionGroupMembership {
@@ -4072,6 +4603,393 @@ impl FromParams for RemoveTagsFromResourceMessage {
             resource_name: read_req(params, prefix, "ResourceName")?,
             tag_keys: read_list(params, prefix, "TagKeys", "member")?,
         })
+    }
+}
+
+/// Model shape `RestoreDBClusterFromSnapshotMessage` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RestoreDBClusterFromSnapshotMessage {
+    /// Member `AvailabilityZones` (list of string, item `AvailabilityZone`).
+    pub availability_zones: Option<Vec<String>>,
+    /// Member `DBClusterIdentifier` (string, required).
+    pub db_cluster_identifier: String,
+    /// Member `SnapshotIdentifier` (string, required).
+    pub snapshot_identifier: String,
+    /// Member `Engine` (string, required).
+    pub engine: String,
+    /// Member `EngineVersion` (string).
+    pub engine_version: Option<String>,
+    /// Member `Port` (integer).
+    pub port: Option<i32>,
+    /// Member `DBSubnetGroupName` (string).
+    pub db_subnet_group_name: Option<String>,
+    /// Member `DatabaseName` (string).
+    pub database_name: Option<String>,
+    /// Member `OptionGroupName` (string).
+    pub option_group_name: Option<String>,
+    /// Member `VpcSecurityGroupIds` (list of string, item `VpcSecurityGroupId`).
+    pub vpc_security_group_ids: Option<Vec<String>>,
+    /// Member `Tags` (list of `Tag`, item `Tag`).
+    pub tags: Option<Vec<Tag>>,
+    /// Member `KmsKeyId` (string).
+    pub kms_key_id: Option<String>,
+    /// Member `EnableIAMDatabaseAuthentication` (boolean).
+    pub enable_iam_database_authentication: Option<bool>,
+    /// Member `BacktrackWindow` (long).
+    pub backtrack_window: Option<i64>,
+    /// Member `EnableCloudwatchLogsExports` (list of string, item `member`).
+    pub enable_cloudwatch_logs_exports: Option<Vec<String>>,
+    /// Member `EngineMode` (string).
+    pub engine_mode: Option<String>,
+    /// Member `ScalingConfiguration` (structure `ScalingConfiguration`).
+    pub scaling_configuration: Option<ScalingConfiguration>,
+    /// Member `DBClusterParameterGroupName` (string).
+    pub db_cluster_parameter_group_name: Option<String>,
+    /// Member `DeletionProtection` (boolean).
+    pub deletion_protection: Option<bool>,
+    /// Member `CopyTagsToSnapshot` (boolean).
+    pub copy_tags_to_snapshot: Option<bool>,
+    /// Member `Domain` (string).
+    pub domain: Option<String>,
+    /// Member `DomainIAMRoleName` (string).
+    pub domain_iam_role_name: Option<String>,
+    /// Member `DBClusterInstanceClass` (string).
+    pub db_cluster_instance_class: Option<String>,
+    /// Member `StorageType` (string).
+    pub storage_type: Option<String>,
+    /// Member `Iops` (integer).
+    pub iops: Option<i32>,
+    /// Member `PubliclyAccessible` (boolean).
+    pub publicly_accessible: Option<bool>,
+    /// Member `NetworkType` (string).
+    pub network_type: Option<String>,
+    /// Member `ServerlessV2ScalingConfiguration` (structure `ServerlessV2ScalingConfiguration`).
+    pub serverless_v2_scaling_configuration: Option<ServerlessV2ScalingConfiguration>,
+    /// Member `RdsCustomClusterConfiguration` (structure `RdsCustomClusterConfiguration`).
+    pub rds_custom_cluster_configuration: Option<RdsCustomClusterConfiguration>,
+    /// Member `MonitoringInterval` (integer).
+    pub monitoring_interval: Option<i32>,
+    /// Member `MonitoringRoleArn` (string).
+    pub monitoring_role_arn: Option<String>,
+    /// Member `EnablePerformanceInsights` (boolean).
+    pub enable_performance_insights: Option<bool>,
+    /// Member `PerformanceInsightsKMSKeyId` (string).
+    pub performance_insights_kms_key_id: Option<String>,
+    /// Member `PerformanceInsightsRetentionPeriod` (integer).
+    pub performance_insights_retention_period: Option<i32>,
+    /// Member `BackupRetentionPeriod` (integer).
+    pub backup_retention_period: Option<i32>,
+    /// Member `PreferredBackupWindow` (string).
+    pub preferred_backup_window: Option<String>,
+    /// Member `EngineLifecycleSupport` (string).
+    pub engine_lifecycle_support: Option<String>,
+    /// Member `TagSpecifications` (list of `TagSpecification`, item `item`).
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Member `EnableVPCNetworking` (boolean).
+    pub enable_vpc_networking: Option<bool>,
+    /// Member `EnableInternetAccessGateway` (boolean).
+    pub enable_internet_access_gateway: Option<bool>,
+    /// Member `AssociatedRoles` (list of `DBClusterAssociatedRole`, item `DBClusterAssociatedRole`).
+    pub associated_roles: Option<Vec<DBClusterAssociatedRole>>,
+}
+
+impl FromParams for RestoreDBClusterFromSnapshotMessage {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            availability_zones: read_opt_list(
+                params,
+                prefix,
+                "AvailabilityZones",
+                "AvailabilityZone",
+            )?,
+            db_cluster_identifier: read_req(params, prefix, "DBClusterIdentifier")?,
+            snapshot_identifier: read_req(params, prefix, "SnapshotIdentifier")?,
+            engine: read_req(params, prefix, "Engine")?,
+            engine_version: read_opt(params, prefix, "EngineVersion")?,
+            port: read_opt(params, prefix, "Port")?,
+            db_subnet_group_name: read_opt(params, prefix, "DBSubnetGroupName")?,
+            database_name: read_opt(params, prefix, "DatabaseName")?,
+            option_group_name: read_opt(params, prefix, "OptionGroupName")?,
+            vpc_security_group_ids: read_opt_list(
+                params,
+                prefix,
+                "VpcSecurityGroupIds",
+                "VpcSecurityGroupId",
+            )?,
+            tags: read_opt_list(params, prefix, "Tags", "Tag")?,
+            kms_key_id: read_opt(params, prefix, "KmsKeyId")?,
+            enable_iam_database_authentication: read_opt(
+                params,
+                prefix,
+                "EnableIAMDatabaseAuthentication",
+            )?,
+            backtrack_window: read_opt(params, prefix, "BacktrackWindow")?,
+            enable_cloudwatch_logs_exports: read_opt_list(
+                params,
+                prefix,
+                "EnableCloudwatchLogsExports",
+                "member",
+            )?,
+            engine_mode: read_opt(params, prefix, "EngineMode")?,
+            scaling_configuration: read_opt(params, prefix, "ScalingConfiguration")?,
+            db_cluster_parameter_group_name: read_opt(
+                params,
+                prefix,
+                "DBClusterParameterGroupName",
+            )?,
+            deletion_protection: read_opt(params, prefix, "DeletionProtection")?,
+            copy_tags_to_snapshot: read_opt(params, prefix, "CopyTagsToSnapshot")?,
+            domain: read_opt(params, prefix, "Domain")?,
+            domain_iam_role_name: read_opt(params, prefix, "DomainIAMRoleName")?,
+            db_cluster_instance_class: read_opt(params, prefix, "DBClusterInstanceClass")?,
+            storage_type: read_opt(params, prefix, "StorageType")?,
+            iops: read_opt(params, prefix, "Iops")?,
+            publicly_accessible: read_opt(params, prefix, "PubliclyAccessible")?,
+            network_type: read_opt(params, prefix, "NetworkType")?,
+            serverless_v2_scaling_configuration: read_opt(
+                params,
+                prefix,
+                "ServerlessV2ScalingConfiguration",
+            )?,
+            rds_custom_cluster_configuration: read_opt(
+                params,
+                prefix,
+                "RdsCustomClusterConfiguration",
+            )?,
+            monitoring_interval: read_opt(params, prefix, "MonitoringInterval")?,
+            monitoring_role_arn: read_opt(params, prefix, "MonitoringRoleArn")?,
+            enable_performance_insights: read_opt(params, prefix, "EnablePerformanceInsights")?,
+            performance_insights_kms_key_id: read_opt(
+                params,
+                prefix,
+                "PerformanceInsightsKMSKeyId",
+            )?,
+            performance_insights_retention_period: read_opt(
+                params,
+                prefix,
+                "PerformanceInsightsRetentionPeriod",
+            )?,
+            backup_retention_period: read_opt(params, prefix, "BackupRetentionPeriod")?,
+            preferred_backup_window: read_opt(params, prefix, "PreferredBackupWindow")?,
+            engine_lifecycle_support: read_opt(params, prefix, "EngineLifecycleSupport")?,
+            tag_specifications: read_opt_list(params, prefix, "TagSpecifications", "item")?,
+            enable_vpc_networking: read_opt(params, prefix, "EnableVPCNetworking")?,
+            enable_internet_access_gateway: read_opt(
+                params,
+                prefix,
+                "EnableInternetAccessGateway",
+            )?,
+            associated_roles: read_opt_list(
+                params,
+                prefix,
+                "AssociatedRoles",
+                "DBClusterAssociatedRole",
+            )?,
+        })
+    }
+}
+
+/// Model shape `RestoreDBClusterFromSnapshotResult` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RestoreDBClusterFromSnapshotResult {
+    /// Member `DBCluster` (structure `DBCluster`).
+    pub db_cluster: Option<DBCluster>,
+}
+
+impl WriteXml for RestoreDBClusterFromSnapshotResult {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "DBCluster", &self.db_cluster);
+    }
+}
+
+/// Model shape `RestoreDBClusterToPointInTimeMessage` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RestoreDBClusterToPointInTimeMessage {
+    /// Member `DBClusterIdentifier` (string, required).
+    pub db_cluster_identifier: String,
+    /// Member `RestoreType` (string).
+    pub restore_type: Option<String>,
+    /// Member `SourceDBClusterIdentifier` (string).
+    pub source_db_cluster_identifier: Option<String>,
+    /// Member `RestoreToTime` (timestamp).
+    pub restore_to_time: Option<DateTime<Utc>>,
+    /// Member `UseLatestRestorableTime` (boolean).
+    pub use_latest_restorable_time: Option<bool>,
+    /// Member `Port` (integer).
+    pub port: Option<i32>,
+    /// Member `DBSubnetGroupName` (string).
+    pub db_subnet_group_name: Option<String>,
+    /// Member `OptionGroupName` (string).
+    pub option_group_name: Option<String>,
+    /// Member `VpcSecurityGroupIds` (list of string, item `VpcSecurityGroupId`).
+    pub vpc_security_group_ids: Option<Vec<String>>,
+    /// Member `Tags` (list of `Tag`, item `Tag`).
+    pub tags: Option<Vec<Tag>>,
+    /// Member `KmsKeyId` (string).
+    pub kms_key_id: Option<String>,
+    /// Member `EnableIAMDatabaseAuthentication` (boolean).
+    pub enable_iam_database_authentication: Option<bool>,
+    /// Member `BacktrackWindow` (long).
+    pub backtrack_window: Option<i64>,
+    /// Member `EnableCloudwatchLogsExports` (list of string, item `member`).
+    pub enable_cloudwatch_logs_exports: Option<Vec<String>>,
+    /// Member `DBClusterParameterGroupName` (string).
+    pub db_cluster_parameter_group_name: Option<String>,
+    /// Member `DeletionProtection` (boolean).
+    pub deletion_protection: Option<bool>,
+    /// Member `CopyTagsToSnapshot` (boolean).
+    pub copy_tags_to_snapshot: Option<bool>,
+    /// Member `Domain` (string).
+    pub domain: Option<String>,
+    /// Member `DomainIAMRoleName` (string).
+    pub domain_iam_role_name: Option<String>,
+    /// Member `DBClusterInstanceClass` (string).
+    pub db_cluster_instance_class: Option<String>,
+    /// Member `StorageType` (string).
+    pub storage_type: Option<String>,
+    /// Member `PubliclyAccessible` (boolean).
+    pub publicly_accessible: Option<bool>,
+    /// Member `Iops` (integer).
+    pub iops: Option<i32>,
+    /// Member `NetworkType` (string).
+    pub network_type: Option<String>,
+    /// Member `SourceDbClusterResourceId` (string).
+    pub source_db_cluster_resource_id: Option<String>,
+    /// Member `ServerlessV2ScalingConfiguration` (structure `ServerlessV2ScalingConfiguration`).
+    pub serverless_v2_scaling_configuration: Option<ServerlessV2ScalingConfiguration>,
+    /// Member `ScalingConfiguration` (structure `ScalingConfiguration`).
+    pub scaling_configuration: Option<ScalingConfiguration>,
+    /// Member `EngineMode` (string).
+    pub engine_mode: Option<String>,
+    /// Member `RdsCustomClusterConfiguration` (structure `RdsCustomClusterConfiguration`).
+    pub rds_custom_cluster_configuration: Option<RdsCustomClusterConfiguration>,
+    /// Member `MonitoringInterval` (integer).
+    pub monitoring_interval: Option<i32>,
+    /// Member `MonitoringRoleArn` (string).
+    pub monitoring_role_arn: Option<String>,
+    /// Member `EnablePerformanceInsights` (boolean).
+    pub enable_performance_insights: Option<bool>,
+    /// Member `PerformanceInsightsKMSKeyId` (string).
+    pub performance_insights_kms_key_id: Option<String>,
+    /// Member `PerformanceInsightsRetentionPeriod` (integer).
+    pub performance_insights_retention_period: Option<i32>,
+    /// Member `BackupRetentionPeriod` (integer).
+    pub backup_retention_period: Option<i32>,
+    /// Member `PreferredBackupWindow` (string).
+    pub preferred_backup_window: Option<String>,
+    /// Member `EngineLifecycleSupport` (string).
+    pub engine_lifecycle_support: Option<String>,
+    /// Member `TagSpecifications` (list of `TagSpecification`, item `item`).
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Member `EnableVPCNetworking` (boolean).
+    pub enable_vpc_networking: Option<bool>,
+    /// Member `EnableInternetAccessGateway` (boolean).
+    pub enable_internet_access_gateway: Option<bool>,
+    /// Member `AssociatedRoles` (list of `DBClusterAssociatedRole`, item `DBClusterAssociatedRole`).
+    pub associated_roles: Option<Vec<DBClusterAssociatedRole>>,
+}
+
+impl FromParams for RestoreDBClusterToPointInTimeMessage {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            db_cluster_identifier: read_req(params, prefix, "DBClusterIdentifier")?,
+            restore_type: read_opt(params, prefix, "RestoreType")?,
+            source_db_cluster_identifier: read_opt(params, prefix, "SourceDBClusterIdentifier")?,
+            restore_to_time: read_opt(params, prefix, "RestoreToTime")?,
+            use_latest_restorable_time: read_opt(params, prefix, "UseLatestRestorableTime")?,
+            port: read_opt(params, prefix, "Port")?,
+            db_subnet_group_name: read_opt(params, prefix, "DBSubnetGroupName")?,
+            option_group_name: read_opt(params, prefix, "OptionGroupName")?,
+            vpc_security_group_ids: read_opt_list(
+                params,
+                prefix,
+                "VpcSecurityGroupIds",
+                "VpcSecurityGroupId",
+            )?,
+            tags: read_opt_list(params, prefix, "Tags", "Tag")?,
+            kms_key_id: read_opt(params, prefix, "KmsKeyId")?,
+            enable_iam_database_authentication: read_opt(
+                params,
+                prefix,
+                "EnableIAMDatabaseAuthentication",
+            )?,
+            backtrack_window: read_opt(params, prefix, "BacktrackWindow")?,
+            enable_cloudwatch_logs_exports: read_opt_list(
+                params,
+                prefix,
+                "EnableCloudwatchLogsExports",
+                "member",
+            )?,
+            db_cluster_parameter_group_name: read_opt(
+                params,
+                prefix,
+                "DBClusterParameterGroupName",
+            )?,
+            deletion_protection: read_opt(params, prefix, "DeletionProtection")?,
+            copy_tags_to_snapshot: read_opt(params, prefix, "CopyTagsToSnapshot")?,
+            domain: read_opt(params, prefix, "Domain")?,
+            domain_iam_role_name: read_opt(params, prefix, "DomainIAMRoleName")?,
+            db_cluster_instance_class: read_opt(params, prefix, "DBClusterInstanceClass")?,
+            storage_type: read_opt(params, prefix, "StorageType")?,
+            publicly_accessible: read_opt(params, prefix, "PubliclyAccessible")?,
+            iops: read_opt(params, prefix, "Iops")?,
+            network_type: read_opt(params, prefix, "NetworkType")?,
+            source_db_cluster_resource_id: read_opt(params, prefix, "SourceDbClusterResourceId")?,
+            serverless_v2_scaling_configuration: read_opt(
+                params,
+                prefix,
+                "ServerlessV2ScalingConfiguration",
+            )?,
+            scaling_configuration: read_opt(params, prefix, "ScalingConfiguration")?,
+            engine_mode: read_opt(params, prefix, "EngineMode")?,
+            rds_custom_cluster_configuration: read_opt(
+                params,
+                prefix,
+                "RdsCustomClusterConfiguration",
+            )?,
+            monitoring_interval: read_opt(params, prefix, "MonitoringInterval")?,
+            monitoring_role_arn: read_opt(params, prefix, "MonitoringRoleArn")?,
+            enable_performance_insights: read_opt(params, prefix, "EnablePerformanceInsights")?,
+            performance_insights_kms_key_id: read_opt(
+                params,
+                prefix,
+                "PerformanceInsightsKMSKeyId",
+            )?,
+            performance_insights_retention_period: read_opt(
+                params,
+                prefix,
+                "PerformanceInsightsRetentionPeriod",
+            )?,
+            backup_retention_period: read_opt(params, prefix, "BackupRetentionPeriod")?,
+            preferred_backup_window: read_opt(params, prefix, "PreferredBackupWindow")?,
+            engine_lifecycle_support: read_opt(params, prefix, "EngineLifecycleSupport")?,
+            tag_specifications: read_opt_list(params, prefix, "TagSpecifications", "item")?,
+            enable_vpc_networking: read_opt(params, prefix, "EnableVPCNetworking")?,
+            enable_internet_access_gateway: read_opt(
+                params,
+                prefix,
+                "EnableInternetAccessGateway",
+            )?,
+            associated_roles: read_opt_list(
+                params,
+                prefix,
+                "AssociatedRoles",
+                "DBClusterAssociatedRole",
+            )?,
+        })
+    }
+}
+
+/// Model shape `RestoreDBClusterToPointInTimeResult` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RestoreDBClusterToPointInTimeResult {
+    /// Member `DBCluster` (structure `DBCluster`).
+    pub db_cluster: Option<DBCluster>,
+}
+
+impl WriteXml for RestoreDBClusterToPointInTimeResult {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "DBCluster", &self.db_cluster);
     }
 }
 

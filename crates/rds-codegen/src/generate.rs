@@ -37,6 +37,14 @@ pub const ALLOWLIST: &[&str] = &[
     "DescribeDBEngineVersions",
     "BacktrackDBCluster",
     "DescribeDBClusterBacktracks",
+    "CreateDBClusterSnapshot",
+    "DescribeDBClusterSnapshots",
+    "DeleteDBClusterSnapshot",
+    "CopyDBClusterSnapshot",
+    "ModifyDBClusterSnapshotAttribute",
+    "DescribeDBClusterSnapshotAttributes",
+    "RestoreDBClusterFromSnapshot",
+    "RestoreDBClusterToPointInTime",
 ];
 
 /// Errors every query-protocol operation can return, which the model does not list: name (also

@@ -29,6 +29,11 @@ pub fn domain_error(e: domain::Error) -> ApiError {
         E::InvalidParameterValue(_) => ErrorCode::InvalidParameterValue,
         E::InvalidParameterCombination(_) => ErrorCode::InvalidParameterCombination,
         E::TagQuotaPerResourceExceeded(_) => ErrorCode::TagQuotaPerResourceExceeded,
+        E::SnapshotNotFound(_) => ErrorCode::DBClusterSnapshotNotFoundFault,
+        E::SnapshotAlreadyExists(_) => ErrorCode::DBClusterSnapshotAlreadyExistsFault,
+        E::InvalidSnapshotState(_) => ErrorCode::InvalidDBClusterSnapshotStateFault,
+        E::InvalidRestore(_) => ErrorCode::InvalidRestoreFault,
+        E::SnapshotQuotaExceeded(_) => ErrorCode::SnapshotQuotaExceededFault,
         E::Internal(_) => ErrorCode::InternalFailure,
     };
     ApiError::new(code, e.message())
@@ -64,6 +69,7 @@ pub fn new_cluster(m: wire::CreateDBClusterMessage) -> domain::NewCluster {
         subnet_group: m.db_subnet_group_name,
         character_set: m.character_set_name,
         tags: tags(m.tags),
+        clone_group_id: None,
     }
 }
 
@@ -103,6 +109,58 @@ pub fn new_instance(m: wire::CreateDBInstanceMessage) -> domain::NewInstance {
         parameter_group: m.db_parameter_group_name,
         deletion_protection: m.deletion_protection.unwrap_or(false),
         tags: tags(m.tags),
+    }
+}
+
+/// RestoreDBClusterFromSnapshot's settings for the new cluster, in domain terms.
+pub fn restore_from_snapshot(
+    m: &wire::RestoreDBClusterFromSnapshotMessage,
+) -> domain::RestoreOptions {
+    domain::RestoreOptions {
+        id: m.db_cluster_identifier.clone(),
+        engine: Some(m.engine.clone()),
+        engine_version: m.engine_version.clone(),
+        port: m.port,
+        parameter_group: m.db_cluster_parameter_group_name.clone(),
+        backtrack_window: m.backtrack_window,
+        deletion_protection: m.deletion_protection.unwrap_or(false),
+        copy_tags_to_snapshot: m.copy_tags_to_snapshot.unwrap_or(false),
+        iam_auth: m.enable_iam_database_authentication,
+        kms_key_id: m.kms_key_id.clone(),
+        availability_zones: m.availability_zones.clone().unwrap_or_default(),
+        vpc_security_group_ids: m.vpc_security_group_ids.clone().unwrap_or_default(),
+        log_exports: m.enable_cloudwatch_logs_exports.clone().unwrap_or_default(),
+        subnet_group: m.db_subnet_group_name.clone(),
+        database_name: m.database_name.clone(),
+        backup_retention_period: m.backup_retention_period,
+        preferred_backup_window: m.preferred_backup_window.clone(),
+        tags: tags(m.tags.clone()),
+    }
+}
+
+/// RestoreDBClusterToPointInTime's settings for the new cluster, in domain terms.
+pub fn restore_to_point_in_time(
+    m: &wire::RestoreDBClusterToPointInTimeMessage,
+) -> domain::RestoreOptions {
+    domain::RestoreOptions {
+        id: m.db_cluster_identifier.clone(),
+        engine: None,
+        engine_version: None,
+        port: m.port,
+        parameter_group: m.db_cluster_parameter_group_name.clone(),
+        backtrack_window: m.backtrack_window,
+        deletion_protection: m.deletion_protection.unwrap_or(false),
+        copy_tags_to_snapshot: m.copy_tags_to_snapshot.unwrap_or(false),
+        iam_auth: m.enable_iam_database_authentication,
+        kms_key_id: m.kms_key_id.clone(),
+        availability_zones: Vec::new(),
+        vpc_security_group_ids: m.vpc_security_group_ids.clone().unwrap_or_default(),
+        log_exports: m.enable_cloudwatch_logs_exports.clone().unwrap_or_default(),
+        subnet_group: m.db_subnet_group_name.clone(),
+        database_name: None,
+        backup_retention_period: m.backup_retention_period,
+        preferred_backup_window: m.preferred_backup_window.clone(),
+        tags: tags(m.tags.clone()),
     }
 }
 
@@ -213,7 +271,7 @@ pub fn cluster(a: &domain::Aurora, v: &domain::ClusterView) -> wire::DBCluster {
         db_cluster_parameter_group: Some(c.parameter_group.clone()),
         db_subnet_group: Some(c.subnet_group.clone()),
         status: Some(c.status.as_str().to_owned()),
-        earliest_restorable_time: settled.then_some(c.created_at),
+        earliest_restorable_time: v.earliest_restorable_time,
         endpoint: Some(v.endpoint.clone()),
         reader_endpoint: Some(v.reader_endpoint.clone()),
         multi_az: Some(v.members.len() > 1),
@@ -255,11 +313,61 @@ pub fn cluster(a: &domain::Aurora, v: &domain::ClusterView) -> wire::DBCluster {
         http_endpoint_enabled: Some(false),
         copy_tags_to_snapshot: Some(c.copy_tags_to_snapshot),
         cross_account_clone: Some(false),
+        clone_group_id: c.clone_group_id.clone(),
         domain_memberships: Some(Vec::new()),
         tag_list: Some(c.tags.iter().map(tag).collect()),
         network_type: Some("IPV4".to_owned()),
         engine_lifecycle_support: Some("open-source-rds-extended-support".to_owned()),
         ..Default::default()
+    }
+}
+
+/// A cluster snapshot as DescribeDBClusterSnapshots shows an Aurora MySQL one.
+pub fn snapshot(v: &domain::SnapshotView) -> wire::DBClusterSnapshot {
+    let s = &v.snapshot;
+    wire::DBClusterSnapshot {
+        availability_zones: Some(s.availability_zones.clone()),
+        db_cluster_snapshot_identifier: Some(s.id.clone()),
+        db_cluster_identifier: Some(s.cluster_id.clone()),
+        snapshot_create_time: Some(s.created_at),
+        engine: Some(s.engine.clone()),
+        engine_mode: Some(s.engine_mode.clone()),
+        allocated_storage: Some(1),
+        status: Some(s.status.as_str().to_owned()),
+        port: Some(i32::from(s.port)),
+        vpc_id: Some("vpc-rewind".to_owned()),
+        cluster_create_time: Some(s.cluster_created_at),
+        master_username: s.master_username.clone(),
+        engine_version: Some(s.engine_version.clone()),
+        license_model: Some(s.engine.clone()),
+        snapshot_type: Some(s.snapshot_type.clone()),
+        percent_progress: Some(if s.status == domain::SnapshotStatus::Available {
+            100
+        } else {
+            0
+        }),
+        storage_encrypted: Some(s.storage_encrypted),
+        kms_key_id: s.kms_key_id.clone(),
+        db_cluster_snapshot_arn: Some(v.arn.clone()),
+        source_db_cluster_snapshot_arn: s.source_snapshot_arn.clone(),
+        iam_database_authentication_enabled: Some(s.iam_auth),
+        tag_list: Some(s.tags.iter().map(tag).collect()),
+        storage_type: Some("aurora".to_owned()),
+        db_cluster_resource_id: Some(s.cluster_resource_id.clone()),
+        ..Default::default()
+    }
+}
+
+/// The `restore` attribute of a snapshot.
+pub fn snapshot_attributes(
+    (id, accounts): (String, Vec<String>),
+) -> wire::DBClusterSnapshotAttributesResult {
+    wire::DBClusterSnapshotAttributesResult {
+        db_cluster_snapshot_identifier: Some(id),
+        db_cluster_snapshot_attributes: Some(vec![wire::DBClusterSnapshotAttribute {
+            attribute_name: Some("restore".to_owned()),
+            attribute_values: Some(accounts),
+        }]),
     }
 }
 

@@ -186,6 +186,9 @@ const DEFAULT_CHECKPOINT_AFTER: usize = 8_192;
 /// log from the store (whose speed depends on how much data shares its cache).
 const DEFAULT_RECENT_BYTES: usize = 64 << 20;
 
+/// Keys a copy reads from the head tree at a time: a chunk's values are held in memory once.
+const COPY_CHUNK: usize = 512;
+
 /// The newest groups of the log, decoded, oldest first: a read-through copy of the log's tail.
 #[derive(Default)]
 struct Recent {
@@ -602,6 +605,133 @@ impl Volume {
         self.finish(&mut meta, pending)?;
         self.generation.fetch_add(1, Ordering::SeqCst);
         Ok(landing)
+    }
+
+    /// Writes the state this volume had at `target` (its last commit at or before it) into
+    /// `dest` as `dest`'s whole initial state, with no history: a full-copy snapshot or restore.
+    ///
+    /// Commits go on meanwhile. The head is copied in chunks, each read under the overlay's
+    /// lock, so every key copied holds a value from the landing commit or later; then every key
+    /// a group after the landing commit changed gets its value at that commit, its first
+    /// before-image, from the log. The cost is the size of the data plus the changes since the
+    /// target. `dest` is emptied first, so a copy a crash interrupted is simply done again.
+    pub fn copy_into(&self, target: DateTime<Utc>, dest: &Volume) -> Result<CommitPoint> {
+        let (landing_lsn, landing_ms) = {
+            let meta = self.lock();
+            self.landing_point(&meta, ms(target))?
+        };
+        let mut dest_meta = dest.lock();
+        dest.store.clear_tree(&dest.tree)?;
+        let mut cursor = codec::data_key(b"");
+        let end = [b'd' + 1];
+        loop {
+            let overlay = self.overlay();
+            let rows = self
+                .store
+                .scan_range(&self.tree, &cursor, &end, COPY_CHUNK)?;
+            let last = (rows.len() == COPY_CHUNK).then(|| rows[rows.len() - 1].0[1..].to_vec());
+            let mut chunk: BTreeMap<Vec<u8>, Option<Vec<u8>>> = rows
+                .into_iter()
+                .map(|(k, v)| (k[1..].to_vec(), Some(v)))
+                .collect();
+            let from = &cursor[1..];
+            let upto = match &last {
+                Some(l) => Bound::Included(l.as_slice()),
+                None => Bound::Unbounded,
+            };
+            for (k, v) in overlay.range::<[u8], _>((Bound::Included(from), upto)) {
+                chunk.insert(k.to_vec(), v.as_ref().map(|v| v.to_vec()));
+            }
+            drop(overlay);
+            let mut batch = Batch::default();
+            for (k, v) in chunk {
+                if let Some(v) = v {
+                    batch.put(codec::data_key(&k), v);
+                }
+            }
+            if !batch.is_empty() {
+                dest.store.apply(&dest.tree, batch)?;
+            }
+            match last {
+                Some(l) => {
+                    cursor = codec::data_key(&l);
+                    cursor.push(0);
+                }
+                None => break,
+            }
+        }
+        let mut batch = Batch::default();
+        {
+            let meta = self.lock();
+            if meta.base_lsn > landing_lsn {
+                // Retention folded the groups the copy needs while it ran.
+                return Err(Error::BeyondRetention {
+                    earliest: meta.base_time_ms.and_then(ms_to_time).unwrap_or_default(),
+                });
+            }
+            if landing_lsn < meta.head_lsn {
+                let groups = match self.recent().covering(landing_lsn, meta.head_lsn) {
+                    Some(groups) => groups,
+                    None => self.read_groups(landing_lsn, meta.head_lsn)?,
+                };
+                let mut at_landing: HashMap<&[u8], Option<&[u8]>> = HashMap::new();
+                for group in &groups {
+                    for change in group.changes() {
+                        at_landing.entry(change.key).or_insert(change.before);
+                    }
+                }
+                for (k, v) in at_landing {
+                    match v {
+                        Some(v) => batch.put(codec::data_key(k), v.to_vec()),
+                        None => batch.delete(codec::data_key(k)),
+                    }
+                }
+            }
+        }
+        let next = Meta {
+            next_lsn: 1,
+            base_time_ms: landing_ms,
+            ..Meta::default()
+        };
+        let bytes = serde_json::to_vec(&next).map_err(|e| Error::Corrupt(e.to_string()))?;
+        batch.put(codec::META_KEY, bytes);
+        dest.store.apply(&dest.tree, batch)?;
+        dest.overlay
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        dest.recent().clear();
+        *dest_meta = next;
+        dest.generation.fetch_add(1, Ordering::SeqCst);
+        Ok(CommitPoint {
+            lsn: landing_lsn,
+            time: landing_ms.and_then(ms_to_time).unwrap_or(target),
+        })
+    }
+
+    /// Change records of the groups committed at or after `since`: the part of the retained
+    /// history a backtrack window covers, when retention keeps more for point-in-time restore.
+    pub fn changes_since(&self, since: DateTime<Utc>) -> Result<u64> {
+        let mut total = 0u64;
+        let mut from = codec::index_key(ms(since), 0);
+        let end = codec::index_key(i64::MAX, u64::MAX);
+        loop {
+            let rows = self.store.scan_range(&self.tree, &from, &end, COPY_CHUNK)?;
+            for (_, v) in &rows {
+                let count: [u8; 4] = v
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| Error::Corrupt("index value".into()))?;
+                total += u64::from(u32::from_be_bytes(count));
+            }
+            match rows.last() {
+                Some((k, _)) if rows.len() == COPY_CHUNK => {
+                    from = k.clone();
+                    from.push(0);
+                }
+                _ => return Ok(total),
+            }
+        }
     }
 
     /// The log's groups with commit LSN in `(after, upto]`, read from the store.

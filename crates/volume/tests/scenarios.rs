@@ -163,3 +163,101 @@ fn a_backtrack_survives_reopening_and_is_not_repeated() {
         "a restart that repeats the backtrack finds it done"
     );
 }
+
+fn contents(v: &Volume) -> Vec<(Vec<u8>, Vec<u8>)> {
+    v.scan_prefix(b"").unwrap()
+}
+
+#[test]
+fn a_copy_holds_the_state_at_its_target_and_none_of_the_history() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let v = Volume::open(store.clone(), "v").unwrap();
+    v.set_checkpoint_after(700);
+    for i in 0..3_000 {
+        put(&v, &format!("k{i:05}"), "old", 10);
+    }
+    put(&v, "gone-later", "here", 20);
+    let at_target = contents(&v);
+    put(&v, "k00007", "new", 30);
+    let mut txn = Transaction::new();
+    txn.delete("gone-later".as_bytes());
+    txn.put("born-later".as_bytes(), "x".as_bytes());
+    v.commit(txn, t(40)).unwrap();
+
+    let dest = Volume::open(store.clone(), "copy").unwrap();
+    let point = v.copy_into(t(25), &dest).unwrap();
+    assert_eq!(
+        point.time,
+        t(20),
+        "lands on the last commit at or before the target"
+    );
+    assert_eq!(contents(&dest), at_target);
+    assert_eq!(dest.stats().change_records, 0, "a copy has no history");
+    assert_eq!(
+        value(&v, "k00007").as_deref(),
+        Some("new"),
+        "the source is untouched"
+    );
+    // The copy is durable: reopened from the store it holds the same.
+    drop(dest);
+    assert_eq!(contents(&Volume::open(store, "copy").unwrap()), at_target);
+}
+
+#[test]
+fn a_copy_racing_commits_still_holds_exactly_the_state_at_its_target() {
+    let v = Arc::new(volume());
+    v.set_checkpoint_after(300);
+    for i in 0..2_000 {
+        put(&v, &format!("k{i:05}"), "0", 10);
+    }
+    let at_target = contents(&v);
+    let writer = {
+        let v = v.clone();
+        std::thread::spawn(move || {
+            for round in 1..=200 {
+                let mut txn = Transaction::new();
+                for i in (round % 7..2_000).step_by(97) {
+                    txn.put(
+                        format!("k{i:05}").into_bytes(),
+                        round.to_string().into_bytes(),
+                    );
+                }
+                txn.delete(format!("k{:05}", round * 3).into_bytes());
+                txn.put(format!("new{round}").into_bytes(), b"x".to_vec());
+                v.commit(txn, t(20 + round)).unwrap();
+            }
+        })
+    };
+    let dest = Volume::open(Arc::new(MemoryStore::new()), "copy").unwrap();
+    for _ in 0..5 {
+        v.copy_into(t(15), &dest).unwrap();
+        assert_eq!(contents(&dest), at_target, "a copy taken while commits run");
+    }
+    writer.join().unwrap();
+    v.copy_into(t(15), &dest).unwrap();
+    assert_eq!(contents(&dest), at_target);
+}
+
+#[test]
+fn a_copy_before_retention_is_refused() {
+    let v = volume();
+    v.set_retention(Retention {
+        window_seconds: 10,
+        capacity: None,
+    })
+    .unwrap();
+    put(&v, "k", "1", 0);
+    put(&v, "k", "2", 50);
+    put(&v, "k", "3", 100);
+    let dest = volume();
+    v.copy_into(t(55), &dest).unwrap();
+    assert_eq!(
+        value(&dest, "k").as_deref(),
+        Some("2"),
+        "the folded base is still reachable"
+    );
+    assert!(matches!(
+        v.copy_into(t(20), &dest),
+        Err(Error::BeyondRetention { .. })
+    ));
+}

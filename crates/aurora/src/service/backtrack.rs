@@ -199,32 +199,55 @@ impl Aurora {
 impl Inner {
     /// The storage volume of a cluster, opened once and shared.
     pub(super) fn volume(&self, c: &Cluster) -> Result<Arc<Volume>> {
+        self.volume_at(&volume_tree(c))
+    }
+
+    /// The volume stored in `tree` (a cluster's or a snapshot's), opened once and shared.
+    pub(super) fn volume_at(&self, tree: &str) -> Result<Arc<Volume>> {
         let mut volumes = self.volumes.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(v) = volumes.get(&c.resource_id) {
+        if let Some(v) = volumes.get(tree) {
             return Ok(v.clone());
         }
         let v = Arc::new(
-            Volume::open(self.store.clone(), &format!("volume/{}", c.resource_id))
-                .map_err(|e| Error::Internal(e.to_string()))?,
+            Volume::open(self.store.clone(), tree).map_err(|e| Error::Internal(e.to_string()))?,
         );
-        volumes.insert(c.resource_id.clone(), v.clone());
+        volumes.insert(tree.to_owned(), v.clone());
         Ok(v)
     }
 
-    /// How much history a cluster's volume keeps: its backtrack window (none when backtrack is
-    /// off), capped by the configured change-record capacity.
+    /// Deletes the volume in `tree` and all its history, and forgets it.
+    pub(super) fn destroy_volume(&self, tree: &str) {
+        match self.volume_at(tree).and_then(|v| Ok(v.destroy()?)) {
+            Ok(()) => {}
+            Err(e) => tracing::warn!(error = %e, tree, "could not free the volume"),
+        }
+        self.volumes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(tree);
+    }
+
+    /// How much history a cluster's volume keeps: its continuous backup (the backup retention
+    /// period, for point-in-time restore and automated snapshots) or its backtrack window if
+    /// longer; a backtrack window is capped by the configured change-record capacity.
     pub(super) fn retention(&self, c: &Cluster) -> Retention {
+        let backup = i64::from(c.backup_retention_period) * 86_400;
         match c.backtrack_window {
             Some(w) if w > 0 => Retention {
-                window_seconds: w,
+                window_seconds: w.max(backup),
                 capacity: self.config.backtrack_capacity,
             },
             _ => Retention {
-                window_seconds: 0,
+                window_seconds: backup,
                 capacity: None,
             },
         }
     }
+}
+
+/// The store tree of a cluster's volume.
+pub(super) fn volume_tree(c: &Cluster) -> String {
+    format!("volume/{}", c.resource_id)
 }
 
 impl From<volume::Error> for Error {

@@ -5,6 +5,17 @@ use super::*;
 impl Aurora {
     /// CreateDBCluster.
     pub fn create_cluster(&self, region: &str, req: NewCluster) -> Result<ClusterView> {
+        self.create(region, req, None)
+    }
+
+    /// Creates a cluster; with `restore`, its volume is filled from that data before it
+    /// becomes available (RestoreDBClusterFromSnapshot, RestoreDBClusterToPointInTime).
+    pub(super) fn create(
+        &self,
+        region: &str,
+        req: NewCluster,
+        restore: Option<DataSource>,
+    ) -> Result<ClusterView> {
         let id = validate::identifier("DBClusterIdentifier", &req.id)?;
         let version = resolve_engine_version(&req.engine, req.engine_version.as_deref())?;
         let mode = req
@@ -42,7 +53,11 @@ impl Aurora {
         )?;
         let retention = check_retention(req.backup_retention_period.unwrap_or(1))?;
         let now = self.inner.env.clock.now();
-        let deadline = now + self.pace(Step::CreateCluster);
+        let step = match restore {
+            Some(_) => Step::Restore,
+            None => Step::CreateCluster,
+        };
+        let deadline = now + self.pace(step);
         self.mutate(|tx| {
             let group = match req.parameter_group.as_deref() {
                 None => format!("default.{}", version.family),
@@ -114,6 +129,8 @@ impl Aurora {
                     })?,
                 fail_next_backtrack: false,
                 window_short: false,
+                restore: restore.clone(),
+                clone_group_id: req.clone_group_id.clone(),
             };
             tx.inner
                 .volume(&cluster)?
@@ -161,6 +178,10 @@ impl Aurora {
                             .any(|v| self.resource_name(region, v, "cluster") == c.id),
                         "db-cluster-resource-id" => values.contains(&c.resource_id),
                         "engine" => values.contains(&c.engine),
+                        "clone-group-id" => c
+                            .clone_group_id
+                            .as_ref()
+                            .is_some_and(|g| values.contains(g)),
                         _ => false,
                     })
                 })
@@ -285,7 +306,7 @@ impl Aurora {
             }
             c.status = ClusterStatus::Modifying;
             c.due = Some(deadline);
-            if window.is_some() {
+            if window.is_some() || retention.is_some() {
                 let v = tx.inner.volume(&c)?;
                 v.set_retention(tx.inner.retention(&c))?;
                 v.fold(tx.now)?;
@@ -324,8 +345,8 @@ impl Aurora {
         })
     }
 
-    /// DeleteDBCluster. No snapshots are emulated: a FinalDBSnapshotIdentifier is checked and
-    /// accepted, but no snapshot is kept.
+    /// DeleteDBCluster; with FinalDBSnapshotIdentifier, a manual snapshot of the cluster as it is
+    /// now is taken first (its copy finishes after the cluster is gone).
     pub fn delete_cluster(
         &self,
         region: &str,
@@ -369,7 +390,19 @@ impl Aurora {
                         .to_owned(),
                 ));
             }
-            expect_cluster(c, &[ClusterStatus::Available, ClusterStatus::Stopped, ClusterStatus::Creating])?;
+            expect_cluster(
+                c,
+                &[
+                    ClusterStatus::Available,
+                    ClusterStatus::Stopped,
+                    ClusterStatus::Creating,
+                    ClusterStatus::IncompatibleRestore,
+                ],
+            )?;
+            if let Some(snapshot_id) = final_snapshot_id {
+                let c = c.clone();
+                tx.take_snapshot(&c, snapshot_id, "manual", Vec::new())?;
+            }
             let c = tx.cluster_mut(&k).expect("checked above");
             c.status = ClusterStatus::Deleting;
             c.due = Some(deadline);

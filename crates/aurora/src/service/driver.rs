@@ -47,14 +47,16 @@ impl Aurora {
     pub async fn run_driver(self) {
         loop {
             let next = match self.settle_due() {
-                Ok((next, jobs)) if !jobs.is_empty() => {
+                Ok((_, jobs, copies)) if !jobs.is_empty() || !copies.is_empty() => {
                     for job in jobs {
                         self.apply_backtrack(job).await;
                     }
-                    let _ = next;
+                    for copy in copies {
+                        self.apply_copy(copy).await;
+                    }
                     continue;
                 }
-                Ok((next, _)) => next,
+                Ok((next, _, _)) => next,
                 Err(e) => {
                     tracing::error!(error = %e, "settling due transitions failed; retrying");
                     Some(self.inner.env.clock.now() + TimeDelta::seconds(1))
@@ -75,7 +77,10 @@ impl Aurora {
 
     /// Settles every transition due by now. Returns the next due time and the backtracks whose
     /// volume work is due (run by the caller outside the state lock).
-    pub(super) fn settle_due(&self) -> Result<(Option<DateTime<Utc>>, Vec<BacktrackJob>)> {
+    #[allow(clippy::type_complexity)]
+    pub(super) fn settle_due(
+        &self,
+    ) -> Result<(Option<DateTime<Utc>>, Vec<BacktrackJob>, Vec<CopyJob>)> {
         let mut state = self.lock();
         let now = self.inner.env.clock.now();
         let mut tx = Tx {
@@ -88,6 +93,7 @@ impl Aurora {
         let volume_due = tx.settle_retention()?;
         tx.prune_events();
         let jobs = tx.backtrack_jobs()?;
+        let copies = tx.copy_jobs()?;
         let batch = tx.batch()?;
         if !batch.is_empty() {
             self.inner.store.apply(TREE, batch)?;
@@ -98,11 +104,31 @@ impl Aurora {
             .filter_map(|c| c.due)
             .chain(state.instances.values().filter_map(|i| i.due))
             .chain(state.backtracks.values().filter_map(|b| b.due))
+            .chain(state.snapshots.values().filter_map(|s| s.due))
             .chain(volume_due)
             .min();
         drop(state);
         self.bump();
-        Ok((next, jobs))
+        Ok((next, jobs, copies))
+    }
+
+    /// Makes one copy (a snapshot's data, a restored cluster's) off the async workers, then
+    /// records the outcome.
+    pub(super) async fn apply_copy(&self, job: CopyJob) {
+        let CopyJob {
+            target,
+            source,
+            at,
+            dest,
+        } = job;
+        let outcome = match tokio::task::spawn_blocking(move || source.copy_into(at, &dest)).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(e) => Err(format!("the copy task stopped: {e}")),
+        };
+        if let Err(e) = self.finish_copy(&target, outcome) {
+            tracing::error!(error = %e, ?target, "recording the copy outcome failed; will retry");
+        }
     }
 
     /// Runs one backtrack's volume work off the async workers, then records the outcome.

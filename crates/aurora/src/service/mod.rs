@@ -35,9 +35,12 @@ mod driver;
 mod events;
 mod instances;
 mod parameters;
+mod snapshots;
 mod tx;
 
-use backtrack::earliest_backtrack_time;
+use backtrack::{earliest_backtrack_time, volume_tree};
+use snapshots::earliest_restorable_time;
+pub use snapshots::{RestoreOptions, RestorePoint};
 
 const TREE: &str = "control";
 const CLOCK_KEY: &str = "meta/clock-offset-ms";
@@ -140,6 +143,8 @@ pub struct NewCluster {
     pub character_set: Option<String>,
     /// Tags.
     pub tags: Vec<Tag>,
+    /// The clone group a copy-on-write restore joins.
+    pub clone_group_id: Option<String>,
 }
 
 /// ModifyDBCluster's inputs; `None` leaves a setting as it is.
@@ -242,6 +247,7 @@ struct State {
     groups: BTreeMap<Key, ParameterGroup>,
     events: BTreeMap<u64, Event>,
     backtracks: BTreeMap<Key, Backtrack>,
+    snapshots: BTreeMap<Key, Snapshot>,
 }
 
 /// The Aurora control plane. Cheap to clone; clones share one state.
@@ -262,12 +268,29 @@ struct Inner {
     wake: Notify,
     /// Carries the state version to whoever follows changes (the data plane).
     changes: watch::Sender<u64>,
-    /// Open storage volumes by cluster resource id (opening one reads its meta once).
+    /// Open storage volumes by store tree: clusters' and snapshots' (opening one reads its
+    /// meta once).
     volumes: Mutex<HashMap<String, Arc<Volume>>>,
     /// Endpoints the data plane could not open, by (region, cluster, role), with the instances
     /// behind each, which are shown `incompatible-network` meanwhile. Not stored: after a
     /// restart the data plane tries again and reports afresh.
     unreachable: Mutex<HashMap<(String, String, EndpointRole), Vec<String>>>,
+}
+
+/// A copy of a volume's state the driver makes outside the state lock: a snapshot's data, or
+/// a restored cluster's.
+struct CopyJob {
+    target: CopyTarget,
+    source: Arc<Volume>,
+    at: DateTime<Utc>,
+    dest: Arc<Volume>,
+}
+
+/// Whose data a [`CopyJob`] fills.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CopyTarget {
+    Snapshot(Key),
+    Cluster(Key),
 }
 
 /// A backtrack the driver applies to a volume outside the state lock.
@@ -286,6 +309,7 @@ struct Touched {
     groups: BTreeSet<Key>,
     events: BTreeSet<u64>,
     backtracks: BTreeSet<Key>,
+    snapshots: BTreeSet<Key>,
 }
 
 /// A mutation in progress: the state, the time it happens at, and what it touched.
@@ -399,6 +423,7 @@ enum Resource {
     Cluster(String),
     Instance(String),
     Group(String),
+    Snapshot(String),
 }
 
 impl Aurora {
@@ -421,6 +446,9 @@ impl Aurora {
             } else if k.starts_with("backtrack/") {
                 let b: Backtrack = serde_json::from_slice(&v).map_err(bad)?;
                 state.backtracks.insert(key(&b.region, &b.id), b);
+            } else if k.starts_with("snapshot/") {
+                let s: Snapshot = serde_json::from_slice(&v).map_err(bad)?;
+                state.snapshots.insert(key(&s.region, &s.id), s);
             } else if k.starts_with("event/") {
                 let e: Event = serde_json::from_slice(&v).map_err(bad)?;
                 state.events.insert(e.seq, e);
@@ -680,6 +708,7 @@ impl Aurora {
             "cluster" => Resource::Cluster(name),
             "db" => Resource::Instance(name),
             "cluster-pg" => Resource::Group(name),
+            "cluster-snapshot" => Resource::Snapshot(name),
             _ => return Err(bad()),
         };
         if parts[4] != self.inner.config.account_id {
@@ -687,6 +716,7 @@ impl Aurora {
                 Resource::Cluster(n) => Error::ClusterNotFound(n),
                 Resource::Instance(n) => Error::InstanceNotFound(n),
                 Resource::Group(n) => Error::ClusterParameterGroupNotFound(n),
+                Resource::Snapshot(n) => Error::SnapshotNotFound(n),
             });
         }
         Ok(res)
@@ -708,7 +738,19 @@ fn view_cluster(inner: &Inner, state: &State, c: &Cluster, now: DateTime<Utc>) -
     let enabled = c.backtrack_window.is_some_and(|w| w > 0);
     let earliest_backtrack_time =
         earliest_backtrack_time(c, stats.and_then(|s| s.folded_until), now);
-    let backtrack_change_records = stats.filter(|_| enabled).map(|s| s.change_records);
+    // The volume also keeps the backup retention period's history; the backtrack window's
+    // share of it is what counts here.
+    let backtrack_change_records = earliest_backtrack_time.filter(|_| enabled).map(|since| {
+        inner
+            .volume(c)
+            .and_then(|v| Ok(v.changes_since(since)?))
+            .unwrap_or(0)
+    });
+    let settled = !matches!(
+        c.status,
+        ClusterStatus::Creating | ClusterStatus::IncompatibleRestore
+    );
+    let earliest_restorable_time = settled.then(|| earliest_restorable_time(inner, c, now));
     ClusterView {
         arn: format!(
             "arn:aws:rds:{}:{}:cluster:{}",
@@ -726,6 +768,7 @@ fn view_cluster(inner: &Inner, state: &State, c: &Cluster, now: DateTime<Utc>) -
             .collect(),
         earliest_backtrack_time,
         backtrack_change_records,
+        earliest_restorable_time,
         cluster: c.clone(),
     }
 }

@@ -134,6 +134,15 @@ impl Tx<'_> {
                     .map(|i| &mut i.tags)
                     .ok_or_else(|| Error::InstanceNotFound(id.clone()))
             }
+            Resource::Snapshot(id) => {
+                let k = key(region, id);
+                self.touched.snapshots.insert(k.clone());
+                self.state
+                    .snapshots
+                    .get_mut(&k)
+                    .map(|s| &mut s.tags)
+                    .ok_or_else(|| Error::SnapshotNotFound(id.clone()))
+            }
             Resource::Group(name) => {
                 if is_default_group(name) {
                     return Err(Error::InvalidParameterValue(format!(
@@ -187,28 +196,41 @@ impl Tx<'_> {
     /// the actual window falls short of the target or recovers. Returns when to look again.
     pub(super) fn settle_retention(&mut self) -> Result<Option<DateTime<Utc>>> {
         let mut next: Option<DateTime<Utc>> = None;
-        let enabled: Vec<Key> = self
+        let keys: Vec<Key> = self
             .state
             .clusters
             .iter()
-            .filter(|(_, c)| c.backtrack_window.is_some_and(|w| w > 0))
+            .filter(|(_, c)| c.restore.is_none() && c.status != ClusterStatus::Deleting)
             .map(|(k, _)| k.clone())
             .collect();
-        for k in enabled {
+        for k in keys {
             let c = self.state.clusters[&k].clone();
-            let window = TimeDelta::seconds(c.backtrack_window.unwrap_or(0));
+            let retention = self.inner.retention(&c);
+            let kept = TimeDelta::seconds(retention.window_seconds);
             let volume = self.inner.volume(&c)?;
             volume.fold(self.now)?;
-            let stats = volume.stats();
+            let mut stats = volume.stats();
+            if stats.oldest_retained.is_some_and(|t| t + kept <= self.now) {
+                // The volume kept more than the cluster's settings say (a data dir from
+                // before retention covered the backup period): give it the right retention.
+                volume.set_retention(retention)?;
+                volume.fold(self.now)?;
+                stats = volume.stats();
+            }
+            if let Some(at) = stats
+                .oldest_retained
+                .map(|t| t + kept)
+                .filter(|at| *at > self.now)
+            {
+                next = Some(next.map_or(at, |n| n.min(at)));
+            }
+            if c.backtrack_window.is_none_or(|w| w <= 0) {
+                continue;
+            }
+            let window = TimeDelta::seconds(c.backtrack_window.unwrap_or(0));
             let by_window = std::cmp::max(c.created_at, self.now - window);
             let short = stats.folded_until.is_some_and(|f| f > by_window);
-            for at in [
-                stats.oldest_retained.map(|t| t + window),
-                stats.folded_until.filter(|_| short).map(|f| f + window),
-            ]
-            .into_iter()
-            .flatten()
-            {
+            if let Some(at) = stats.folded_until.filter(|_| short).map(|f| f + window) {
                 next = Some(next.map_or(at, |n| n.min(at)));
             }
             if short != c.window_short {
@@ -330,7 +352,8 @@ impl Tx<'_> {
             .state
             .clusters
             .iter()
-            .filter(|(_, c)| c.due.is_some_and(|d| d <= now))
+            // A restore becomes available only once its data is copied.
+            .filter(|(_, c)| c.due.is_some_and(|d| d <= now) && c.restore.is_none())
             .map(|(k, _)| k.clone())
             .collect();
         for k in due_clusters {
@@ -366,15 +389,12 @@ impl Tx<'_> {
                     }
                 }
                 Settle::Gone => {
-                    if let Ok(v) = self.inner.volume(&c) {
-                        if let Err(e) = v.destroy() {
-                            tracing::warn!(error = %e, cluster = c.id, "could not free the volume");
-                        }
-                        self.inner
-                            .volumes
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .remove(&c.resource_id);
+                    let tree = volume_tree(&c);
+                    if self.volume_in_use(&tree) {
+                        // A snapshot still reads it (a final snapshot being copied, or an
+                        // automated one kept after the cluster): it goes when they do.
+                    } else {
+                        self.inner.destroy_volume(&tree);
                     }
                     let gone: Vec<Key> = self
                         .state
@@ -433,6 +453,13 @@ impl Tx<'_> {
             let sk = format!("backtrack/{}/{}", k.0, k.1);
             match self.state.backtracks.get(k) {
                 Some(bt) => b.put(sk, json(serde_json::to_vec(bt))?),
+                None => b.delete(sk),
+            }
+        }
+        for k in &self.touched.snapshots {
+            let sk = format!("snapshot/{}/{}", k.0, k.1);
+            match self.state.snapshots.get(k) {
+                Some(s) => b.put(sk, json(serde_json::to_vec(s))?),
                 None => b.delete(sk),
             }
         }

@@ -1,0 +1,271 @@
+"""End-to-end tests of the ways back besides backtrack: cluster snapshots and restores, with rows.
+
+boto3 drives the control plane, PyMySQL the data plane, against target/release/rewind (one
+``--pace fast`` server per session; every test starts from ``POST /_rewind/reset``, and a server
+of its own for kill -9). Every wait is bounded; nothing talks to anything but loopback.
+
+Run: ``.venv/bin/python -m pytest -q tests-e2e/test_recovery.py``
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from rewind_server import free_mysql_port, session_server
+from test_dataplane import PASSWORD, Cluster, connect, make_cluster, rows, run, wait_accepting, wait_cluster, wait_instance
+
+FAST_WAIT = {"Delay": 1, "MaxAttempts": 30}
+
+
+@pytest.fixture(scope="session")
+def fast_server():
+    yield from session_server("fast", "pytest-recovery")
+
+
+@pytest.fixture
+def server(fast_server):
+    fast_server.reset()
+    return fast_server
+
+
+@pytest.fixture
+def own_server():
+    """A fast server of this test's own, for kill -9."""
+    yield from session_server("fast", "pytest-recovery-kill")
+
+
+def seed(c: Cluster, n: int = 3) -> None:
+    conn = connect(c.writer, c.port)
+    run(conn, "CREATE DATABASE IF NOT EXISTS shop")
+    run(conn, "CREATE TABLE shop.orders (id INT PRIMARY KEY, item VARCHAR(20))")
+    for i in range(1, n + 1):
+        run(conn, "INSERT INTO shop.orders VALUES (%s, %s)", (i, f"item{i}"))
+    conn.close()
+
+
+def orders(c: Cluster) -> list[tuple]:
+    conn = connect(c.writer, c.port)
+    try:
+        return rows(conn, "SELECT id, item FROM shop.orders ORDER BY id")
+    finally:
+        conn.close()
+
+
+def with_writer(srv, rds, ident: str) -> Cluster:
+    """Waits for a restored cluster, gives it a writer, and returns its endpoints."""
+    rds.get_waiter("db_cluster_available").wait(DBClusterIdentifier=ident, WaiterConfig=FAST_WAIT)
+    rds.create_db_instance(
+        DBInstanceIdentifier=f"{ident}-w",
+        DBClusterIdentifier=ident,
+        Engine="aurora-mysql",
+        DBInstanceClass="db.r6g.large",
+    )
+    wait_instance(rds, f"{ident}-w")
+    c = Cluster(rds, ident)
+    wait_accepting(c.writer, c.port)
+    return c
+
+
+def snapshot(rds, cluster: str, ident: str, **kw) -> dict:
+    s = rds.create_db_cluster_snapshot(DBClusterIdentifier=cluster, DBClusterSnapshotIdentifier=ident, **kw)[
+        "DBClusterSnapshot"
+    ]
+    rds.get_waiter("db_cluster_snapshot_available").wait(DBClusterSnapshotIdentifier=ident, WaiterConfig=FAST_WAIT)
+    return s
+
+
+def test_a_snapshot_restores_its_rows_into_a_new_cluster(server):
+    rds = server.rds()
+    src = make_cluster(server, "src", instances=1)
+    seed(src)
+    s = snapshot(rds, "src", "before-damage", Tags=[{"Key": "team", "Value": "db"}])
+    assert s["Status"] == "creating" and s["SnapshotType"] == "manual"
+    assert s["DBClusterSnapshotArn"].endswith(":cluster-snapshot:before-damage")
+    assert s["Engine"] == "aurora-mysql" and s["Port"] == src.port and s["MasterUsername"] == "admin"
+    conn = connect(src.writer, src.port)
+    run(conn, "DELETE FROM shop.orders")
+    run(conn, "INSERT INTO shop.orders VALUES (99, 'after')")
+    conn.close()
+
+    got = rds.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier="before-damage")["DBClusterSnapshots"][0]
+    assert got["Status"] == "available" and got["PercentProgress"] == 100
+    assert got["TagList"] == [{"Key": "team", "Value": "db"}]
+    restored = rds.restore_db_cluster_from_snapshot(
+        DBClusterIdentifier="back", SnapshotIdentifier="before-damage", Engine="aurora-mysql", Port=free_mysql_port()
+    )["DBCluster"]
+    assert restored["Status"] == "creating"
+    assert restored["DBClusterMembers"] == [], "no instances until create-db-instance"
+    back = with_writer(server, rds, "back")
+    assert orders(back) == [(1, "item1"), (2, "item2"), (3, "item3")], "the snapshot's rows"
+    assert orders(src) == [(99, "after")], "the source keeps its own rows"
+    # The restored cluster is a cluster of its own: its writes do not reach the source.
+    conn = connect(back.writer, back.port)
+    run(conn, "INSERT INTO shop.orders VALUES (4, 'new')")
+    conn.close()
+    assert orders(src) == [(99, "after")]
+    assert len(orders(back)) == 4
+
+
+def test_point_in_time_restore_reads_any_commit_inside_the_window(server):
+    rds = server.rds()
+    src = make_cluster(server, "pitr", instances=1)
+    seed(src, 2)
+    time.sleep(1.1)
+    good = server.now()
+    time.sleep(1.1)
+    conn = connect(src.writer, src.port)
+    run(conn, "DELETE FROM shop.orders")
+    conn.close()
+    c = rds.describe_db_clusters(DBClusterIdentifier="pitr")["DBClusters"][0]
+    assert c["EarliestRestorableTime"] <= good <= c["LatestRestorableTime"]
+
+    rds.restore_db_cluster_to_point_in_time(
+        DBClusterIdentifier="pitr-good", SourceDBClusterIdentifier="pitr", RestoreToTime=good, Port=free_mysql_port()
+    )
+    rds.restore_db_cluster_to_point_in_time(
+        DBClusterIdentifier="pitr-latest",
+        SourceDBClusterIdentifier="pitr",
+        UseLatestRestorableTime=True,
+        Port=free_mysql_port(),
+    )
+    assert orders(with_writer(server, rds, "pitr-good")) == [(1, "item1"), (2, "item2")]
+    assert orders(with_writer(server, rds, "pitr-latest")) == []
+
+
+def test_point_in_time_restore_refuses_what_aws_refuses(server):
+    rds = server.rds()
+    make_cluster(server, "pitr", instances=1)
+    now = server.now()
+    with pytest.raises(rds.exceptions.ClientError) as e:
+        rds.restore_db_cluster_to_point_in_time(
+            DBClusterIdentifier="x", SourceDBClusterIdentifier="pitr", RestoreToTime=now, UseLatestRestorableTime=True
+        )
+    assert e.value.response["Error"]["Code"] == "InvalidParameterCombination"
+    with pytest.raises(rds.exceptions.InvalidRestoreFault):
+        rds.restore_db_cluster_to_point_in_time(
+            DBClusterIdentifier="x", SourceDBClusterIdentifier="pitr", RestoreToTime=now - dt.timedelta(days=3)
+        )
+    with pytest.raises(rds.exceptions.DBClusterNotFoundFault):
+        rds.restore_db_cluster_to_point_in_time(
+            DBClusterIdentifier="x", SourceDBClusterIdentifier="nope", UseLatestRestorableTime=True
+        )
+    with pytest.raises(rds.exceptions.DBClusterSnapshotNotFoundFault):
+        rds.restore_db_cluster_from_snapshot(DBClusterIdentifier="x", SnapshotIdentifier="nope", Engine="aurora-mysql")
+    assert [c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]] == ["pitr"], "no half cluster"
+
+
+def test_snapshot_errors_copies_attributes_and_deletion(server):
+    rds = server.rds()
+    make_cluster(server, "c", instances=1)
+    with pytest.raises(rds.exceptions.DBClusterNotFoundFault):
+        rds.create_db_cluster_snapshot(DBClusterIdentifier="nope", DBClusterSnapshotIdentifier="s1")
+    rds.create_db_cluster_snapshot(DBClusterIdentifier="c", DBClusterSnapshotIdentifier="s1")
+    with pytest.raises(rds.exceptions.DBClusterSnapshotAlreadyExistsFault):
+        rds.create_db_cluster_snapshot(DBClusterIdentifier="c", DBClusterSnapshotIdentifier="S1")
+    rds.get_waiter("db_cluster_snapshot_available").wait(DBClusterSnapshotIdentifier="s1", WaiterConfig=FAST_WAIT)
+
+    copy = rds.copy_db_cluster_snapshot(
+        SourceDBClusterSnapshotIdentifier="s1", TargetDBClusterSnapshotIdentifier="s2", Tags=[{"Key": "k", "Value": "v"}]
+    )["DBClusterSnapshot"]
+    assert copy["SourceDBClusterSnapshotArn"].endswith(":cluster-snapshot:s1")
+    assert copy["SnapshotType"] == "manual"
+    with pytest.raises(rds.exceptions.InvalidDBClusterSnapshotStateFault):
+        rds.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier="s2")
+    rds.get_waiter("db_cluster_snapshot_available").wait(DBClusterSnapshotIdentifier="s2", WaiterConfig=FAST_WAIT)
+    arn = copy["DBClusterSnapshotArn"]
+    assert rds.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "k", "Value": "v"}]
+    rds.add_tags_to_resource(ResourceName=arn, Tags=[{"Key": "k2", "Value": "v2"}])
+    assert len(rds.list_tags_for_resource(ResourceName=arn)["TagList"]) == 2
+
+    attrs = rds.modify_db_cluster_snapshot_attribute(
+        DBClusterSnapshotIdentifier="s1", AttributeName="restore", ValuesToAdd=["123456789012"]
+    )["DBClusterSnapshotAttributesResult"]
+    assert attrs["DBClusterSnapshotAttributes"] == [{"AttributeName": "restore", "AttributeValues": ["123456789012"]}]
+    got = rds.describe_db_cluster_snapshot_attributes(DBClusterSnapshotIdentifier="s1")
+    assert got["DBClusterSnapshotAttributesResult"]["DBClusterSnapshotAttributes"][0]["AttributeValues"] == [
+        "123456789012"
+    ]
+    with pytest.raises(rds.exceptions.ClientError) as e:
+        rds.modify_db_cluster_snapshot_attribute(
+            DBClusterSnapshotIdentifier="s1", AttributeName="bogus", ValuesToAdd=["all"]
+        )
+    assert e.value.response["Error"]["Code"] == "InvalidParameterValue"
+
+    listed = rds.describe_db_cluster_snapshots(DBClusterIdentifier="c")["DBClusterSnapshots"]
+    assert [s["DBClusterSnapshotIdentifier"] for s in listed] == ["s1", "s2"]
+    by_filter = rds.describe_db_cluster_snapshots(
+        Filters=[{"Name": "db-cluster-snapshot-id", "Values": ["s2"]}, {"Name": "snapshot-type", "Values": ["manual"]}]
+    )["DBClusterSnapshots"]
+    assert [s["DBClusterSnapshotIdentifier"] for s in by_filter] == ["s2"]
+    assert rds.describe_db_cluster_snapshots(SnapshotType="automated")["DBClusterSnapshots"] == []
+    pages = list(rds.get_paginator("describe_db_cluster_snapshots").paginate(PaginationConfig={"PageSize": 20}))
+    assert sum(len(p["DBClusterSnapshots"]) for p in pages) == 2
+    with pytest.raises(rds.exceptions.DBClusterSnapshotNotFoundFault):
+        rds.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier="nope")
+
+    rds.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=arn)
+    rds.get_waiter("db_cluster_snapshot_deleted").wait(DBClusterSnapshotIdentifier="s2", WaiterConfig=FAST_WAIT)
+    events = rds.describe_events(SourceType="db-cluster-snapshot", SourceIdentifier="s1")["Events"]
+    assert [e["Message"] for e in events] == ["Creating manual cluster snapshot", "Manual cluster snapshot created"]
+
+
+def test_a_final_snapshot_outlives_its_cluster(server):
+    rds = server.rds()
+    src = make_cluster(server, "doomed", instances=1)
+    seed(src, 2)
+    rds.delete_db_instance(DBInstanceIdentifier="doomed-1")
+    wait_instance(rds, "doomed-1", "gone")
+    rds.delete_db_cluster(DBClusterIdentifier="doomed", FinalDBSnapshotIdentifier="doomed-final")
+    rds.get_waiter("db_cluster_deleted").wait(DBClusterIdentifier="doomed", WaiterConfig=FAST_WAIT)
+    rds.get_waiter("db_cluster_snapshot_available").wait(DBClusterSnapshotIdentifier="doomed-final", WaiterConfig=FAST_WAIT)
+    rds.restore_db_cluster_from_snapshot(
+        DBClusterIdentifier="reborn", SnapshotIdentifier="doomed-final", Engine="aurora-mysql", Port=free_mysql_port()
+    )
+    assert orders(with_writer(server, rds, "reborn")) == [(1, "item1"), (2, "item2")]
+
+
+def test_snapshots_and_restores_survive_kill_9(own_server):
+    srv = own_server
+    rds = srv.rds()
+    src = make_cluster(srv, "k9", instances=1)
+    seed(src, 3)
+    snapshot(rds, "k9", "k9-snap")
+    rds.restore_db_cluster_from_snapshot(
+        DBClusterIdentifier="k9-back", SnapshotIdentifier="k9-snap", Engine="aurora-mysql", Port=free_mysql_port()
+    )
+    srv.kill9()
+    srv.start()
+    rds = srv.rds()
+    got = rds.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier="k9-snap")["DBClusterSnapshots"][0]
+    assert got["Status"] == "available"
+    # The restore was acknowledged before the kill: it finishes after the restart.
+    assert orders(with_writer(srv, rds, "k9-back")) == [(1, "item1"), (2, "item2"), (3, "item3")]
+
+
+def test_a_copy_on_write_clone_and_its_source_do_not_see_each_others_writes(server):
+    rds = server.rds()
+    src = make_cluster(server, "origin", instances=1)
+    seed(src, 2)
+    rds.restore_db_cluster_to_point_in_time(
+        DBClusterIdentifier="clone",
+        SourceDBClusterIdentifier="origin",
+        UseLatestRestorableTime=True,
+        RestoreType="copy-on-write",
+        Port=free_mysql_port(),
+    )
+    clone = with_writer(server, rds, "clone")
+    group = rds.describe_db_clusters(DBClusterIdentifier="clone")["DBClusters"][0]["CloneGroupId"]
+    assert rds.describe_db_clusters(DBClusterIdentifier="origin")["DBClusters"][0]["CloneGroupId"] == group
+    in_group = rds.describe_db_clusters(Filters=[{"Name": "clone-group-id", "Values": [group]}])["DBClusters"]
+    assert sorted(c["DBClusterIdentifier"] for c in in_group) == ["clone", "origin"]
+    a = connect(src.writer, src.port)
+    run(a, "INSERT INTO shop.orders VALUES (10, 'source only')")
+    a.close()
+    b = connect(clone.writer, clone.port)
+    run(b, "INSERT INTO shop.orders VALUES (20, 'clone only')")
+    b.close()
+    assert orders(src) == [(1, "item1"), (2, "item2"), (10, "source only")]
+    assert orders(clone) == [(1, "item1"), (2, "item2"), (20, "clone only")]
