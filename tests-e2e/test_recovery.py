@@ -31,6 +31,17 @@ def server(fast_server):
     return fast_server
 
 
+@pytest.fixture(scope="session")
+def slow_server():
+    yield from session_server("realistic", "pytest-recovery-realistic")
+
+
+@pytest.fixture
+def slow(slow_server):
+    slow_server.reset()
+    return slow_server
+
+
 @pytest.fixture
 def own_server():
     """A fast server of this test's own, for kill -9."""
@@ -172,8 +183,6 @@ def test_snapshot_errors_copies_attributes_and_deletion(server):
     )["DBClusterSnapshot"]
     assert copy["SourceDBClusterSnapshotArn"].endswith(":cluster-snapshot:s1")
     assert copy["SnapshotType"] == "manual"
-    with pytest.raises(rds.exceptions.InvalidDBClusterSnapshotStateFault):
-        rds.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier="s2")
     rds.get_waiter("db_cluster_snapshot_available").wait(DBClusterSnapshotIdentifier="s2", WaiterConfig=FAST_WAIT)
     arn = copy["DBClusterSnapshotArn"]
     assert rds.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "k", "Value": "v"}]
@@ -269,3 +278,23 @@ def test_a_copy_on_write_clone_and_its_source_do_not_see_each_others_writes(serv
     b.close()
     assert orders(src) == [(1, "item1"), (2, "item2"), (10, "source only")]
     assert orders(clone) == [(1, "item1"), (2, "item2"), (20, "clone only")]
+
+
+def test_a_snapshot_being_created_cannot_be_deleted_or_restored(slow):
+    rds = slow.rds()
+    rds.create_db_cluster(
+        DBClusterIdentifier="c", Engine="aurora-mysql", MasterUsername="admin", MasterUserPassword=PASSWORD
+    )
+    slow.advance(600)
+    wait_cluster(rds, "c")
+    s = rds.create_db_cluster_snapshot(DBClusterIdentifier="c", DBClusterSnapshotIdentifier="busy")["DBClusterSnapshot"]
+    assert s["Status"] == "creating" and s["PercentProgress"] == 0
+    with pytest.raises(rds.exceptions.InvalidDBClusterSnapshotStateFault):
+        rds.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier="busy")
+    with pytest.raises(rds.exceptions.InvalidDBClusterSnapshotStateFault):
+        rds.restore_db_cluster_from_snapshot(DBClusterIdentifier="x", SnapshotIdentifier="busy", Engine="aurora-mysql")
+    slow.advance(120)
+    rds.get_waiter("db_cluster_snapshot_available").wait(DBClusterSnapshotIdentifier="busy", WaiterConfig=FAST_WAIT)
+    rds.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier="busy")
+    with pytest.raises(rds.exceptions.DBClusterSnapshotNotFoundFault):
+        rds.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier="busy")

@@ -7,6 +7,8 @@
 //! the source state into the new cluster's volume before it becomes available. Both jobs are
 //! recorded on the resource, so a restart in the middle simply copies again.
 
+use chrono::SubsecRound;
+
 use super::*;
 
 /// Most manual cluster snapshots per region (AWS's default quota).
@@ -392,7 +394,9 @@ impl Aurora {
                         rds_time(now)
                     )))
                 }
-                RestorePoint::Time(t) if t < earliest => {
+                // Compared at the millisecond the wire shows, so the EarliestRestorableTime
+                // Describe answered is itself accepted.
+                RestorePoint::Time(t) if t < earliest.trunc_subsecs(3) => {
                     return Err(Error::InvalidRestore(format!(
                         "The restore time {} is before the earliest restorable time {} of DB cluster {source_id}.",
                         rds_time(t),
