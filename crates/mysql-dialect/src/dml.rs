@@ -676,10 +676,14 @@ impl Session {
         cells: &[Vec<BoundCell>],
         mode: StoreMode,
     ) -> rusqlite::Result<(usize, Option<i64>)> {
-        self.conn().execute_batch("SAVEPOINT rewind_rows")?;
+        self.conn()
+            .prepare_cached("SAVEPOINT rewind_rows")?
+            .execute([])?;
         let done = self.insert_bound_rows(verb, sqlite_table, targets, cells, mode);
         if done.is_ok() {
-            self.conn().execute_batch("RELEASE rewind_rows")?;
+            self.conn()
+                .prepare_cached("RELEASE rewind_rows")?
+                .execute([])?;
         } else {
             self.conn()
                 .execute_batch("ROLLBACK TO rewind_rows; RELEASE rewind_rows")?;
@@ -697,7 +701,8 @@ impl Session {
     ) -> rusqlite::Result<(usize, Option<i64>)> {
         let row_param = targets.len() + 1;
         let mut first = None;
-        let mut prepared: Option<(Vec<bool>, rusqlite::Statement<'_>)> = None;
+        // Cached: the text holds placeholders only, so the next INSERT of this shape reuses it.
+        let mut prepared: Option<(Vec<bool>, rusqlite::CachedStatement<'_>)> = None;
         let mut changed = 0;
         for (i, row) in cells.iter().enumerate() {
             let shape: Vec<bool> = row
@@ -730,7 +735,7 @@ impl Session {
                     columns.join(", "),
                     values.join(", ")
                 );
-                prepared = Some((shape, self.conn().prepare(&sql)?));
+                prepared = Some((shape, self.conn().prepare_cached(&sql)?));
             }
             let Some((_, stmt)) = prepared.as_mut() else {
                 unreachable!("prepared above");

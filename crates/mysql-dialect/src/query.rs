@@ -614,8 +614,18 @@ impl Session {
             );
         }
         let rows = values
-            .iter()
-            .map(|r| r.iter().zip(&kinds).map(|(v, k)| render(v, *k)).collect())
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .zip(&kinds)
+                    .map(|(v, k)| match v {
+                        // Moved, not copied, where `render` would copy them as they are.
+                        Value::Text(s) if k.scale.is_none() => Some(s.into_bytes()),
+                        Value::Blob(b) => Some(b),
+                        v => render(&v, *k),
+                    })
+                    .collect()
+            })
             .collect();
         Ok(ResultSet {
             columns: columns

@@ -1079,10 +1079,10 @@ impl Session {
         &mut self,
         f: impl FnOnce(&mut Self) -> Result<Outcome, SqlError>,
     ) -> Result<Outcome, SqlError> {
-        self.exec("SAVEPOINT rewind_statement")?;
+        self.exec_cached("SAVEPOINT rewind_statement")?;
         match f(self) {
             Ok(o) => {
-                self.exec("RELEASE rewind_statement")?;
+                self.exec_cached("RELEASE rewind_statement")?;
                 Ok(o)
             }
             Err(e) => {
@@ -1098,7 +1098,7 @@ impl Session {
         if !self.storage.acquire_writer(self.lock_wait()) {
             return Err(SqlError::lock_wait_timeout());
         }
-        if let Err(e) = self.exec("BEGIN IMMEDIATE") {
+        if let Err(e) = self.exec_cached("BEGIN IMMEDIATE") {
             self.storage.release_writer();
             return Err(e);
         }
@@ -1125,6 +1125,16 @@ impl Session {
     pub(crate) fn exec(&self, sql: &str) -> Result<(), SqlError> {
         self.conn()
             .execute_batch(sql)
+            .map_err(|e| self.sqlite_error(e))
+    }
+
+    /// Runs one constant statement without results through SQLite's statement cache: every
+    /// write repeats BEGIN IMMEDIATE, SAVEPOINT and RELEASE, which would be compiled anew.
+    pub(crate) fn exec_cached(&self, sql: &str) -> Result<(), SqlError> {
+        self.conn()
+            .prepare_cached(sql)
+            .and_then(|mut st| st.execute([]))
+            .map(|_| ())
             .map_err(|e| self.sqlite_error(e))
     }
 
@@ -1242,7 +1252,7 @@ impl Session {
             self.explicit = true;
         }
         if self.explicit && self.conn().is_autocommit() {
-            self.exec("BEGIN")?;
+            self.exec_cached("BEGIN")?;
         }
         Ok(())
     }

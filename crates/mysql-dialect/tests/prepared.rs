@@ -324,3 +324,35 @@ fn a_backtrack_under_a_compiled_template_is_seen() {
     let seen = answer(execute(&mut c, by_id, &[int(2)]));
     assert!(seen == expected || seen.is_err(), "{seen:?}");
 }
+
+/// An INSERT of literals runs a cached SQLite statement; the next one after an ALTER TABLE
+/// checks its values against the new column types.
+#[test]
+fn a_repeated_insert_follows_alter_table() {
+    let cluster = Cluster::new();
+    let mut c = Conn::new(&cluster);
+    c.exec("CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY, c VARCHAR(10))");
+    c.exec("INSERT INTO t (id, c) VALUES (1, 'abc')");
+    assert_eq!(
+        c.err("INSERT INTO t (id, c) VALUES (2, 'abcdefghijkl')")
+            .code,
+        1406
+    );
+    c.exec("ALTER TABLE t MODIFY c VARCHAR(20)");
+    c.exec("INSERT INTO t (id, c) VALUES (2, 'abcdefghijkl')");
+    c.exec("ALTER TABLE t MODIFY c VARCHAR(12), ADD COLUMN n INT NOT NULL DEFAULT 5");
+    assert_eq!(
+        c.err("INSERT INTO t (id, c) VALUES (3, 'abcdefghijklm')")
+            .code,
+        1406
+    );
+    c.exec("INSERT INTO t (id, c) VALUES (3, 'abc')");
+    assert_eq!(
+        c.q("SELECT id, c, n FROM t ORDER BY id"),
+        common::rows(&[
+            &["1", "abc", "5"],
+            &["2", "abcdefghijkl", "5"],
+            &["3", "abc", "5"]
+        ])
+    );
+}
