@@ -203,15 +203,16 @@ def test_snapshot_errors_copies_attributes_and_deletion(server):
         )
     assert e.value.response["Error"]["Code"] == "InvalidParameterValue"
 
-    listed = rds.describe_db_cluster_snapshots(DBClusterIdentifier="c")["DBClusterSnapshots"]
+    listed = rds.describe_db_cluster_snapshots(DBClusterIdentifier="c", SnapshotType="manual")["DBClusterSnapshots"]
     assert [s["DBClusterSnapshotIdentifier"] for s in listed] == ["s1", "s2"]
     by_filter = rds.describe_db_cluster_snapshots(
         Filters=[{"Name": "db-cluster-snapshot-id", "Values": ["s2"]}, {"Name": "snapshot-type", "Values": ["manual"]}]
     )["DBClusterSnapshots"]
     assert [s["DBClusterSnapshotIdentifier"] for s in by_filter] == ["s2"]
-    assert rds.describe_db_cluster_snapshots(SnapshotType="automated")["DBClusterSnapshots"] == []
+    automated = rds.describe_db_cluster_snapshots(SnapshotType="automated")["DBClusterSnapshots"]
+    assert [s["DBClusterIdentifier"] for s in automated] == ["c"], "the cluster's first automated snapshot"
     pages = list(rds.get_paginator("describe_db_cluster_snapshots").paginate(PaginationConfig={"PageSize": 20}))
-    assert sum(len(p["DBClusterSnapshots"]) for p in pages) == 2
+    assert sum(len(p["DBClusterSnapshots"]) for p in pages) == 3
     with pytest.raises(rds.exceptions.DBClusterSnapshotNotFoundFault):
         rds.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier="nope")
 
@@ -298,3 +299,65 @@ def test_a_snapshot_being_created_cannot_be_deleted_or_restored(slow):
     rds.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier="busy")
     with pytest.raises(rds.exceptions.DBClusterSnapshotNotFoundFault):
         rds.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier="busy")
+
+
+def test_automated_backups_come_daily_expire_and_can_be_retained(slow):
+    rds = slow.rds()
+    rds.create_db_cluster(
+        DBClusterIdentifier="daily",
+        Engine="aurora-mysql",
+        MasterUsername="admin",
+        MasterUserPassword=PASSWORD,
+        BackupRetentionPeriod=2,
+        PreferredBackupWindow="03:00-03:30",
+    )
+    slow.advance(600)
+    wait_cluster(rds, "daily")
+
+    def automated() -> list[dict]:
+        return rds.describe_db_cluster_snapshots(DBClusterIdentifier="daily", SnapshotType="automated")[
+            "DBClusterSnapshots"
+        ]
+
+    first = automated()
+    assert len(first) == 1, "the first automated snapshot once the cluster is available"
+    assert first[0]["DBClusterSnapshotIdentifier"].startswith("rds:daily-")
+    assert first[0]["Status"] == "available"
+    with pytest.raises(rds.exceptions.InvalidDBClusterSnapshotStateFault):
+        rds.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=first[0]["DBClusterSnapshotIdentifier"])
+    slow.advance(4 * 86400)
+    taken = [s["SnapshotCreateTime"] for s in automated()]
+    assert 2 <= len(taken) <= 3, f"one a day, kept two days: {taken}"
+    assert all((t.hour, t.minute) == (3, 0) for t in taken), f"in the backup window: {taken}"
+    assert first[0]["DBClusterSnapshotIdentifier"] not in [s["DBClusterSnapshotIdentifier"] for s in automated()]
+    copy = rds.copy_db_cluster_snapshot(
+        SourceDBClusterSnapshotIdentifier=automated()[0]["DBClusterSnapshotIdentifier"],
+        TargetDBClusterSnapshotIdentifier="kept",
+    )["DBClusterSnapshot"]
+    assert copy["SnapshotType"] == "manual", "a copy of an automated snapshot is manual"
+
+    active = rds.describe_db_cluster_automated_backups(DBClusterIdentifier="daily")["DBClusterAutomatedBackups"]
+    assert [b["Status"] for b in active] == ["active"]
+    resource_id = active[0]["DbClusterResourceId"]
+    rds.delete_db_cluster(DBClusterIdentifier="daily", SkipFinalSnapshot=True, DeleteAutomatedBackups=False)
+    slow.advance(300)
+    retained = rds.describe_db_cluster_automated_backups(DbClusterResourceId=resource_id)["DBClusterAutomatedBackups"]
+    assert [b["Status"] for b in retained] == ["retained"]
+    window = retained[0]["RestoreWindow"]
+    rds.restore_db_cluster_to_point_in_time(
+        DBClusterIdentifier="from-retained",
+        SourceDbClusterResourceId=resource_id,
+        RestoreToTime=window["LatestTime"],
+    )
+    slow.advance(600)
+    wait_cluster(rds, "from-retained")
+    with pytest.raises(rds.exceptions.InvalidDBClusterAutomatedBackupStateFault):
+        rds.delete_db_cluster_automated_backup(
+            DbClusterResourceId=rds.describe_db_clusters(DBClusterIdentifier="from-retained")["DBClusters"][0][
+                "DbClusterResourceId"
+            ]
+        )
+    rds.delete_db_cluster_automated_backup(DbClusterResourceId=resource_id)
+    with pytest.raises(rds.exceptions.DBClusterAutomatedBackupNotFoundFault):
+        rds.describe_db_cluster_automated_backups(DbClusterResourceId=resource_id)
+    assert rds.describe_db_cluster_snapshots(DBClusterIdentifier="daily", SnapshotType="automated")["DBClusterSnapshots"] == []

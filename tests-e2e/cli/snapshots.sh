@@ -55,13 +55,15 @@ for n in 3 4 5; do
     aws_rds create-db-cluster-snapshot --db-cluster-identifier src --db-cluster-snapshot-identifier "snap-$n" >/dev/null
 done
 assert_eq "snap-1 snap-2 snap-3 snap-4 snap-5" "$(aws_rds describe-db-cluster-snapshots --db-cluster-identifier src \
-    --query 'DBClusterSnapshots[].DBClusterSnapshotIdentifier' --output text | tr '\t' ' ')" "by cluster"
+    --snapshot-type manual --query 'DBClusterSnapshots[].DBClusterSnapshotIdentifier' --output text | tr '\t' ' ')" \
+    "by cluster and type"
 assert_eq "snap-2" "$(aws_rds describe-db-cluster-snapshots \
     --filters Name=db-cluster-snapshot-id,Values=snap-2 Name=engine,Values=aurora-mysql \
     --query 'DBClusterSnapshots[].DBClusterSnapshotIdentifier' --output text)" "filters"
-assert_eq 0 "$(aws_rds describe-db-cluster-snapshots --snapshot-type automated \
-    --query 'length(DBClusterSnapshots)' --output text)" "no automated snapshot of a new cluster"
-assert_eq 5 "$(aws_rds describe-db-cluster-snapshots --page-size 20 \
+assert_match "$(aws_rds describe-db-cluster-snapshots --snapshot-type automated \
+    --query 'DBClusterSnapshots[].DBClusterSnapshotIdentifier' --output text)" '^rds:src-[0-9]{4}(-[0-9]{2}){4}$' \
+    "the first automated snapshot, taken once the cluster is available"
+assert_eq 6 "$(aws_rds describe-db-cluster-snapshots --page-size 20 \
     --query 'length(DBClusterSnapshots)' --output text)" "the CLI's paging gathers every page"
 out=$(aws_rds describe-db-cluster-snapshots --max-records 20 --no-paginate)
 assert_eq None "$(jp 'Marker || `"None"`' <<<"$out")" "no marker when everything fits"

@@ -44,6 +44,26 @@ pub enum Error {
     InvalidSnapshotState(String),
     /// A restore that cannot be made (a time outside the restorable window).
     InvalidRestore(String),
+    /// No DB subnet group by that name.
+    SubnetGroupNotFound(String),
+    /// A DB subnet group by that name exists already.
+    SubnetGroupAlreadyExists(String),
+    /// The subnet group's state forbids the operation (in use, or the default group).
+    InvalidSubnetGroupState(String),
+    /// A subnet id that is not one.
+    InvalidSubnet(String),
+    /// The subnets do not span two availability zones.
+    SubnetGroupDoesNotCoverEnoughAZs(String),
+    /// No more subnet groups can be created.
+    SubnetGroupQuotaExceeded(String),
+    /// Too many subnets in one group.
+    SubnetQuotaExceeded(String),
+    /// No global cluster by that identifier (Rewind has none).
+    GlobalClusterNotFound(String),
+    /// No automated backup by that resource id.
+    AutomatedBackupNotFound(String),
+    /// The automated backup's state forbids the operation.
+    InvalidAutomatedBackupState(String),
     /// No more manual snapshots can be kept.
     SnapshotQuotaExceeded(String),
     /// A resource would carry more than [`crate::validate::MAX_TAGS`] tags.
@@ -71,7 +91,21 @@ impl Error {
             Error::SnapshotAlreadyExists(id) => {
                 format!("Cannot create the snapshot because a snapshot with the identifier {id} already exists.")
             }
+            Error::SubnetGroupNotFound(name) => format!("DB Subnet group '{name}' not found."),
+            Error::SubnetGroupAlreadyExists(name) => {
+                format!("The DB subnet group '{name}' already exists.")
+            }
+            Error::GlobalClusterNotFound(id) => format!("Global cluster {id} not found."),
+            Error::AutomatedBackupNotFound(id) => {
+                format!("No automated backup found for DbClusterResourceId {id}.")
+            }
             Error::ClusterQuotaExceeded(m)
+            | Error::InvalidAutomatedBackupState(m)
+            | Error::InvalidSubnetGroupState(m)
+            | Error::InvalidSubnet(m)
+            | Error::SubnetGroupDoesNotCoverEnoughAZs(m)
+            | Error::SubnetGroupQuotaExceeded(m)
+            | Error::SubnetQuotaExceeded(m)
             | Error::InvalidSnapshotState(m)
             | Error::InvalidRestore(m)
             | Error::SnapshotQuotaExceeded(m)

@@ -193,6 +193,42 @@ pub struct Cluster {
     /// CloneGroupId: shared by a cluster and its copy-on-write clones.
     #[serde(default)]
     pub clone_group_id: Option<String>,
+    /// When its last automated snapshot was taken (the next is due in the following backup
+    /// window).
+    #[serde(default)]
+    pub last_backup_at: Option<DateTime<Utc>>,
+}
+
+/// A DB subnet group a user created (the `default` group is derived, not stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubnetGroup {
+    /// Region.
+    pub region: String,
+    /// DBSubnetGroupName, stored lowercase.
+    pub name: String,
+    /// DBSubnetGroupDescription.
+    pub description: String,
+    /// SubnetIds, in the order given.
+    pub subnet_ids: Vec<String>,
+    /// Tags.
+    pub tags: Vec<Tag>,
+}
+
+/// A deleted cluster's automated backups, kept because the deletion said
+/// DeleteAutomatedBackups=false: its volume (continuous backup up to the deletion) and its
+/// automated snapshots, until the retention period has passed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetainedBackup {
+    /// Region.
+    pub region: String,
+    /// The deleted cluster's resource id (DbClusterResourceId), the key of the record.
+    pub resource_id: String,
+    /// The deleted cluster's identifier.
+    pub cluster_id: String,
+    /// When the cluster was deleted: the latest restorable time.
+    pub deleted_at: DateTime<Utc>,
+    /// The cluster as it was, for restores and Describe.
+    pub cluster: Cluster,
 }
 
 /// A state of some volume's data: the volume's tree and the time to read it at.

@@ -478,12 +478,11 @@ async fn one_clock_jump_carries_a_backtrack_through_every_step() {
 async fn a_commit_racing_a_backtrack_is_refused_or_lands_before_it() {
     let a = ready(Pace::Fast, None).await;
     for round in 0..100 {
-        let started = Arc::new(std::sync::Barrier::new(2));
+        let committed = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let writer = {
-            let (a, started) = (a.clone(), started.clone());
+            let (a, committed) = (a.clone(), committed.clone());
             std::thread::spawn(move || {
                 let mut acknowledged = Vec::new();
-                started.wait();
                 for i in 0..1_000_000u64 {
                     let key = format!("r{round}-{i}");
                     let mut txn = Transaction::new();
@@ -492,12 +491,21 @@ async fn a_commit_racing_a_backtrack_is_refused_or_lands_before_it() {
                         Ok(point) => acknowledged.push((key, point.expect("a write").lsn)),
                         Err(_) => break,
                     }
+                    committed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 }
                 acknowledged
             })
         };
-        started.wait();
-        std::thread::sleep(Duration::from_millis(2));
+        // The backtrack is requested while the writer is committing: after its first commits
+        // (on a loaded machine a fixed sleep may pass before the writer thread runs at all).
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while committed.load(std::sync::atomic::Ordering::SeqCst) < 3 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "round {round}: the writer never committed"
+            );
+            std::thread::yield_now();
+        }
         let to = now(&a);
         a.backtrack_cluster(R, "c", to, false, false).unwrap();
         let head_at_answer = a.volume(R, "c").unwrap().stats().head_lsn;

@@ -72,6 +72,8 @@ async fn walkthrough_creates_writer_and_reader_and_settles_in_time() {
         messages,
         vec![
             "DB cluster created.",
+            "Creating automated cluster snapshot",
+            "Automated cluster snapshot created",
             "DB instance created.",
             "DB instance created."
         ]
@@ -174,12 +176,12 @@ async fn refusals_carry_aws_codes() {
         Error::InstanceAlreadyExists("i1".into())
     );
     wait(Duration::from_secs(1)).await;
-    let e = a.delete_cluster(R, "c1", true, None).unwrap_err();
+    let e = a.delete_cluster(R, "c1", true, None, true).unwrap_err();
     assert_eq!(
         e.message(),
         "Cluster cannot be deleted, it still contains DB instances in non-deleting state."
     );
-    let e = a.delete_cluster(R, "c1", false, None).unwrap_err();
+    let e = a.delete_cluster(R, "c1", false, None, true).unwrap_err();
     assert!(matches!(e, Error::InvalidParameterCombination(_)));
     assert!(matches!(
         a.start_cluster(R, "c1"),
@@ -296,7 +298,10 @@ async fn stop_start_failover_and_delete_run_their_course() {
     a.delete_instance(R, "w").unwrap();
     wait(Duration::from_secs(1)).await;
     assert_eq!(
-        a.delete_cluster(R, "c", true, None).unwrap().cluster.status,
+        a.delete_cluster(R, "c", true, None, true)
+            .unwrap()
+            .cluster
+            .status,
         ClusterStatus::Deleting
     );
     wait(Duration::from_secs(1)).await;

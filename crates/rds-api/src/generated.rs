@@ -26,13 +26,23 @@ pub const OPERATIONS: &[(&str, Option<&str>)] = &[
         Some("CreateDBClusterSnapshotResult"),
     ),
     ("CreateDBInstance", Some("CreateDBInstanceResult")),
+    ("CreateDBSubnetGroup", Some("CreateDBSubnetGroupResult")),
     ("DeleteDBCluster", Some("DeleteDBClusterResult")),
+    (
+        "DeleteDBClusterAutomatedBackup",
+        Some("DeleteDBClusterAutomatedBackupResult"),
+    ),
     ("DeleteDBClusterParameterGroup", None),
     (
         "DeleteDBClusterSnapshot",
         Some("DeleteDBClusterSnapshotResult"),
     ),
     ("DeleteDBInstance", Some("DeleteDBInstanceResult")),
+    ("DeleteDBSubnetGroup", None),
+    (
+        "DescribeDBClusterAutomatedBackups",
+        Some("DBClusterAutomatedBackupMessage"),
+    ),
     (
         "DescribeDBClusterBacktracks",
         Some("DBClusterBacktrackMessage"),
@@ -56,7 +66,9 @@ pub const OPERATIONS: &[(&str, Option<&str>)] = &[
     ("DescribeDBClusters", Some("DBClusterMessage")),
     ("DescribeDBEngineVersions", Some("DBEngineVersionMessage")),
     ("DescribeDBInstances", Some("DBInstanceMessage")),
+    ("DescribeDBSubnetGroups", Some("DBSubnetGroupMessage")),
     ("DescribeEvents", Some("EventsMessage")),
+    ("DescribeGlobalClusters", Some("GlobalClustersMessage")),
     ("FailoverDBCluster", Some("FailoverDBClusterResult")),
     ("ListTagsForResource", Some("TagListMessage")),
     ("ModifyDBCluster", Some("ModifyDBClusterResult")),
@@ -68,6 +80,7 @@ pub const OPERATIONS: &[(&str, Option<&str>)] = &[
         "ModifyDBClusterSnapshotAttribute",
         Some("ModifyDBClusterSnapshotAttributeResult"),
     ),
+    ("ModifyDBSubnetGroup", Some("ModifyDBSubnetGroupResult")),
     ("RebootDBCluster", Some("RebootDBClusterResult")),
     ("RebootDBInstance", Some("RebootDBInstanceResult")),
     ("RemoveTagsFromResource", None),
@@ -100,14 +113,22 @@ pub enum Request {
     CreateDBClusterSnapshot(CreateDBClusterSnapshotMessage),
     /// The operation's input, shape `CreateDBInstanceMessage`.
     CreateDBInstance(CreateDBInstanceMessage),
+    /// The operation's input, shape `CreateDBSubnetGroupMessage`.
+    CreateDBSubnetGroup(CreateDBSubnetGroupMessage),
     /// The operation's input, shape `DeleteDBClusterMessage`.
     DeleteDBCluster(DeleteDBClusterMessage),
+    /// The operation's input, shape `DeleteDBClusterAutomatedBackupMessage`.
+    DeleteDBClusterAutomatedBackup(DeleteDBClusterAutomatedBackupMessage),
     /// The operation's input, shape `DeleteDBClusterParameterGroupMessage`.
     DeleteDBClusterParameterGroup(DeleteDBClusterParameterGroupMessage),
     /// The operation's input, shape `DeleteDBClusterSnapshotMessage`.
     DeleteDBClusterSnapshot(DeleteDBClusterSnapshotMessage),
     /// The operation's input, shape `DeleteDBInstanceMessage`.
     DeleteDBInstance(DeleteDBInstanceMessage),
+    /// The operation's input, shape `DeleteDBSubnetGroupMessage`.
+    DeleteDBSubnetGroup(DeleteDBSubnetGroupMessage),
+    /// The operation's input, shape `DescribeDBClusterAutomatedBackupsMessage`.
+    DescribeDBClusterAutomatedBackups(DescribeDBClusterAutomatedBackupsMessage),
     /// The operation's input, shape `DescribeDBClusterBacktracksMessage`.
     DescribeDBClusterBacktracks(DescribeDBClusterBacktracksMessage),
     /// The operation's input, shape `DescribeDBClusterParameterGroupsMessage`.
@@ -124,8 +145,12 @@ pub enum Request {
     DescribeDBEngineVersions(DescribeDBEngineVersionsMessage),
     /// The operation's input, shape `DescribeDBInstancesMessage`.
     DescribeDBInstances(DescribeDBInstancesMessage),
+    /// The operation's input, shape `DescribeDBSubnetGroupsMessage`.
+    DescribeDBSubnetGroups(DescribeDBSubnetGroupsMessage),
     /// The operation's input, shape `DescribeEventsMessage`.
     DescribeEvents(DescribeEventsMessage),
+    /// The operation's input, shape `DescribeGlobalClustersMessage`.
+    DescribeGlobalClusters(DescribeGlobalClustersMessage),
     /// The operation's input, shape `FailoverDBClusterMessage`.
     FailoverDBCluster(FailoverDBClusterMessage),
     /// The operation's input, shape `ListTagsForResourceMessage`.
@@ -136,6 +161,8 @@ pub enum Request {
     ModifyDBClusterParameterGroup(ModifyDBClusterParameterGroupMessage),
     /// The operation's input, shape `ModifyDBClusterSnapshotAttributeMessage`.
     ModifyDBClusterSnapshotAttribute(ModifyDBClusterSnapshotAttributeMessage),
+    /// The operation's input, shape `ModifyDBSubnetGroupMessage`.
+    ModifyDBSubnetGroup(ModifyDBSubnetGroupMessage),
     /// The operation's input, shape `RebootDBClusterMessage`.
     RebootDBCluster(RebootDBClusterMessage),
     /// The operation's input, shape `RebootDBInstanceMessage`.
@@ -165,12 +192,20 @@ impl Request {
             }
             "CreateDBClusterSnapshot" => Request::CreateDBClusterSnapshot(read_input(params)?),
             "CreateDBInstance" => Request::CreateDBInstance(read_input(params)?),
+            "CreateDBSubnetGroup" => Request::CreateDBSubnetGroup(read_input(params)?),
             "DeleteDBCluster" => Request::DeleteDBCluster(read_input(params)?),
+            "DeleteDBClusterAutomatedBackup" => {
+                Request::DeleteDBClusterAutomatedBackup(read_input(params)?)
+            }
             "DeleteDBClusterParameterGroup" => {
                 Request::DeleteDBClusterParameterGroup(read_input(params)?)
             }
             "DeleteDBClusterSnapshot" => Request::DeleteDBClusterSnapshot(read_input(params)?),
             "DeleteDBInstance" => Request::DeleteDBInstance(read_input(params)?),
+            "DeleteDBSubnetGroup" => Request::DeleteDBSubnetGroup(read_input(params)?),
+            "DescribeDBClusterAutomatedBackups" => {
+                Request::DescribeDBClusterAutomatedBackups(read_input(params)?)
+            }
             "DescribeDBClusterBacktracks" => {
                 Request::DescribeDBClusterBacktracks(read_input(params)?)
             }
@@ -189,7 +224,9 @@ impl Request {
             "DescribeDBClusters" => Request::DescribeDBClusters(read_input(params)?),
             "DescribeDBEngineVersions" => Request::DescribeDBEngineVersions(read_input(params)?),
             "DescribeDBInstances" => Request::DescribeDBInstances(read_input(params)?),
+            "DescribeDBSubnetGroups" => Request::DescribeDBSubnetGroups(read_input(params)?),
             "DescribeEvents" => Request::DescribeEvents(read_input(params)?),
+            "DescribeGlobalClusters" => Request::DescribeGlobalClusters(read_input(params)?),
             "FailoverDBCluster" => Request::FailoverDBCluster(read_input(params)?),
             "ListTagsForResource" => Request::ListTagsForResource(read_input(params)?),
             "ModifyDBCluster" => Request::ModifyDBCluster(read_input(params)?),
@@ -199,6 +236,7 @@ impl Request {
             "ModifyDBClusterSnapshotAttribute" => {
                 Request::ModifyDBClusterSnapshotAttribute(read_input(params)?)
             }
+            "ModifyDBSubnetGroup" => Request::ModifyDBSubnetGroup(read_input(params)?),
             "RebootDBCluster" => Request::RebootDBCluster(read_input(params)?),
             "RebootDBInstance" => Request::RebootDBInstance(read_input(params)?),
             "RemoveTagsFromResource" => Request::RemoveTagsFromResource(read_input(params)?),
@@ -224,10 +262,14 @@ impl Request {
             Request::CreateDBClusterParameterGroup(_) => "CreateDBClusterParameterGroup",
             Request::CreateDBClusterSnapshot(_) => "CreateDBClusterSnapshot",
             Request::CreateDBInstance(_) => "CreateDBInstance",
+            Request::CreateDBSubnetGroup(_) => "CreateDBSubnetGroup",
             Request::DeleteDBCluster(_) => "DeleteDBCluster",
+            Request::DeleteDBClusterAutomatedBackup(_) => "DeleteDBClusterAutomatedBackup",
             Request::DeleteDBClusterParameterGroup(_) => "DeleteDBClusterParameterGroup",
             Request::DeleteDBClusterSnapshot(_) => "DeleteDBClusterSnapshot",
             Request::DeleteDBInstance(_) => "DeleteDBInstance",
+            Request::DeleteDBSubnetGroup(_) => "DeleteDBSubnetGroup",
+            Request::DescribeDBClusterAutomatedBackups(_) => "DescribeDBClusterAutomatedBackups",
             Request::DescribeDBClusterBacktracks(_) => "DescribeDBClusterBacktracks",
             Request::DescribeDBClusterParameterGroups(_) => "DescribeDBClusterParameterGroups",
             Request::DescribeDBClusterParameters(_) => "DescribeDBClusterParameters",
@@ -238,12 +280,15 @@ impl Request {
             Request::DescribeDBClusters(_) => "DescribeDBClusters",
             Request::DescribeDBEngineVersions(_) => "DescribeDBEngineVersions",
             Request::DescribeDBInstances(_) => "DescribeDBInstances",
+            Request::DescribeDBSubnetGroups(_) => "DescribeDBSubnetGroups",
             Request::DescribeEvents(_) => "DescribeEvents",
+            Request::DescribeGlobalClusters(_) => "DescribeGlobalClusters",
             Request::FailoverDBCluster(_) => "FailoverDBCluster",
             Request::ListTagsForResource(_) => "ListTagsForResource",
             Request::ModifyDBCluster(_) => "ModifyDBCluster",
             Request::ModifyDBClusterParameterGroup(_) => "ModifyDBClusterParameterGroup",
             Request::ModifyDBClusterSnapshotAttribute(_) => "ModifyDBClusterSnapshotAttribute",
+            Request::ModifyDBSubnetGroup(_) => "ModifyDBSubnetGroup",
             Request::RebootDBCluster(_) => "RebootDBCluster",
             Request::RebootDBInstance(_) => "RebootDBInstance",
             Request::RemoveTagsFromResource(_) => "RemoveTagsFromResource",
@@ -319,10 +364,16 @@ pub enum ErrorCode {
     DBSnapshotNotFoundFault,
     /// Modeled error; wire code `DBSnapshotTenantDatabaseNotFoundFault`, HTTP 404.
     DBSnapshotTenantDatabaseNotFoundFault,
+    /// Modeled error; wire code `DBSubnetGroupAlreadyExists`, HTTP 400.
+    DBSubnetGroupAlreadyExistsFault,
     /// Modeled error; wire code `DBSubnetGroupDoesNotCoverEnoughAZs`, HTTP 400.
     DBSubnetGroupDoesNotCoverEnoughAZs,
     /// Modeled error; wire code `DBSubnetGroupNotFoundFault`, HTTP 404.
     DBSubnetGroupNotFoundFault,
+    /// Modeled error; wire code `DBSubnetGroupQuotaExceeded`, HTTP 400.
+    DBSubnetGroupQuotaExceededFault,
+    /// Modeled error; wire code `DBSubnetQuotaExceededFault`, HTTP 400.
+    DBSubnetQuotaExceededFault,
     /// Modeled error; wire code `DomainNotFoundFault`, HTTP 404.
     DomainNotFoundFault,
     /// Modeled error; wire code `GlobalClusterNotFoundFault`, HTTP 404.
@@ -345,6 +396,8 @@ pub enum ErrorCode {
     InvalidClientTokenId,
     /// Modeled error; wire code `InvalidDBCapacityReservationState`, HTTP 400.
     InvalidDBCapacityReservationStateFault,
+    /// Modeled error; wire code `InvalidDBClusterAutomatedBackupStateFault`, HTTP 400.
+    InvalidDBClusterAutomatedBackupStateFault,
     /// Modeled error; wire code `InvalidDBClusterEndpointStateFault`, HTTP 400.
     InvalidDBClusterEndpointStateFault,
     /// Modeled error; wire code `InvalidDBClusterSnapshotStateFault`, HTTP 400.
@@ -365,6 +418,8 @@ pub enum ErrorCode {
     InvalidDBSubnetGroupFault,
     /// Modeled error; wire code `InvalidDBSubnetGroupStateFault`, HTTP 400.
     InvalidDBSubnetGroupStateFault,
+    /// Modeled error; wire code `InvalidDBSubnetStateFault`, HTTP 400.
+    InvalidDBSubnetStateFault,
     /// Modeled error; wire code `InvalidGlobalClusterStateFault`, HTTP 400.
     InvalidGlobalClusterStateFault,
     /// Common query error; HTTP 400.
@@ -409,6 +464,8 @@ pub enum ErrorCode {
     StorageTypeNotAvailableFault,
     /// Modeled error; wire code `StorageTypeNotSupported`, HTTP 400.
     StorageTypeNotSupportedFault,
+    /// Modeled error; wire code `SubnetAlreadyInUse`, HTTP 400.
+    SubnetAlreadyInUse,
     /// Common query error; HTTP 400.
     TagQuotaPerResourceExceeded,
     /// Modeled error; wire code `TenantDatabaseNotFound`, HTTP 404.
@@ -465,8 +522,11 @@ impl ErrorCode {
             ErrorCode::DBSnapshotTenantDatabaseNotFoundFault => {
                 "DBSnapshotTenantDatabaseNotFoundFault"
             }
+            ErrorCode::DBSubnetGroupAlreadyExistsFault => "DBSubnetGroupAlreadyExists",
             ErrorCode::DBSubnetGroupDoesNotCoverEnoughAZs => "DBSubnetGroupDoesNotCoverEnoughAZs",
             ErrorCode::DBSubnetGroupNotFoundFault => "DBSubnetGroupNotFoundFault",
+            ErrorCode::DBSubnetGroupQuotaExceededFault => "DBSubnetGroupQuotaExceeded",
+            ErrorCode::DBSubnetQuotaExceededFault => "DBSubnetQuotaExceededFault",
             ErrorCode::DomainNotFoundFault => "DomainNotFoundFault",
             ErrorCode::GlobalClusterNotFoundFault => "GlobalClusterNotFoundFault",
             ErrorCode::InstanceQuotaExceededFault => "InstanceQuotaExceeded",
@@ -482,6 +542,9 @@ impl ErrorCode {
             ErrorCode::InvalidDBCapacityReservationStateFault => {
                 "InvalidDBCapacityReservationState"
             }
+            ErrorCode::InvalidDBClusterAutomatedBackupStateFault => {
+                "InvalidDBClusterAutomatedBackupStateFault"
+            }
             ErrorCode::InvalidDBClusterEndpointStateFault => "InvalidDBClusterEndpointStateFault",
             ErrorCode::InvalidDBClusterSnapshotStateFault => "InvalidDBClusterSnapshotStateFault",
             ErrorCode::InvalidDBClusterStateFault => "InvalidDBClusterStateFault",
@@ -492,6 +555,7 @@ impl ErrorCode {
             ErrorCode::InvalidDBSnapshotStateFault => "InvalidDBSnapshotState",
             ErrorCode::InvalidDBSubnetGroupFault => "InvalidDBSubnetGroupFault",
             ErrorCode::InvalidDBSubnetGroupStateFault => "InvalidDBSubnetGroupStateFault",
+            ErrorCode::InvalidDBSubnetStateFault => "InvalidDBSubnetStateFault",
             ErrorCode::InvalidGlobalClusterStateFault => "InvalidGlobalClusterStateFault",
             ErrorCode::InvalidParameterCombination => "InvalidParameterCombination",
             ErrorCode::InvalidParameterValue => "InvalidParameterValue",
@@ -516,6 +580,7 @@ impl ErrorCode {
             ErrorCode::StorageQuotaExceededFault => "StorageQuotaExceeded",
             ErrorCode::StorageTypeNotAvailableFault => "StorageTypeNotAvailableFault",
             ErrorCode::StorageTypeNotSupportedFault => "StorageTypeNotSupported",
+            ErrorCode::SubnetAlreadyInUse => "SubnetAlreadyInUse",
             ErrorCode::TagQuotaPerResourceExceeded => "TagQuotaPerResourceExceeded",
             ErrorCode::TenantDatabaseNotFoundFault => "TenantDatabaseNotFound",
             ErrorCode::TenantDatabaseQuotaExceededFault => "TenantDatabaseQuotaExceeded",
@@ -560,8 +625,11 @@ impl ErrorCode {
             ErrorCode::DBSnapshotAlreadyExistsFault => 400,
             ErrorCode::DBSnapshotNotFoundFault => 404,
             ErrorCode::DBSnapshotTenantDatabaseNotFoundFault => 404,
+            ErrorCode::DBSubnetGroupAlreadyExistsFault => 400,
             ErrorCode::DBSubnetGroupDoesNotCoverEnoughAZs => 400,
             ErrorCode::DBSubnetGroupNotFoundFault => 404,
+            ErrorCode::DBSubnetGroupQuotaExceededFault => 400,
+            ErrorCode::DBSubnetQuotaExceededFault => 400,
             ErrorCode::DomainNotFoundFault => 404,
             ErrorCode::GlobalClusterNotFoundFault => 404,
             ErrorCode::InstanceQuotaExceededFault => 400,
@@ -573,6 +641,7 @@ impl ErrorCode {
             ErrorCode::InvalidAction => 400,
             ErrorCode::InvalidClientTokenId => 403,
             ErrorCode::InvalidDBCapacityReservationStateFault => 400,
+            ErrorCode::InvalidDBClusterAutomatedBackupStateFault => 400,
             ErrorCode::InvalidDBClusterEndpointStateFault => 400,
             ErrorCode::InvalidDBClusterSnapshotStateFault => 400,
             ErrorCode::InvalidDBClusterStateFault => 400,
@@ -583,6 +652,7 @@ impl ErrorCode {
             ErrorCode::InvalidDBSnapshotStateFault => 400,
             ErrorCode::InvalidDBSubnetGroupFault => 400,
             ErrorCode::InvalidDBSubnetGroupStateFault => 400,
+            ErrorCode::InvalidDBSubnetStateFault => 400,
             ErrorCode::InvalidGlobalClusterStateFault => 400,
             ErrorCode::InvalidParameterCombination => 400,
             ErrorCode::InvalidParameterValue => 400,
@@ -605,6 +675,7 @@ impl ErrorCode {
             ErrorCode::StorageQuotaExceededFault => 400,
             ErrorCode::StorageTypeNotAvailableFault => 400,
             ErrorCode::StorageTypeNotSupportedFault => 400,
+            ErrorCode::SubnetAlreadyInUse => 400,
             ErrorCode::TagQuotaPerResourceExceeded => 400,
             ErrorCode::TenantDatabaseNotFoundFault => 404,
             ErrorCode::TenantDatabaseQuotaExceededFault => 400,
@@ -647,8 +718,11 @@ impl ErrorCode {
             ErrorCode::DBSnapshotAlreadyExistsFault => true,
             ErrorCode::DBSnapshotNotFoundFault => true,
             ErrorCode::DBSnapshotTenantDatabaseNotFoundFault => true,
+            ErrorCode::DBSubnetGroupAlreadyExistsFault => true,
             ErrorCode::DBSubnetGroupDoesNotCoverEnoughAZs => true,
             ErrorCode::DBSubnetGroupNotFoundFault => true,
+            ErrorCode::DBSubnetGroupQuotaExceededFault => true,
+            ErrorCode::DBSubnetQuotaExceededFault => true,
             ErrorCode::DomainNotFoundFault => true,
             ErrorCode::GlobalClusterNotFoundFault => true,
             ErrorCode::InstanceQuotaExceededFault => true,
@@ -660,6 +734,7 @@ impl ErrorCode {
             ErrorCode::InvalidAction => true,
             ErrorCode::InvalidClientTokenId => true,
             ErrorCode::InvalidDBCapacityReservationStateFault => true,
+            ErrorCode::InvalidDBClusterAutomatedBackupStateFault => true,
             ErrorCode::InvalidDBClusterEndpointStateFault => true,
             ErrorCode::InvalidDBClusterSnapshotStateFault => true,
             ErrorCode::InvalidDBClusterStateFault => true,
@@ -670,6 +745,7 @@ impl ErrorCode {
             ErrorCode::InvalidDBSnapshotStateFault => true,
             ErrorCode::InvalidDBSubnetGroupFault => true,
             ErrorCode::InvalidDBSubnetGroupStateFault => true,
+            ErrorCode::InvalidDBSubnetStateFault => true,
             ErrorCode::InvalidGlobalClusterStateFault => true,
             ErrorCode::InvalidParameterCombination => true,
             ErrorCode::InvalidParameterValue => true,
@@ -692,6 +768,7 @@ impl ErrorCode {
             ErrorCode::StorageQuotaExceededFault => true,
             ErrorCode::StorageTypeNotAvailableFault => true,
             ErrorCode::StorageTypeNotSupportedFault => true,
+            ErrorCode::SubnetAlreadyInUse => true,
             ErrorCode::TagQuotaPerResourceExceeded => true,
             ErrorCode::TenantDatabaseNotFoundFault => true,
             ErrorCode::TenantDatabaseQuotaExceededFault => true,
@@ -1637,6 +1714,43 @@ impl WriteXml for CreateDBInstanceResult {
     }
 }
 
+/// Model shape `CreateDBSubnetGroupMessage` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateDBSubnetGroupMessage {
+    /// Member `DBSubnetGroupName` (string, required).
+    pub db_subnet_group_name: String,
+    /// Member `DBSubnetGroupDescription` (string, required).
+    pub db_subnet_group_description: String,
+    /// Member `SubnetIds` (list of string, item `SubnetIdentifier`, required).
+    pub subnet_ids: Vec<String>,
+    /// Member `Tags` (list of `Tag`, item `Tag`).
+    pub tags: Option<Vec<Tag>>,
+}
+
+impl FromParams for CreateDBSubnetGroupMessage {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            db_subnet_group_name: read_req(params, prefix, "DBSubnetGroupName")?,
+            db_subnet_group_description: read_req(params, prefix, "DBSubnetGroupDescription")?,
+            subnet_ids: read_list(params, prefix, "SubnetIds", "SubnetIdentifier")?,
+            tags: read_opt_list(params, prefix, "Tags", "Tag")?,
+        })
+    }
+}
+
+/// Model shape `CreateDBSubnetGroupResult` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateDBSubnetGroupResult {
+    /// Member `DBSubnetGroup` (structure `DBSubnetGroup`).
+    pub db_subnet_group: Option<DBSubnetGroup>,
+}
+
+impl WriteXml for CreateDBSubnetGroupResult {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "DBSubnetGroup", &self.db_subnet_group);
+    }
+}
+
 /// Model shape `CustomDBEngineVersionAMI` (output).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomDBEngineVersionAMI {
@@ -2070,6 +2184,138 @@ impl FromParams for DBClusterAssociatedRole {
             role_arn: read_req(params, prefix, "RoleArn")?,
             feature_name: read_opt(params, prefix, "FeatureName")?,
         })
+    }
+}
+
+/// Model shape `DBClusterAutomatedBackup` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DBClusterAutomatedBackup {
+    /// Member `Engine` (string).
+    pub engine: Option<String>,
+    /// Member `VpcId` (string).
+    pub vpc_id: Option<String>,
+    /// Member `DBClusterAutomatedBackupsArn` (string).
+    pub db_cluster_automated_backups_arn: Option<String>,
+    /// Member `DBClusterIdentifier` (string).
+    pub db_cluster_identifier: Option<String>,
+    /// Member `RestoreWindow` (structure `RestoreWindow`).
+    pub restore_window: Option<RestoreWindow>,
+    /// Member `MasterUsername` (string).
+    pub master_username: Option<String>,
+    /// Member `DbClusterResourceId` (string).
+    pub db_cluster_resource_id: Option<String>,
+    /// Member `Region` (string).
+    pub region: Option<String>,
+    /// Member `LicenseModel` (string).
+    pub license_model: Option<String>,
+    /// Member `Status` (string).
+    pub status: Option<String>,
+    /// Member `IAMDatabaseAuthenticationEnabled` (boolean).
+    pub iam_database_authentication_enabled: Option<bool>,
+    /// Member `ClusterCreateTime` (timestamp).
+    pub cluster_create_time: Option<DateTime<Utc>>,
+    /// Member `StorageEncrypted` (boolean).
+    pub storage_encrypted: Option<bool>,
+    /// Member `StorageEncryptionType` (string).
+    pub storage_encryption_type: Option<String>,
+    /// Member `AllocatedStorage` (integer).
+    pub allocated_storage: Option<i32>,
+    /// Member `EngineVersion` (string).
+    pub engine_version: Option<String>,
+    /// Member `DBClusterArn` (string).
+    pub db_cluster_arn: Option<String>,
+    /// Member `BackupRetentionPeriod` (integer).
+    pub backup_retention_period: Option<i32>,
+    /// Member `PreferredBackupWindow` (string).
+    pub preferred_backup_window: Option<String>,
+    /// Member `EngineMode` (string).
+    pub engine_mode: Option<String>,
+    /// Member `AvailabilityZones` (list of string, item `AvailabilityZone`).
+    pub availability_zones: Option<Vec<String>>,
+    /// Member `Port` (integer).
+    pub port: Option<i32>,
+    /// Member `KmsKeyId` (string).
+    pub kms_key_id: Option<String>,
+    /// Member `StorageType` (string).
+    pub storage_type: Option<String>,
+    /// Member `Iops` (integer).
+    pub iops: Option<i32>,
+    /// Member `StorageThroughput` (integer).
+    pub storage_throughput: Option<i32>,
+    /// Member `AwsBackupRecoveryPointArn` (string).
+    pub aws_backup_recovery_point_arn: Option<String>,
+    /// Member `TagList` (list of `Tag`, item `Tag`).
+    pub tag_list: Option<Vec<Tag>>,
+}
+
+impl WriteXml for DBClusterAutomatedBackup {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "Engine", &self.engine);
+        write_opt(w, "VpcId", &self.vpc_id);
+        write_opt(
+            w,
+            "DBClusterAutomatedBackupsArn",
+            &self.db_cluster_automated_backups_arn,
+        );
+        write_opt(w, "DBClusterIdentifier", &self.db_cluster_identifier);
+        write_opt(w, "RestoreWindow", &self.restore_window);
+        write_opt(w, "MasterUsername", &self.master_username);
+        write_opt(w, "DbClusterResourceId", &self.db_cluster_resource_id);
+        write_opt(w, "Region", &self.region);
+        write_opt(w, "LicenseModel", &self.license_model);
+        write_opt(w, "Status", &self.status);
+        write_opt(
+            w,
+            "IAMDatabaseAuthenticationEnabled",
+            &self.iam_database_authentication_enabled,
+        );
+        write_opt(w, "ClusterCreateTime", &self.cluster_create_time);
+        write_opt(w, "StorageEncrypted", &self.storage_encrypted);
+        write_opt(w, "StorageEncryptionType", &self.storage_encryption_type);
+        write_opt(w, "AllocatedStorage", &self.allocated_storage);
+        write_opt(w, "EngineVersion", &self.engine_version);
+        write_opt(w, "DBClusterArn", &self.db_cluster_arn);
+        write_opt(w, "BackupRetentionPeriod", &self.backup_retention_period);
+        write_opt(w, "PreferredBackupWindow", &self.preferred_backup_window);
+        write_opt(w, "EngineMode", &self.engine_mode);
+        write_opt_list(
+            w,
+            "AvailabilityZones",
+            "AvailabilityZone",
+            &self.availability_zones,
+        );
+        write_opt(w, "Port", &self.port);
+        write_opt(w, "KmsKeyId", &self.kms_key_id);
+        write_opt(w, "StorageType", &self.storage_type);
+        write_opt(w, "Iops", &self.iops);
+        write_opt(w, "StorageThroughput", &self.storage_throughput);
+        write_opt(
+            w,
+            "AwsBackupRecoveryPointArn",
+            &self.aws_backup_recovery_point_arn,
+        );
+        write_opt_list(w, "TagList", "Tag", &self.tag_list);
+    }
+}
+
+/// Model shape `DBClusterAutomatedBackupMessage` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DBClusterAutomatedBackupMessage {
+    /// Member `Marker` (string).
+    pub marker: Option<String>,
+    /// Member `DBClusterAutomatedBackups` (list of `DBClusterAutomatedBackup`, item `DBClusterAutomatedBackup`).
+    pub db_cluster_automated_backups: Option<Vec<DBClusterAutomatedBackup>>,
+}
+
+impl WriteXml for DBClusterAutomatedBackupMessage {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "Marker", &self.marker);
+        write_opt_list(
+            w,
+            "DBClusterAutomatedBackups",
+            "DBClusterAutomatedBackup",
+            &self.db_cluster_automated_backups,
+        );
     }
 }
 
@@ -3310,6 +3556,54 @@ impl WriteXml for DBSubnetGroup {
     }
 }
 
+/// Model shape `DBSubnetGroupMessage` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DBSubnetGroupMessage {
+    /// Member `Marker` (string).
+    pub marker: Option<String>,
+    /// Member `DBSubnetGroups` (list of `DBSubnetGroup`, item `DBSubnetGroup`).
+    pub db_subnet_groups: Option<Vec<DBSubnetGroup>>,
+}
+
+impl WriteXml for DBSubnetGroupMessage {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "Marker", &self.marker);
+        write_opt_list(w, "DBSubnetGroups", "DBSubnetGroup", &self.db_subnet_groups);
+    }
+}
+
+/// Model shape `DeleteDBClusterAutomatedBackupMessage` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteDBClusterAutomatedBackupMessage {
+    /// Member `DbClusterResourceId` (string, required).
+    pub db_cluster_resource_id: String,
+}
+
+impl FromParams for DeleteDBClusterAutomatedBackupMessage {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            db_cluster_resource_id: read_req(params, prefix, "DbClusterResourceId")?,
+        })
+    }
+}
+
+/// Model shape `DeleteDBClusterAutomatedBackupResult` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteDBClusterAutomatedBackupResult {
+    /// Member `DBClusterAutomatedBackup` (structure `DBClusterAutomatedBackup`).
+    pub db_cluster_automated_backup: Option<DBClusterAutomatedBackup>,
+}
+
+impl WriteXml for DeleteDBClusterAutomatedBackupResult {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(
+            w,
+            "DBClusterAutomatedBackup",
+            &self.db_cluster_automated_backup,
+        );
+    }
+}
+
 /// Model shape `DeleteDBClusterMessage` (input).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteDBClusterMessage {
@@ -3432,6 +3726,48 @@ pub struct DeleteDBInstanceResult {
 impl WriteXml for DeleteDBInstanceResult {
     fn write_members(&self, w: &mut XmlWriter) {
         write_opt(w, "DBInstance", &self.db_instance);
+    }
+}
+
+/// Model shape `DeleteDBSubnetGroupMessage` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteDBSubnetGroupMessage {
+    /// Member `DBSubnetGroupName` (string, required).
+    pub db_subnet_group_name: String,
+}
+
+impl FromParams for DeleteDBSubnetGroupMessage {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            db_subnet_group_name: read_req(params, prefix, "DBSubnetGroupName")?,
+        })
+    }
+}
+
+/// Model shape `DescribeDBClusterAutomatedBackupsMessage` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeDBClusterAutomatedBackupsMessage {
+    /// Member `DbClusterResourceId` (string).
+    pub db_cluster_resource_id: Option<String>,
+    /// Member `DBClusterIdentifier` (string).
+    pub db_cluster_identifier: Option<String>,
+    /// Member `Filters` (list of `Filter`, item `Filter`).
+    pub filters: Option<Vec<Filter>>,
+    /// Member `MaxRecords` (integer).
+    pub max_records: Option<i32>,
+    /// Member `Marker` (string).
+    pub marker: Option<String>,
+}
+
+impl FromParams for DescribeDBClusterAutomatedBackupsMessage {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            db_cluster_resource_id: read_opt(params, prefix, "DbClusterResourceId")?,
+            db_cluster_identifier: read_opt(params, prefix, "DBClusterIdentifier")?,
+            filters: read_opt_list(params, prefix, "Filters", "Filter")?,
+            max_records: read_opt(params, prefix, "MaxRecords")?,
+            marker: read_opt(params, prefix, "Marker")?,
+        })
     }
 }
 
@@ -3693,6 +4029,30 @@ impl FromParams for DescribeDBInstancesMessage {
     }
 }
 
+/// Model shape `DescribeDBSubnetGroupsMessage` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeDBSubnetGroupsMessage {
+    /// Member `DBSubnetGroupName` (string).
+    pub db_subnet_group_name: Option<String>,
+    /// Member `Filters` (list of `Filter`, item `Filter`).
+    pub filters: Option<Vec<Filter>>,
+    /// Member `MaxRecords` (integer).
+    pub max_records: Option<i32>,
+    /// Member `Marker` (string).
+    pub marker: Option<String>,
+}
+
+impl FromParams for DescribeDBSubnetGroupsMessage {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            db_subnet_group_name: read_opt(params, prefix, "DBSubnetGroupName")?,
+            filters: read_opt_list(params, prefix, "Filters", "Filter")?,
+            max_records: read_opt(params, prefix, "MaxRecords")?,
+            marker: read_opt(params, prefix, "Marker")?,
+        })
+    }
+}
+
 /// Model shape `DescribeEventsMessage` (input).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeEventsMessage {
@@ -3725,6 +4085,30 @@ impl FromParams for DescribeEventsMessage {
             end_time: read_opt(params, prefix, "EndTime")?,
             duration: read_opt(params, prefix, "Duration")?,
             event_categories: read_opt_list(params, prefix, "EventCategories", "EventCategory")?,
+            filters: read_opt_list(params, prefix, "Filters", "Filter")?,
+            max_records: read_opt(params, prefix, "MaxRecords")?,
+            marker: read_opt(params, prefix, "Marker")?,
+        })
+    }
+}
+
+/// Model shape `DescribeGlobalClustersMessage` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeGlobalClustersMessage {
+    /// Member `GlobalClusterIdentifier` (string).
+    pub global_cluster_identifier: Option<String>,
+    /// Member `Filters` (list of `Filter`, item `Filter`).
+    pub filters: Option<Vec<Filter>>,
+    /// Member `MaxRecords` (integer).
+    pub max_records: Option<i32>,
+    /// Member `Marker` (string).
+    pub marker: Option<String>,
+}
+
+impl FromParams for DescribeGlobalClustersMessage {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            global_cluster_identifier: read_opt(params, prefix, "GlobalClusterIdentifier")?,
             filters: read_opt_list(params, prefix, "Filters", "Filter")?,
             max_records: read_opt(params, prefix, "MaxRecords")?,
             marker: read_opt(params, prefix, "Marker")?,
@@ -3862,6 +4246,28 @@ impl WriteXml for FailoverDBClusterResult {
     }
 }
 
+/// Model shape `FailoverState` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FailoverState {
+    /// Member `Status` (string).
+    pub status: Option<String>,
+    /// Member `FromDbClusterArn` (string).
+    pub from_db_cluster_arn: Option<String>,
+    /// Member `ToDbClusterArn` (string).
+    pub to_db_cluster_arn: Option<String>,
+    /// Member `IsDataLossAllowed` (boolean).
+    pub is_data_loss_allowed: Option<bool>,
+}
+
+impl WriteXml for FailoverState {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "Status", &self.status);
+        write_opt(w, "FromDbClusterArn", &self.from_db_cluster_arn);
+        write_opt(w, "ToDbClusterArn", &self.to_db_cluster_arn);
+        write_opt(w, "IsDataLossAllowed", &self.is_data_loss_allowed);
+    }
+}
+
 /// Model shape `Filter` (input).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
@@ -3877,6 +4283,124 @@ impl FromParams for Filter {
             name: read_req(params, prefix, "Name")?,
             values: read_list(params, prefix, "Values", "Value")?,
         })
+    }
+}
+
+/// Model shape `GlobalCluster` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GlobalCluster {
+    /// Member `GlobalClusterIdentifier` (string).
+    pub global_cluster_identifier: Option<String>,
+    /// Member `GlobalClusterResourceId` (string).
+    pub global_cluster_resource_id: Option<String>,
+    /// Member `GlobalClusterArn` (string).
+    pub global_cluster_arn: Option<String>,
+    /// Member `Status` (string).
+    pub status: Option<String>,
+    /// Member `Engine` (string).
+    pub engine: Option<String>,
+    /// Member `EngineVersion` (string).
+    pub engine_version: Option<String>,
+    /// Member `EngineLifecycleSupport` (string).
+    pub engine_lifecycle_support: Option<String>,
+    /// Member `DatabaseName` (string).
+    pub database_name: Option<String>,
+    /// Member `StorageEncrypted` (boolean).
+    pub storage_encrypted: Option<bool>,
+    /// Member `StorageEncryptionType` (string).
+    pub storage_encryption_type: Option<String>,
+    /// Member `DeletionProtection` (boolean).
+    pub deletion_protection: Option<bool>,
+    /// Member `GlobalClusterMembers` (list of `GlobalClusterMember`, item `GlobalClusterMember`).
+    pub global_cluster_members: Option<Vec<GlobalClusterMember>>,
+    /// Member `Endpoint` (string).
+    pub endpoint: Option<String>,
+    /// Member `FailoverState` (structure `FailoverState`).
+    pub failover_state: Option<FailoverState>,
+    /// Member `TagList` (list of `Tag`, item `Tag`).
+    pub tag_list: Option<Vec<Tag>>,
+}
+
+impl WriteXml for GlobalCluster {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(
+            w,
+            "GlobalClusterIdentifier",
+            &self.global_cluster_identifier,
+        );
+        write_opt(
+            w,
+            "GlobalClusterResourceId",
+            &self.global_cluster_resource_id,
+        );
+        write_opt(w, "GlobalClusterArn", &self.global_cluster_arn);
+        write_opt(w, "Status", &self.status);
+        write_opt(w, "Engine", &self.engine);
+        write_opt(w, "EngineVersion", &self.engine_version);
+        write_opt(w, "EngineLifecycleSupport", &self.engine_lifecycle_support);
+        write_opt(w, "DatabaseName", &self.database_name);
+        write_opt(w, "StorageEncrypted", &self.storage_encrypted);
+        write_opt(w, "StorageEncryptionType", &self.storage_encryption_type);
+        write_opt(w, "DeletionProtection", &self.deletion_protection);
+        write_opt_list(
+            w,
+            "GlobalClusterMembers",
+            "GlobalClusterMember",
+            &self.global_cluster_members,
+        );
+        write_opt(w, "Endpoint", &self.endpoint);
+        write_opt(w, "FailoverState", &self.failover_state);
+        write_opt_list(w, "TagList", "Tag", &self.tag_list);
+    }
+}
+
+/// Model shape `GlobalClusterMember` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GlobalClusterMember {
+    /// Member `DBClusterArn` (string).
+    pub db_cluster_arn: Option<String>,
+    /// Member `Readers` (list of string, item `member`).
+    pub readers: Option<Vec<String>>,
+    /// Member `IsWriter` (boolean).
+    pub is_writer: Option<bool>,
+    /// Member `GlobalWriteForwardingStatus` (string).
+    pub global_write_forwarding_status: Option<String>,
+    /// Member `SynchronizationStatus` (string).
+    pub synchronization_status: Option<String>,
+}
+
+impl WriteXml for GlobalClusterMember {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "DBClusterArn", &self.db_cluster_arn);
+        write_opt_list(w, "Readers", "member", &self.readers);
+        write_opt(w, "IsWriter", &self.is_writer);
+        write_opt(
+            w,
+            "GlobalWriteForwardingStatus",
+            &self.global_write_forwarding_status,
+        );
+        write_opt(w, "SynchronizationStatus", &self.synchronization_status);
+    }
+}
+
+/// Model shape `GlobalClustersMessage` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GlobalClustersMessage {
+    /// Member `Marker` (string).
+    pub marker: Option<String>,
+    /// Member `GlobalClusters` (list of `GlobalCluster`, item `GlobalClusterMember`).
+    pub global_clusters: Option<Vec<GlobalCluster>>,
+}
+
+impl WriteXml for GlobalClustersMessage {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "Marker", &self.marker);
+        write_opt_list(
+            w,
+            "GlobalClusters",
+            "GlobalClusterMember",
+            &self.global_clusters,
+        );
     }
 }
 
@@ -4220,6 +4744,40 @@ impl WriteXml for ModifyDBClusterSnapshotAttributeResult {
             "DBClusterSnapshotAttributesResult",
             &self.db_cluster_snapshot_attributes_result,
         );
+    }
+}
+
+/// Model shape `ModifyDBSubnetGroupMessage` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyDBSubnetGroupMessage {
+    /// Member `DBSubnetGroupName` (string, required).
+    pub db_subnet_group_name: String,
+    /// Member `DBSubnetGroupDescription` (string).
+    pub db_subnet_group_description: Option<String>,
+    /// Member `SubnetIds` (list of string, item `SubnetIdentifier`, required).
+    pub subnet_ids: Vec<String>,
+}
+
+impl FromParams for ModifyDBSubnetGroupMessage {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            db_subnet_group_name: read_req(params, prefix, "DBSubnetGroupName")?,
+            db_subnet_group_description: read_opt(params, prefix, "DBSubnetGroupDescription")?,
+            subnet_ids: read_list(params, prefix, "SubnetIds", "SubnetIdentifier")?,
+        })
+    }
+}
+
+/// Model shape `ModifyDBSubnetGroupResult` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyDBSubnetGroupResult {
+    /// Member `DBSubnetGroup` (structure `DBSubnetGroup`).
+    pub db_subnet_group: Option<DBSubnetGroup>,
+}
+
+impl WriteXml for ModifyDBSubnetGroupResult {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "DBSubnetGroup", &self.db_subnet_group);
     }
 }
 
@@ -4990,6 +5548,22 @@ pub struct RestoreDBClusterToPointInTimeResult {
 impl WriteXml for RestoreDBClusterToPointInTimeResult {
     fn write_members(&self, w: &mut XmlWriter) {
         write_opt(w, "DBCluster", &self.db_cluster);
+    }
+}
+
+/// Model shape `RestoreWindow` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RestoreWindow {
+    /// Member `EarliestTime` (timestamp).
+    pub earliest_time: Option<DateTime<Utc>>,
+    /// Member `LatestTime` (timestamp).
+    pub latest_time: Option<DateTime<Utc>>,
+}
+
+impl WriteXml for RestoreWindow {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "EarliestTime", &self.earliest_time);
+        write_opt(w, "LatestTime", &self.latest_time);
     }
 }
 

@@ -45,6 +45,13 @@ pub const ALLOWLIST: &[&str] = &[
     "DescribeDBClusterSnapshotAttributes",
     "RestoreDBClusterFromSnapshot",
     "RestoreDBClusterToPointInTime",
+    "DescribeDBClusterAutomatedBackups",
+    "DeleteDBClusterAutomatedBackup",
+    "CreateDBSubnetGroup",
+    "DescribeDBSubnetGroups",
+    "ModifyDBSubnetGroup",
+    "DeleteDBSubnetGroup",
+    "DescribeGlobalClusters",
 ];
 
 /// Errors every query-protocol operation can return, which the model does not list: name (also

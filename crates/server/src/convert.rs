@@ -34,6 +34,16 @@ pub fn domain_error(e: domain::Error) -> ApiError {
         E::InvalidSnapshotState(_) => ErrorCode::InvalidDBClusterSnapshotStateFault,
         E::InvalidRestore(_) => ErrorCode::InvalidRestoreFault,
         E::SnapshotQuotaExceeded(_) => ErrorCode::SnapshotQuotaExceededFault,
+        E::SubnetGroupNotFound(_) => ErrorCode::DBSubnetGroupNotFoundFault,
+        E::SubnetGroupAlreadyExists(_) => ErrorCode::DBSubnetGroupAlreadyExistsFault,
+        E::InvalidSubnetGroupState(_) => ErrorCode::InvalidDBSubnetGroupStateFault,
+        E::InvalidSubnet(_) => ErrorCode::InvalidSubnet,
+        E::SubnetGroupDoesNotCoverEnoughAZs(_) => ErrorCode::DBSubnetGroupDoesNotCoverEnoughAZs,
+        E::SubnetGroupQuotaExceeded(_) => ErrorCode::DBSubnetGroupQuotaExceededFault,
+        E::SubnetQuotaExceeded(_) => ErrorCode::DBSubnetQuotaExceededFault,
+        E::GlobalClusterNotFound(_) => ErrorCode::GlobalClusterNotFoundFault,
+        E::AutomatedBackupNotFound(_) => ErrorCode::DBClusterAutomatedBackupNotFoundFault,
+        E::InvalidAutomatedBackupState(_) => ErrorCode::InvalidDBClusterAutomatedBackupStateFault,
         E::Internal(_) => ErrorCode::InternalFailure,
     };
     ApiError::new(code, e.message())
@@ -355,6 +365,66 @@ pub fn snapshot(v: &domain::SnapshotView) -> wire::DBClusterSnapshot {
         storage_type: Some("aurora".to_owned()),
         db_cluster_resource_id: Some(s.cluster_resource_id.clone()),
         ..Default::default()
+    }
+}
+
+/// An automated backup as DescribeDBClusterAutomatedBackups shows it.
+pub fn automated_backup(v: &domain::AutomatedBackupView) -> wire::DBClusterAutomatedBackup {
+    let c = &v.cluster;
+    wire::DBClusterAutomatedBackup {
+        engine: Some(c.engine.clone()),
+        vpc_id: Some("vpc-rewind".to_owned()),
+        db_cluster_automated_backups_arn: Some(v.arn.clone()),
+        db_cluster_identifier: Some(c.id.clone()),
+        restore_window: Some(wire::RestoreWindow {
+            earliest_time: Some(v.earliest),
+            latest_time: Some(v.latest),
+        }),
+        master_username: c.master_username.clone(),
+        db_cluster_resource_id: Some(c.resource_id.clone()),
+        region: Some(c.region.clone()),
+        license_model: Some(c.engine.clone()),
+        status: Some(v.status.to_owned()),
+        iam_database_authentication_enabled: Some(c.iam_auth),
+        cluster_create_time: Some(c.created_at),
+        storage_encrypted: Some(c.storage_encrypted),
+        allocated_storage: Some(1),
+        engine_version: Some(c.engine_version.clone()),
+        db_cluster_arn: Some(v.cluster_arn.clone()),
+        backup_retention_period: Some(c.backup_retention_period),
+        preferred_backup_window: Some(c.preferred_backup_window.clone()),
+        engine_mode: Some(c.engine_mode.clone()),
+        availability_zones: Some(c.availability_zones.clone()),
+        port: Some(i32::from(c.port)),
+        kms_key_id: c.kms_key_id.clone(),
+        storage_type: Some("aurora".to_owned()),
+        tag_list: Some(c.tags.iter().map(tag).collect()),
+        ..Default::default()
+    }
+}
+
+/// A DB subnet group as DescribeDBSubnetGroups shows it.
+pub fn subnet_group(v: &domain::SubnetGroupView) -> wire::DBSubnetGroup {
+    wire::DBSubnetGroup {
+        db_subnet_group_name: Some(v.group.name.clone()),
+        db_subnet_group_description: Some(v.group.description.clone()),
+        vpc_id: Some("vpc-rewind".to_owned()),
+        subnet_group_status: Some("Complete".to_owned()),
+        subnets: Some(
+            v.subnets
+                .iter()
+                .map(|(id, zone)| wire::Subnet {
+                    subnet_identifier: Some(id.clone()),
+                    subnet_availability_zone: Some(wire::AvailabilityZone {
+                        name: Some(zone.clone()),
+                    }),
+                    subnet_outpost: None,
+                    subnet_status: Some("Active".to_owned()),
+                })
+                .collect(),
+        ),
+        db_subnet_group_arn: Some(v.arn.clone()),
+        supported_network_types: Some(vec!["IPV4".to_owned()]),
     }
 }
 

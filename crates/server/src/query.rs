@@ -374,6 +374,7 @@ fn dispatch(a: &Aurora, region: &str, scope: &str, request: Request) -> Result<O
                     &m.db_cluster_identifier,
                     m.skip_final_snapshot.unwrap_or(false),
                     m.final_db_snapshot_identifier.as_deref(),
+                    m.delete_automated_backups.unwrap_or(true),
                 )
                 .map_err(domain_error)?;
             out(DeleteDBClusterResult {
@@ -684,17 +685,18 @@ fn dispatch(a: &Aurora, region: &str, scope: &str, request: Request) -> Result<O
                 }
             };
             let source = match (&m.source_db_cluster_identifier, &m.source_db_cluster_resource_id) {
-                (Some(id), _) => id.clone(),
-                (None, Some(_)) => {
+                (Some(_), Some(_)) => {
                     return Err(ApiError::new(
-                        ErrorCode::InvalidParameterValue,
-                        "Rewind restores from a SourceDBClusterIdentifier; SourceDbClusterResourceId is for retained automated backups, which it does not keep yet.",
+                        ErrorCode::InvalidParameterCombination,
+                        "Cannot specify both SourceDBClusterIdentifier and SourceDbClusterResourceId.",
                     ))
                 }
+                (Some(id), None) => aurora::PointInTimeSource::Cluster(id.clone()),
+                (None, Some(r)) => aurora::PointInTimeSource::Retained(r.clone()),
                 (None, None) => {
                     return Err(ApiError::new(
                         ErrorCode::InvalidParameterCombination,
-                        "SourceDBClusterIdentifier must be specified.",
+                        "Either SourceDBClusterIdentifier or SourceDbClusterResourceId must be specified.",
                     ))
                 }
             };
@@ -703,6 +705,87 @@ fn dispatch(a: &Aurora, region: &str, scope: &str, request: Request) -> Result<O
                 .map_err(domain_error)?;
             out(RestoreDBClusterToPointInTimeResult {
                 db_cluster: Some(convert::cluster(a, &view)),
+            })
+        }
+        Request::DescribeDBClusterAutomatedBackups(m) => {
+            let filters = convert::filters(m.filters);
+            let page = a
+                .describe_automated_backups(
+                    r,
+                    m.db_cluster_resource_id.as_deref(),
+                    m.db_cluster_identifier.as_deref(),
+                    &filters,
+                    &paging(scope, m.max_records, m.marker),
+                )
+                .map_err(domain_error)?;
+            out(DBClusterAutomatedBackupMessage {
+                marker: page.marker,
+                db_cluster_automated_backups: Some(
+                    page.items.iter().map(convert::automated_backup).collect(),
+                ),
+            })
+        }
+        Request::DeleteDBClusterAutomatedBackup(m) => {
+            let view = a
+                .delete_automated_backup(r, &m.db_cluster_resource_id)
+                .map_err(domain_error)?;
+            out(DeleteDBClusterAutomatedBackupResult {
+                db_cluster_automated_backup: Some(convert::automated_backup(&view)),
+            })
+        }
+        Request::CreateDBSubnetGroup(m) => {
+            let view = a
+                .create_subnet_group(
+                    r,
+                    &m.db_subnet_group_name,
+                    &m.db_subnet_group_description,
+                    &m.subnet_ids,
+                    &convert::tags(m.tags),
+                )
+                .map_err(domain_error)?;
+            out(CreateDBSubnetGroupResult {
+                db_subnet_group: Some(convert::subnet_group(&view)),
+            })
+        }
+        Request::DescribeDBSubnetGroups(m) => {
+            reject_filters(&m.filters)?;
+            let page = a
+                .describe_subnet_groups(
+                    r,
+                    m.db_subnet_group_name.as_deref(),
+                    &paging(scope, m.max_records, m.marker),
+                )
+                .map_err(domain_error)?;
+            out(DBSubnetGroupMessage {
+                marker: page.marker,
+                db_subnet_groups: Some(page.items.iter().map(convert::subnet_group).collect()),
+            })
+        }
+        Request::ModifyDBSubnetGroup(m) => {
+            let view = a
+                .modify_subnet_group(
+                    r,
+                    &m.db_subnet_group_name,
+                    m.db_subnet_group_description.as_deref(),
+                    &m.subnet_ids,
+                )
+                .map_err(domain_error)?;
+            out(ModifyDBSubnetGroupResult {
+                db_subnet_group: Some(convert::subnet_group(&view)),
+            })
+        }
+        Request::DeleteDBSubnetGroup(m) => {
+            a.delete_subnet_group(r, &m.db_subnet_group_name)
+                .map_err(domain_error)?;
+            Ok(None)
+        }
+        Request::DescribeGlobalClusters(m) => {
+            let filters = convert::filters(m.filters);
+            a.describe_global_clusters(m.global_cluster_identifier.as_deref(), &filters)
+                .map_err(domain_error)?;
+            out(GlobalClustersMessage {
+                marker: None,
+                global_clusters: Some(Vec::new()),
             })
         }
         Request::DescribeDBClusterBacktracks(m) => {

@@ -108,10 +108,7 @@ impl Aurora {
                 availability_zones: azs,
                 vpc_security_group_ids: req.vpc_security_group_ids.clone(),
                 log_exports: req.log_exports.clone(),
-                subnet_group: req
-                    .subnet_group
-                    .clone()
-                    .unwrap_or_else(|| "default".to_owned()),
+                subnet_group: tx.subnet_group_for(region, req.subnet_group.as_deref())?,
                 character_set: req.character_set.clone(),
                 tags: merge_tags(Vec::new(), &req.tags)?,
                 writer: None,
@@ -131,6 +128,7 @@ impl Aurora {
                 window_short: false,
                 restore: restore.clone(),
                 clone_group_id: req.clone_group_id.clone(),
+                last_backup_at: None,
             };
             tx.inner
                 .volume(&cluster)?
@@ -346,13 +344,16 @@ impl Aurora {
     }
 
     /// DeleteDBCluster; with FinalDBSnapshotIdentifier, a manual snapshot of the cluster as it is
-    /// now is taken first (its copy finishes after the cluster is gone).
+    /// now is taken first (its copy finishes after the cluster is gone). Its automated
+    /// snapshots go with it, unless `delete_automated_backups` is false: then they and the
+    /// continuous backup are retained until the retention period has passed.
     pub fn delete_cluster(
         &self,
         region: &str,
         id: &str,
         skip_final_snapshot: bool,
         final_snapshot_id: Option<&str>,
+        delete_automated_backups: bool,
     ) -> Result<ClusterView> {
         let id = self.resource_name(region, id, "cluster");
         match (skip_final_snapshot, final_snapshot_id) {
@@ -399,10 +400,11 @@ impl Aurora {
                     ClusterStatus::IncompatibleRestore,
                 ],
             )?;
+            let c = c.clone();
             if let Some(snapshot_id) = final_snapshot_id {
-                let c = c.clone();
                 tx.take_snapshot(&c, snapshot_id, "manual", Vec::new())?;
             }
+            tx.end_automated_backups(&c, delete_automated_backups);
             let c = tx.cluster_mut(&k).expect("checked above");
             c.status = ClusterStatus::Deleting;
             c.due = Some(deadline);

@@ -90,6 +90,7 @@ impl Aurora {
             inner: &self.inner,
         };
         tx.settle();
+        let backup_due = tx.settle_backups();
         let volume_due = tx.settle_retention()?;
         tx.prune_events();
         let jobs = tx.backtrack_jobs()?;
@@ -106,6 +107,7 @@ impl Aurora {
             .chain(state.backtracks.values().filter_map(|b| b.due))
             .chain(state.snapshots.values().filter_map(|s| s.due))
             .chain(volume_due)
+            .chain(backup_due)
             .min();
         drop(state);
         self.bump();

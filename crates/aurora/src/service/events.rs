@@ -97,6 +97,11 @@ impl Aurora {
                 .get(&key(region, name))
                 .map(|g| g.tags.clone())
                 .ok_or_else(|| Error::ClusterParameterGroupNotFound(name.clone())),
+            Resource::SubnetGroup(name) => state
+                .subnet_groups
+                .get(&key(region, name))
+                .map(|g| g.tags.clone())
+                .ok_or_else(|| Error::SubnetGroupNotFound(name.clone())),
             Resource::Snapshot(id) => state
                 .snapshots
                 .get(&key(region, id))

@@ -30,17 +30,21 @@ use crate::pace::{Pace, Step};
 use crate::validate;
 
 mod backtrack;
+mod backups;
 mod clusters;
 mod driver;
 mod events;
 mod instances;
 mod parameters;
 mod snapshots;
+mod subnets;
 mod tx;
 
 use backtrack::{earliest_backtrack_time, volume_tree};
+pub use backups::AutomatedBackupView;
 use snapshots::earliest_restorable_time;
-pub use snapshots::{RestoreOptions, RestorePoint};
+pub use snapshots::{PointInTimeSource, RestoreOptions, RestorePoint};
+pub use subnets::SubnetGroupView;
 
 const TREE: &str = "control";
 const CLOCK_KEY: &str = "meta/clock-offset-ms";
@@ -248,6 +252,9 @@ struct State {
     events: BTreeMap<u64, Event>,
     backtracks: BTreeMap<Key, Backtrack>,
     snapshots: BTreeMap<Key, Snapshot>,
+    /// Retained automated backups of deleted clusters, by (region, resource id).
+    retained: BTreeMap<Key, RetainedBackup>,
+    subnet_groups: BTreeMap<Key, SubnetGroup>,
 }
 
 /// The Aurora control plane. Cheap to clone; clones share one state.
@@ -310,6 +317,8 @@ struct Touched {
     events: BTreeSet<u64>,
     backtracks: BTreeSet<Key>,
     snapshots: BTreeSet<Key>,
+    retained: BTreeSet<Key>,
+    subnet_groups: BTreeSet<Key>,
 }
 
 /// A mutation in progress: the state, the time it happens at, and what it touched.
@@ -424,6 +433,7 @@ enum Resource {
     Instance(String),
     Group(String),
     Snapshot(String),
+    SubnetGroup(String),
 }
 
 impl Aurora {
@@ -446,6 +456,12 @@ impl Aurora {
             } else if k.starts_with("backtrack/") {
                 let b: Backtrack = serde_json::from_slice(&v).map_err(bad)?;
                 state.backtracks.insert(key(&b.region, &b.id), b);
+            } else if k.starts_with("subnet-group/") {
+                let g: SubnetGroup = serde_json::from_slice(&v).map_err(bad)?;
+                state.subnet_groups.insert(key(&g.region, &g.name), g);
+            } else if k.starts_with("retained/") {
+                let r: RetainedBackup = serde_json::from_slice(&v).map_err(bad)?;
+                state.retained.insert(key(&r.region, &r.resource_id), r);
             } else if k.starts_with("snapshot/") {
                 let s: Snapshot = serde_json::from_slice(&v).map_err(bad)?;
                 state.snapshots.insert(key(&s.region, &s.id), s);
@@ -709,6 +725,7 @@ impl Aurora {
             "db" => Resource::Instance(name),
             "cluster-pg" => Resource::Group(name),
             "cluster-snapshot" => Resource::Snapshot(name),
+            "subgrp" => Resource::SubnetGroup(name),
             _ => return Err(bad()),
         };
         if parts[4] != self.inner.config.account_id {
@@ -717,6 +734,7 @@ impl Aurora {
                 Resource::Instance(n) => Error::InstanceNotFound(n),
                 Resource::Group(n) => Error::ClusterParameterGroupNotFound(n),
                 Resource::Snapshot(n) => Error::SnapshotNotFound(n),
+                Resource::SubnetGroup(n) => Error::SubnetGroupNotFound(n),
             });
         }
         Ok(res)

@@ -56,6 +56,15 @@ pub struct RestoreOptions {
     pub tags: Vec<Tag>,
 }
 
+/// Whose history RestoreDBClusterToPointInTime reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PointInTimeSource {
+    /// SourceDBClusterIdentifier: a live cluster.
+    Cluster(String),
+    /// SourceDbClusterResourceId: a deleted cluster's retained automated backup.
+    Retained(String),
+}
+
 /// Where RestoreDBClusterToPointInTime reads: which time of the source cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RestorePoint {
@@ -354,12 +363,11 @@ impl Aurora {
     pub fn restore_to_point_in_time(
         &self,
         region: &str,
-        source_id: &str,
+        source: &PointInTimeSource,
         point: RestorePoint,
         restore_type: Option<&str>,
         options: RestoreOptions,
     ) -> Result<ClusterView> {
-        let source_id = self.resource_name(region, source_id, "cluster");
         let clone = match restore_type.unwrap_or("full-copy") {
             "full-copy" => false,
             "copy-on-write" => true,
@@ -369,44 +377,60 @@ impl Aurora {
                 )))
             }
         };
-        let (c, at) = self.read(|state, now| {
-            let c = state
-                .clusters
-                .get(&key(region, &source_id))
-                .ok_or_else(|| Error::ClusterNotFound(source_id.clone()))?
-                .clone();
-            expect_cluster(
-                &c,
-                &[
-                    ClusterStatus::Available,
-                    ClusterStatus::Modifying,
-                    ClusterStatus::Stopped,
-                    ClusterStatus::Backtracking,
-                ],
-            )?;
-            let earliest = earliest_restorable_time(&self.inner, &c, now);
-            let at = match point {
-                RestorePoint::Latest => now,
-                RestorePoint::Time(t) if t > now => {
-                    return Err(Error::InvalidRestore(format!(
-                        "The restore time {} is in the future. The latest restorable time is {}.",
-                        rds_time(t),
-                        rds_time(now)
-                    )))
+        let (c, latest) = match source {
+            PointInTimeSource::Cluster(id) => {
+                let id = self.resource_name(region, id, "cluster");
+                self.read(|state, now| {
+                    let c = state
+                        .clusters
+                        .get(&key(region, &id))
+                        .ok_or_else(|| Error::ClusterNotFound(id.clone()))?
+                        .clone();
+                    expect_cluster(
+                        &c,
+                        &[
+                            ClusterStatus::Available,
+                            ClusterStatus::Modifying,
+                            ClusterStatus::Stopped,
+                            ClusterStatus::Backtracking,
+                        ],
+                    )?;
+                    Ok::<_, Error>((c, now))
+                })?
+            }
+            PointInTimeSource::Retained(resource_id) => {
+                if clone {
+                    return Err(Error::InvalidParameterCombination(
+                        "A clone (copy-on-write) needs a live source cluster, not a retained backup."
+                            .to_owned(),
+                    ));
                 }
-                // Compared at the millisecond the wire shows, so the EarliestRestorableTime
-                // Describe answered is itself accepted.
-                RestorePoint::Time(t) if t < earliest.trunc_subsecs(3) => {
-                    return Err(Error::InvalidRestore(format!(
-                        "The restore time {} is before the earliest restorable time {} of DB cluster {source_id}.",
-                        rds_time(t),
-                        rds_time(earliest)
-                    )))
-                }
-                RestorePoint::Time(t) => t,
-            };
-            Ok((c, at))
-        })?;
+                self.retained_backup(region, resource_id)?
+            }
+        };
+        let source_id = c.id.clone();
+        let now = self.inner.env.clock.now();
+        let earliest = earliest_restorable_time(&self.inner, &c, now).min(latest);
+        let at = match point {
+            RestorePoint::Latest => latest,
+            RestorePoint::Time(t) if t > latest => {
+                return Err(Error::InvalidRestore(format!(
+                    "The restore time {} is after the latest restorable time {}.",
+                    rds_time(t),
+                    rds_time(latest)
+                )))
+            }
+            // Compared at the millisecond the wire shows, so the EarliestRestorableTime
+            // Describe answered is itself accepted.
+            RestorePoint::Time(t) if t < earliest.trunc_subsecs(3) => {
+                return Err(Error::InvalidRestore(format!(
+                    "The restore time {} is before the earliest restorable time {} of DB cluster {source_id}.",
+                    rds_time(t),
+                    rds_time(earliest)
+                )))
+            }
+            RestorePoint::Time(t) => t,
+        };
         let source = Source::from_cluster(&c);
         let mut req = new_cluster_from(&source, options);
         if clone {

@@ -143,6 +143,15 @@ impl Tx<'_> {
                     .map(|s| &mut s.tags)
                     .ok_or_else(|| Error::SnapshotNotFound(id.clone()))
             }
+            Resource::SubnetGroup(name) => {
+                let k = key(region, name);
+                self.touched.subnet_groups.insert(k.clone());
+                self.state
+                    .subnet_groups
+                    .get_mut(&k)
+                    .map(|g| &mut g.tags)
+                    .ok_or_else(|| Error::SubnetGroupNotFound(name.clone()))
+            }
             Resource::Group(name) => {
                 if is_default_group(name) {
                     return Err(Error::InvalidParameterValue(format!(
@@ -460,6 +469,20 @@ impl Tx<'_> {
             let sk = format!("snapshot/{}/{}", k.0, k.1);
             match self.state.snapshots.get(k) {
                 Some(s) => b.put(sk, json(serde_json::to_vec(s))?),
+                None => b.delete(sk),
+            }
+        }
+        for k in &self.touched.subnet_groups {
+            let sk = format!("subnet-group/{}/{}", k.0, k.1);
+            match self.state.subnet_groups.get(k) {
+                Some(g) => b.put(sk, json(serde_json::to_vec(g))?),
+                None => b.delete(sk),
+            }
+        }
+        for k in &self.touched.retained {
+            let sk = format!("retained/{}/{}", k.0, k.1);
+            match self.state.retained.get(k) {
+                Some(r) => b.put(sk, json(serde_json::to_vec(r))?),
                 None => b.delete(sk),
             }
         }
