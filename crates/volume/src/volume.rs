@@ -258,6 +258,18 @@ pub struct Volume {
     recent: Mutex<Recent>,
     /// Bumped by every backtrack: the head changed other than by a commit.
     generation: AtomicU64,
+    /// The last answer of [`Volume::changes_since`], so the next one reads only the index
+    /// entries between the two: Describe asks at every poll.
+    since: Mutex<Option<SinceCount>>,
+}
+
+/// Change records from `since_ms` on, counted up to the index entry `(upto_ms, upto_lsn)`.
+#[derive(Debug, Clone, Copy)]
+struct SinceCount {
+    since_ms: i64,
+    upto_ms: i64,
+    upto_lsn: u64,
+    count: u64,
 }
 
 /// A write prepared under the meta lock: the next meta, the store batch, and what it does to
@@ -326,6 +338,7 @@ impl Volume {
                 ..Recent::default()
             }),
             generation: AtomicU64::new(0),
+            since: Mutex::new(None),
         })
     }
 
@@ -701,6 +714,7 @@ impl Volume {
             .unwrap_or_else(|p| p.into_inner())
             .clear();
         dest.recent().clear();
+        *dest.since.lock().unwrap_or_else(|p| p.into_inner()) = None;
         *dest_meta = next;
         dest.generation.fetch_add(1, Ordering::SeqCst);
         Ok(CommitPoint {
@@ -711,25 +725,71 @@ impl Volume {
 
     /// Change records of the groups committed at or after `since`: the part of the retained
     /// history a backtrack window covers, when retention keeps more for point-in-time restore.
+    /// Incremental: a later `since` reads only the index entries that left the window and
+    /// those committed since the last answer.
     pub fn changes_since(&self, since: DateTime<Utc>) -> Result<u64> {
-        let mut total = 0u64;
-        let mut from = codec::index_key(ms(since), 0);
+        let since_ms = ms(since);
+        let meta = self.lock();
+        let mut cache = self.since.lock().unwrap_or_else(|p| p.into_inner());
         let end = codec::index_key(i64::MAX, u64::MAX);
+        // Still valid while the window only moved forward and folds stayed before it.
+        let valid = (*cache)
+            .filter(|c| c.since_ms <= since_ms && meta.base_time_ms.is_none_or(|b| b < c.since_ms));
+        let mut count = match valid {
+            Some(c) => {
+                let left = self.index_sum(
+                    &codec::index_key(c.since_ms, 0),
+                    &codec::index_key(since_ms, 0),
+                )?;
+                c.count - left.0.min(c.count)
+            }
+            None => 0,
+        };
+        let from = match valid {
+            Some(c) => {
+                let mut k = codec::index_key(c.upto_ms, c.upto_lsn);
+                k.push(0);
+                k.max(codec::index_key(since_ms, 0))
+            }
+            None => codec::index_key(since_ms, 0),
+        };
+        let (added, last) = self.index_sum(&from, &end)?;
+        count += added;
+        let (upto_ms, upto_lsn) = match (last, valid) {
+            (Some(l), _) => l,
+            (None, Some(c)) => (c.upto_ms, c.upto_lsn),
+            (None, None) => (since_ms, 0),
+        };
+        *cache = Some(SinceCount {
+            since_ms,
+            upto_ms,
+            upto_lsn,
+            count,
+        });
+        Ok(count)
+    }
+
+    /// The change records of the index entries in `[from, to)`, and the last entry's key.
+    fn index_sum(&self, from: &[u8], to: &[u8]) -> Result<(u64, Option<(i64, u64)>)> {
+        let mut total = 0u64;
+        let mut last = None;
+        let mut from = from.to_vec();
         loop {
-            let rows = self.store.scan_range(&self.tree, &from, &end, COPY_CHUNK)?;
-            for (_, v) in &rows {
+            let rows = self.store.scan_range(&self.tree, &from, to, COPY_CHUNK)?;
+            for (k, v) in &rows {
                 let count: [u8; 4] = v
                     .as_slice()
                     .try_into()
                     .map_err(|_| Error::Corrupt("index value".into()))?;
                 total += u64::from(u32::from_be_bytes(count));
+                last = codec::parse_index_key(k);
             }
             match rows.last() {
                 Some((k, _)) if rows.len() == COPY_CHUNK => {
                     from = k.clone();
                     from.push(0);
                 }
-                _ => return Ok(total),
+                _ => return Ok((total, last)),
             }
         }
     }
@@ -822,6 +882,7 @@ impl Volume {
             .unwrap_or_else(|p| p.into_inner())
             .clear();
         self.recent().clear();
+        *self.since.lock().unwrap_or_else(|p| p.into_inner()) = None;
         *meta = Meta {
             next_lsn: 1,
             ..Meta::default()

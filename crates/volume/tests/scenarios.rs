@@ -261,3 +261,58 @@ fn a_copy_before_retention_is_refused() {
         Err(Error::BeyondRetention { .. })
     ));
 }
+
+#[test]
+fn changes_since_follows_commits_folds_and_a_moving_window() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let v = Volume::open(store.clone(), "v").unwrap();
+    // A fresh handle on the same tree counts with no cached answer: the reference.
+    let fresh = |since: i64| {
+        Volume::open(store.clone(), "v")
+            .unwrap()
+            .changes_since(t(since))
+            .unwrap()
+    };
+    v.set_retention(Retention {
+        window_seconds: 1_000,
+        capacity: None,
+    })
+    .unwrap();
+    let mut at = 0;
+    let mut commit = |v: &Volume, keys: usize| {
+        at += 10;
+        let mut txn = Transaction::new();
+        for k in 0..keys {
+            txn.put(format!("k{k}").into_bytes(), format!("{at}").into_bytes());
+        }
+        v.commit(txn, t(at)).unwrap();
+    };
+    for _ in 0..30 {
+        commit(&v, 2);
+    }
+    // Commits at 10..=300, two records each.
+    let count_from = |since: i64| 2 * (1..=30).filter(|n| n * 10 >= since).count() as u64;
+    for since in [0, 5, 100, 100, 155, 300, 301] {
+        assert_eq!(
+            v.changes_since(t(since)).unwrap(),
+            count_from(since),
+            "since {since}"
+        );
+    }
+    // Earlier again (a larger window): counted afresh.
+    assert_eq!(v.changes_since(t(50)).unwrap(), count_from(50));
+    // New commits are added to a cached answer.
+    commit(&v, 3);
+    assert_eq!(v.changes_since(t(50)).unwrap(), count_from(50) + 3);
+    // A backtrack's group counts too.
+    v.backtrack_to("b", t(150), t(400)).unwrap();
+    assert!(v.changes_since(t(50)).unwrap() > count_from(50) + 3);
+    assert_eq!(v.changes_since(t(50)).unwrap(), fresh(50));
+    // A fold past the window's start: the cached count is not trusted.
+    v.fold(t(1_250)).unwrap();
+    assert_eq!(v.changes_since(t(200)).unwrap(), fresh(200));
+    assert!(
+        fresh(200) < count_from(200) + 3,
+        "the fold freed records after 200"
+    );
+}
