@@ -15,14 +15,17 @@ fn err(e: sled::Error) -> StoreError {
 }
 
 impl SledStore {
-    /// Opens (or creates) the database under `dir`. The page cache may grow to 256 MiB: it is a
-    /// ceiling, not an allocation, and a large volume's head state stays cached. sled releases
+    /// Opens (or creates) the database under `dir`. sled's cache of tree nodes may grow to
+    /// 32 MiB: a ceiling, not an allocation. The data plane caches the pages it reads in front
+    /// of it, so a larger one mostly held the same pages twice. (sled counts a node at its size
+    /// in the log, which is honest only while no message is a blob: the volume keeps its values
+    /// small for that.) sled releases
     /// its file lock from background threads a moment after the last handle drops, so a lock
     /// still held is retried for up to two seconds before giving up.
     pub fn open(dir: &Path) -> Result<Self> {
         let config = sled::Config::new()
             .path(dir)
-            .cache_capacity(256 * 1024 * 1024);
+            .cache_capacity(32 * 1024 * 1024);
         let mut attempts = 0;
         loop {
             match config.open() {

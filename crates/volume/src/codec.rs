@@ -1,5 +1,6 @@
 //! Byte layouts of the volume's keys and records. One tree per volume, four key spaces:
-//! `d` + user key (head state), `l` + commit LSN (log, one group per value), `t` + time + LSN (time index), `m` (meta).
+//! `d` + user key (head state), `l` + commit LSN [+ chunk number] (log, one group in one or
+//! more chunks), `t` + time + LSN (time index), `m` (meta).
 
 use bytes::Bytes;
 
@@ -17,6 +18,49 @@ pub fn log_key(lsn: u64) -> Vec<u8> {
     k.push(b'l');
     k.extend_from_slice(&lsn.to_be_bytes());
     k
+}
+
+/// Most bytes of a group stored under one key. sled writes a message larger than a quarter of
+/// its 512 KiB segment as a blob and counts it in its cache at the size of the blob's pointer,
+/// so a tree node of a few large values would never be evicted: the log of a bulk load then
+/// stayed in memory. 17 chunks (a sled leaf splits past 16 entries) stay below that size.
+pub const LOG_CHUNK: usize = 6 * 1024;
+
+/// Key of chunk `n` of the group committed at `lsn`; chunk 0 is [`log_key`] itself, so a group
+/// of one chunk is stored as before chunks existed.
+pub fn log_chunk_key(lsn: u64, n: u32) -> Vec<u8> {
+    let mut k = log_key(lsn);
+    if n > 0 {
+        k.extend_from_slice(&n.to_be_bytes());
+    }
+    k
+}
+
+/// The commit LSN of a log key or chunk key.
+pub fn parse_log_key(k: &[u8]) -> Option<u64> {
+    if (k.len() != 9 && k.len() != 13) || k[0] != b'l' {
+        return None;
+    }
+    Some(u64::from_be_bytes(k[1..9].try_into().ok()?))
+}
+
+/// Value of a time index entry: the group's change count and chunk count, so that folding
+/// needs no read of the log.
+pub fn index_value(changes: u32, chunks: u32) -> Vec<u8> {
+    let mut v = changes.to_be_bytes().to_vec();
+    v.extend_from_slice(&chunks.to_be_bytes());
+    v
+}
+
+/// Decodes an index value into (changes, chunks); a value of 4 bytes (written before chunks
+/// existed) is one chunk.
+pub fn parse_index_value(v: &[u8]) -> Option<(u32, u32)> {
+    let changes = u32::from_be_bytes(v.get(..4)?.try_into().ok()?);
+    match v.len() {
+        4 => Some((changes, 1)),
+        8 => Some((changes, u32::from_be_bytes(v[4..].try_into().ok()?))),
+        _ => None,
+    }
 }
 
 /// Key of a time index entry; times order correctly even before 1970.
@@ -55,8 +99,8 @@ pub struct Change<'a> {
 
 /// One group of the log: the change records of a transaction (or of a backtrack), LSNs
 /// `first_lsn..first_lsn + len`, closed by its commit record at the next LSN. A group is stored
-/// as one value under its commit LSN, so a backtrack reads one value per commit, not one per
-/// change.
+/// under its commit LSN, in chunks of at most [`LOG_CHUNK`] bytes, so a backtrack reads
+/// contiguous keys per commit, not one scattered key per change.
 ///
 /// In memory a group stays in its encoded form and its records are read in place: one shared
 /// buffer per group instead of three allocations per record, and the overlay holds zero-copy
@@ -178,6 +222,11 @@ impl Group {
         &self.bytes
     }
 
+    /// The encoded group cut into the chunks it is stored as, in order.
+    pub fn chunks(&self) -> impl Iterator<Item = &[u8]> {
+        self.bytes.chunks(LOG_CHUNK)
+    }
+
     /// A zero-copy handle on `part`, which must be borrowed from this group's records.
     pub fn share(&self, part: &[u8]) -> Bytes {
         self.bytes.slice_ref(part)
@@ -257,6 +306,29 @@ mod tests {
         trailing.push(0);
         assert_eq!(Group::decode(trailing), None);
         assert_eq!(Group::decode(vec![9]), None);
+    }
+
+    #[test]
+    fn large_groups_are_stored_in_chunks_that_reassemble() {
+        let page = vec![7u8; 4096];
+        let changes: Vec<Change<'_>> = (0..5u8)
+            .map(|_| Change {
+                key: b"page",
+                before: Some(&page),
+                after: Some(&page),
+            })
+            .collect();
+        let g = Group::new(1, 1, false, &changes);
+        let chunks: Vec<&[u8]> = g.chunks().collect();
+        assert_eq!(chunks.len(), g.bytes().len().div_ceil(LOG_CHUNK));
+        assert!(chunks.len() > 1 && chunks.iter().all(|c| c.len() <= LOG_CHUNK));
+        assert_eq!(Group::decode(chunks.concat()), Some(g));
+        assert_eq!(log_chunk_key(9, 0), log_key(9));
+        assert_eq!(parse_log_key(&log_chunk_key(9, 3)), Some(9));
+        assert!(log_chunk_key(9, 3) > log_key(9) && log_chunk_key(9, 3) < log_key(10));
+        assert_eq!(parse_index_value(&index_value(5, 3)), Some((5, 3)));
+        assert_eq!(parse_index_value(&5u32.to_be_bytes()), Some((5, 1)));
+        assert_eq!(parse_index_value(&[1, 2]), None);
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! The head state is the *checkpointed* state in the store plus an in-memory *overlay* of the
 //! keys changed by the groups after the checkpoint. A commit or a backtrack therefore writes one
 //! log value (its group), one index entry and the meta, never the head tree: its cost follows the
-//! changes, not the size of the data. When the overlay holds enough keys, or retention needs to
-//! free groups it depends on, a checkpoint writes it into the head tree in the same atomic batch.
+//! changes, not the size of the data. When the overlay holds enough keys or keeps enough bytes of
+//! groups alive, a checkpoint after the commit writes it into the head tree in bounded batches;
+//! when retention needs to free groups it depends on, in the fold's own atomic batch.
 //! On open, the overlay is rebuilt by replaying the groups after the checkpoint.
 //!
 //! Writers (commit, backtrack, fold) are serialized by one mutex over the meta; each writes one
@@ -182,9 +183,17 @@ type Overlay = BTreeMap<Bytes, Option<Bytes>>;
 /// How many keys the overlay holds before a checkpoint writes them into the head tree.
 const DEFAULT_CHECKPOINT_AFTER: usize = 8_192;
 
+/// Bytes of groups appended since the checkpoint before the next one. The overlay's values are
+/// slices of those groups and keep each of them whole in memory (its before-images too), so
+/// a few keys of large commits (a bulk load's pages) could otherwise hold hundreds of MB.
+const DEFAULT_CHECKPOINT_BYTES: usize = 16 << 20;
+
+/// Most head keys a checkpoint writes in one store batch.
+const CHECKPOINT_BATCH_KEYS: usize = 1_024;
+
 /// Bytes of recent groups kept decoded in memory, so a backtrack to the recent past reads no
 /// log from the store (whose speed depends on how much data shares its cache).
-const DEFAULT_RECENT_BYTES: usize = 64 << 20;
+const DEFAULT_RECENT_BYTES: usize = 32 << 20;
 
 /// Keys a copy reads from the head tree at a time: a chunk's values are held in memory once.
 const COPY_CHUNK: usize = 512;
@@ -254,6 +263,10 @@ pub struct Volume {
     meta: Mutex<Meta>,
     overlay: RwLock<Overlay>,
     checkpoint_after: AtomicUsize,
+    checkpoint_bytes: AtomicUsize,
+    /// Bytes of the groups appended since the checkpoint (which the overlay keeps alive);
+    /// written only by writers holding `meta`.
+    overlay_bytes: AtomicUsize,
     /// The log's tail, decoded; written only by writers holding `meta`.
     recent: Mutex<Recent>,
     /// Bumped by every backtrack: the head changed other than by a commit.
@@ -317,14 +330,9 @@ impl Volume {
             },
         };
         let mut overlay = Overlay::new();
-        for (k, v) in store.scan_range(
-            tree,
-            &codec::log_key(meta.checkpoint_lsn + 1),
-            &codec::log_key(u64::MAX),
-            usize::MAX,
-        )? {
-            let group = Group::decode(v)
-                .ok_or_else(|| Error::Corrupt(format!("undecodable log group {k:?}")))?;
+        let mut overlay_bytes = 0;
+        for group in read_log(&*store, tree, meta.checkpoint_lsn, u64::MAX - 1)? {
+            overlay_bytes += approx_size(&group);
             overlay.extend(group.head_values());
         }
         Ok(Volume {
@@ -333,6 +341,8 @@ impl Volume {
             meta: Mutex::new(meta),
             overlay: RwLock::new(overlay),
             checkpoint_after: AtomicUsize::new(DEFAULT_CHECKPOINT_AFTER),
+            checkpoint_bytes: AtomicUsize::new(DEFAULT_CHECKPOINT_BYTES),
+            overlay_bytes: AtomicUsize::new(overlay_bytes),
             recent: Mutex::new(Recent {
                 budget: DEFAULT_RECENT_BYTES,
                 ..Recent::default()
@@ -360,6 +370,12 @@ impl Volume {
     /// exercise checkpoints; the default suits real use).
     pub fn set_checkpoint_after(&self, keys: usize) {
         self.checkpoint_after.store(keys.max(1), Ordering::Relaxed);
+    }
+
+    /// Sets how many bytes of groups appended since the checkpoint trigger the next one (tests
+    /// lower it; the default bounds the memory the overlay keeps alive).
+    pub fn set_checkpoint_bytes(&self, bytes: usize) {
+        self.checkpoint_bytes.store(bytes, Ordering::Relaxed);
     }
 
     fn recent(&self) -> MutexGuard<'_, Recent> {
@@ -428,10 +444,13 @@ impl Volume {
         pending.batch.put(codec::META_KEY, bytes);
         self.store.apply(&self.tree, pending.batch)?;
         let mut overlay = self.overlay.write().unwrap_or_else(|p| p.into_inner());
+        let appended: usize = pending.appended.iter().map(|g| approx_size(g)).sum();
         if pending.checkpointed {
             overlay.clear();
+            self.overlay_bytes.store(0, Ordering::Relaxed);
         } else {
             overlay.extend(pending.delta);
+            self.overlay_bytes.fetch_add(appended, Ordering::Relaxed);
         }
         drop(overlay);
         let mut recent = self.recent();
@@ -460,13 +479,41 @@ impl Volume {
         pending.checkpointed = true;
     }
 
-    /// Checkpoints when the overlay has grown past its limit.
-    fn maybe_checkpoint(&self, pending: &mut Pending) {
-        if self.overlay().len() + pending.delta.len()
-            > self.checkpoint_after.load(Ordering::Relaxed)
-        {
-            self.plan_checkpoint(pending);
+    /// Whether the overlay, once `pending` is in, has grown past its limits (keys, or bytes
+    /// of the groups it keeps alive).
+    fn checkpoint_due(&self, pending: &Pending) -> bool {
+        let appended: usize = pending.appended.iter().map(|g| approx_size(g)).sum();
+        self.overlay().len() + pending.delta.len() > self.checkpoint_after.load(Ordering::Relaxed)
+            || self.overlay_bytes.load(Ordering::Relaxed) + appended
+                > self.checkpoint_bytes.load(Ordering::Relaxed)
+    }
+
+    /// Writes the overlay into the head tree in batches of at most [`CHECKPOINT_BATCH_KEYS`]
+    /// keys, then moves the checkpoint to the head in a last batch with the meta. sled buffers
+    /// a whole batch in its write buffers before the flush, several times its size, so one
+    /// batch of thousands of pages cost hundreds of MB. A crash between the batches leaves
+    /// head keys written ahead of the checkpoint; the overlay rebuilt from the log on open holds
+    /// every key changed since the checkpoint and shadows them, so no reader sees the difference.
+    fn checkpoint(&self, meta: &mut MutexGuard<'_, Meta>) -> Result<()> {
+        let entries: Vec<(Bytes, Option<Bytes>)> = self
+            .overlay()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for part in entries.chunks(CHECKPOINT_BATCH_KEYS) {
+            let mut batch = Batch::default();
+            for (k, v) in part {
+                match v {
+                    Some(v) => batch.put(codec::data_key(k), v.to_vec()),
+                    None => batch.delete(codec::data_key(k)),
+                }
+            }
+            self.store.apply(&self.tree, batch)?;
         }
+        let mut pending = Pending::from(&**meta);
+        pending.next.checkpoint_lsn = pending.next.head_lsn;
+        pending.checkpointed = true;
+        self.finish(meta, pending)
     }
 
     /// Appends one group (to the log, with its commit in the time index) to `pending`.
@@ -480,15 +527,19 @@ impl Volume {
         let group = Group::new(time_ms, next.next_lsn, backtrack, changes);
         let lsn = group.commit_lsn();
         let count = group.len();
-        pending
-            .batch
-            .put(codec::log_key(lsn), group.bytes().to_vec());
+        let mut chunks = 0;
+        for chunk in group.chunks() {
+            pending
+                .batch
+                .put(codec::log_chunk_key(lsn, chunks), chunk.to_vec());
+            chunks += 1;
+        }
         pending.delta.extend(group.head_values());
         pending.appended.push(Arc::new(group));
-        // The index value is the group's change count, so folding needs no read of the log.
-        pending
-            .batch
-            .put(codec::index_key(time_ms, lsn), count.to_be_bytes().to_vec());
+        pending.batch.put(
+            codec::index_key(time_ms, lsn),
+            codec::index_value(count, chunks),
+        );
         next.next_lsn = lsn + 1;
         next.head_lsn = lsn;
         next.last_commit_ms = Some(time_ms);
@@ -531,9 +582,17 @@ impl Volume {
             .last_commit_ms
             .map_or(ms(at), |last| last.max(ms(at)));
         let point = Self::append_group(&mut pending, &changes, time_ms, false);
+        // The group holds its own copy: free the transaction's before the store write.
+        drop(changes);
+        drop(owned);
         self.plan_fold(&mut pending, time_ms)?;
-        self.maybe_checkpoint(&mut pending);
+        let checkpoint_due = !pending.checkpointed && self.checkpoint_due(&pending);
         self.finish(&mut meta, pending)?;
+        if checkpoint_due {
+            // The commit is durable already; a checkpoint that fails leaves the overlay as it
+            // was, and the next commit tries again.
+            let _ = self.checkpoint(&mut meta);
+        }
         Ok(Some(point))
     }
 
@@ -777,11 +836,9 @@ impl Volume {
         loop {
             let rows = self.store.scan_range(&self.tree, &from, to, COPY_CHUNK)?;
             for (k, v) in &rows {
-                let count: [u8; 4] = v
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| Error::Corrupt("index value".into()))?;
-                total += u64::from(u32::from_be_bytes(count));
+                let (count, _) = codec::parse_index_value(v)
+                    .ok_or_else(|| Error::Corrupt("index value".into()))?;
+                total += u64::from(count);
                 last = codec::parse_index_key(k);
             }
             match rows.last() {
@@ -796,20 +853,10 @@ impl Volume {
 
     /// The log's groups with commit LSN in `(after, upto]`, read from the store.
     fn read_groups(&self, after: u64, upto: u64) -> Result<Vec<Arc<Group>>> {
-        self.store
-            .scan_range(
-                &self.tree,
-                &codec::log_key(after + 1),
-                &codec::log_key(upto + 1),
-                usize::MAX,
-            )?
+        Ok(read_log(&*self.store, &self.tree, after, upto)?
             .into_iter()
-            .map(|(k, v)| {
-                Group::decode(v)
-                    .map(Arc::new)
-                    .ok_or_else(|| Error::Corrupt(format!("undecodable log group {k:?}")))
-            })
-            .collect()
+            .map(Arc::new)
+            .collect())
     }
 
     /// Folds whatever retention gives up at `now`; returns the number of records freed.
@@ -857,12 +904,11 @@ impl Volume {
             if lsn > pending.next.checkpoint_lsn {
                 self.plan_checkpoint(pending);
             }
-            let changes = u32::from_be_bytes(
-                v.as_slice()
-                    .try_into()
-                    .map_err(|_| Error::Corrupt("index value".into()))?,
-            );
-            pending.batch.delete(codec::log_key(lsn));
+            let (changes, chunks) =
+                codec::parse_index_value(&v).ok_or_else(|| Error::Corrupt("index value".into()))?;
+            for n in 0..chunks {
+                pending.batch.delete(codec::log_chunk_key(lsn, n));
+            }
             pending.batch.delete(k.clone());
             let next = &mut pending.next;
             next.retained_changes -= u64::from(changes);
@@ -881,6 +927,7 @@ impl Volume {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
+        self.overlay_bytes.store(0, Ordering::Relaxed);
         self.recent().clear();
         *self.since.lock().unwrap_or_else(|p| p.into_inner()) = None;
         *meta = Meta {
@@ -889,6 +936,35 @@ impl Volume {
         };
         Ok(())
     }
+}
+
+/// The log's groups with commit LSN in `(after, upto]`, read from the store and reassembled
+/// from their chunks.
+fn read_log(store: &dyn Store, tree: &str, after: u64, upto: u64) -> Result<Vec<Group>> {
+    let corrupt = |lsn: u64| Error::Corrupt(format!("undecodable log group {lsn}"));
+    let mut groups = Vec::new();
+    let mut current: Option<(u64, Vec<u8>)> = None;
+    for (k, v) in store.scan_range(
+        tree,
+        &codec::log_key(after + 1),
+        &codec::log_key(upto + 1),
+        usize::MAX,
+    )? {
+        let lsn =
+            codec::parse_log_key(&k).ok_or_else(|| Error::Corrupt(format!("log key {k:?}")))?;
+        match &mut current {
+            Some((open, bytes)) if *open == lsn => bytes.extend_from_slice(&v),
+            _ => {
+                if let Some((done, bytes)) = current.replace((lsn, v)) {
+                    groups.push(Group::decode(bytes).ok_or_else(|| corrupt(done))?);
+                }
+            }
+        }
+    }
+    if let Some((done, bytes)) = current {
+        groups.push(Group::decode(bytes).ok_or_else(|| corrupt(done))?);
+    }
+    Ok(groups)
 }
 
 impl From<&Meta> for Pending {

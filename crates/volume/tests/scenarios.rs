@@ -316,3 +316,97 @@ fn changes_since_follows_commits_folds_and_a_moving_window() {
         "the fold freed records after 200"
     );
 }
+
+/// Page-sized values make groups of many chunks: they reopen, backtrack and fold whole.
+#[test]
+fn large_groups_reopen_backtrack_and_fold_from_their_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = |n: u8| vec![n; 4096];
+    let commit_pages = |v: &Volume, n: u8, at: i64| {
+        let mut txn = Transaction::new();
+        for p in 0..20u8 {
+            txn.put(vec![b'p', p], page(n.wrapping_add(p)));
+        }
+        v.commit(txn, t(at)).unwrap();
+    };
+    {
+        let store: Arc<dyn Store> = Arc::new(SledStore::open(dir.path()).unwrap());
+        let v = Volume::open(store, "v").unwrap();
+        commit_pages(&v, 1, 10);
+        commit_pages(&v, 2, 20);
+        commit_pages(&v, 3, 30);
+    }
+    // Reopened: the overlay is rebuilt from the chunks, and the log read back from the store.
+    let store: Arc<dyn Store> = Arc::new(SledStore::open(dir.path()).unwrap());
+    let v = Volume::open(store.clone(), "v").unwrap();
+    v.set_recent_bytes(0);
+    assert_eq!(v.get(&[b'p', 5]).unwrap(), Some(page(8)));
+    let landing = v.backtrack_to("bt", t(15), t(40)).unwrap();
+    assert_eq!((landing.undone, landing.changed_keys), (40, 20));
+    assert_eq!(v.get(&[b'p', 5]).unwrap(), Some(page(6)));
+    // Folding everything deletes every chunk of every group, not only the first.
+    v.set_retention(Retention {
+        window_seconds: 1,
+        capacity: None,
+    })
+    .unwrap();
+    v.fold(t(100)).unwrap();
+    assert_eq!(v.stats().change_records, 0);
+    assert_eq!(
+        store.scan_prefix("v", b"l").unwrap(),
+        Vec::<(Vec<u8>, Vec<u8>)>::new()
+    );
+    assert_eq!(v.get(&[b'p', 5]).unwrap(), Some(page(6)));
+}
+
+/// A few keys of large commits checkpoint by bytes, long before the key limit.
+#[test]
+fn the_overlay_checkpoints_when_its_groups_pass_the_byte_budget() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let v = Volume::open(store.clone(), "v").unwrap();
+    v.set_checkpoint_bytes(3 * 4096);
+    let head_keys = || store.scan_prefix("v", b"d").unwrap().len();
+    let mut txn = Transaction::new();
+    txn.put(b"a".to_vec(), vec![1; 4096]);
+    v.commit(txn, t(1)).unwrap();
+    assert_eq!(head_keys(), 0, "one small group stays in the overlay");
+    for (i, at) in [(2u8, 2), (3, 3)] {
+        let mut txn = Transaction::new();
+        txn.put(b"a".to_vec(), vec![i; 4096]);
+        v.commit(txn, t(at)).unwrap();
+    }
+    assert_eq!(head_keys(), 1, "the groups passed 12 KiB: checkpointed");
+    assert_eq!(v.get(b"a").unwrap(), Some(vec![3; 4096]));
+    let reopened = Volume::open(store.clone(), "v").unwrap();
+    assert_eq!(reopened.get(b"a").unwrap(), Some(vec![3; 4096]));
+}
+
+/// A checkpoint of more keys than one store batch takes writes them all, and they survive a
+/// reopen with nothing left to replay.
+#[test]
+fn a_checkpoint_in_several_batches_keeps_every_key_across_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store: Arc<dyn Store> = Arc::new(SledStore::open(dir.path()).unwrap());
+        let v = Volume::open(store.clone(), "v").unwrap();
+        v.set_checkpoint_after(2_000);
+        let mut txn = Transaction::new();
+        for i in 0..2_500u32 {
+            txn.put(i.to_be_bytes().to_vec(), i.to_le_bytes().to_vec());
+        }
+        v.commit(txn, t(1)).unwrap();
+        assert_eq!(store.scan_prefix("v", b"d").unwrap().len(), 2_500);
+    }
+    let store: Arc<dyn Store> = Arc::new(SledStore::open(dir.path()).unwrap());
+    let v = Volume::open(store, "v").unwrap();
+    assert_eq!(v.scan_prefix(b"").unwrap().len(), 2_500);
+    assert_eq!(
+        v.get(&2_499u32.to_be_bytes()).unwrap(),
+        Some(2_499u32.to_le_bytes().to_vec())
+    );
+    v.backtrack_to("bt", t(0), t(2)).unwrap();
+    assert_eq!(
+        v.scan_prefix(b"").unwrap(),
+        Vec::<(Vec<u8>, Vec<u8>)>::new()
+    );
+}
