@@ -6,6 +6,7 @@
 //! cluster's volume at its time. Deleting the cluster with DeleteAutomatedBackups=false keeps
 //! that volume and those snapshots as a retained backup until the retention period has passed.
 
+use super::snapshots::snapshot_of;
 use super::*;
 
 /// An automated backup as DescribeDBClusterAutomatedBackups shows it.
@@ -245,42 +246,16 @@ impl Tx<'_> {
         if self.state.snapshots.contains_key(&k) {
             return;
         }
-        let snapshot = Snapshot {
-            region: c.region.clone(),
+        let snapshot = snapshot_of(
+            c,
             id,
-            snapshot_type: "automated".to_owned(),
-            status: SnapshotStatus::Available,
-            due: None,
-            created_at: at,
-            data: DataSource {
+            "automated",
+            at,
+            DataSource {
                 tree: volume_tree(c),
                 at,
             },
-            copy_from: None,
-            cluster_id: c.id.clone(),
-            cluster_resource_id: c.resource_id.clone(),
-            cluster_created_at: c.created_at,
-            engine: c.engine.clone(),
-            engine_version: c.engine_version.clone(),
-            engine_mode: c.engine_mode.clone(),
-            port: c.port,
-            master_username: c.master_username.clone(),
-            master_password: c.master_password.clone(),
-            database_name: c.database_name.clone(),
-            storage_encrypted: c.storage_encrypted,
-            kms_key_id: c.kms_key_id.clone(),
-            iam_auth: c.iam_auth,
-            availability_zones: c.availability_zones.clone(),
-            backup_retention_period: c.backup_retention_period,
-            preferred_backup_window: c.preferred_backup_window.clone(),
-            source_snapshot_arn: None,
-            restore_accounts: Vec::new(),
-            tags: if c.copy_tags_to_snapshot {
-                c.tags.clone()
-            } else {
-                Vec::new()
-            },
-        };
+        );
         self.state.snapshots.insert(k.clone(), snapshot);
         self.touched.snapshots.insert(k.clone());
         self.snapshot_event(&k, "Creating automated cluster snapshot");

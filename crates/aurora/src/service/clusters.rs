@@ -402,7 +402,7 @@ impl Aurora {
             )?;
             let c = c.clone();
             if let Some(snapshot_id) = final_snapshot_id {
-                tx.take_snapshot(&c, snapshot_id, "manual", Vec::new())?;
+                tx.take_snapshot(&c, snapshot_id, Vec::new())?;
             }
             tx.end_automated_backups(&c, delete_automated_backups);
             let c = tx.cluster_mut(&k).expect("checked above");

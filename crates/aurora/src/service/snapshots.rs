@@ -93,7 +93,7 @@ impl Aurora {
                 .ok_or_else(|| Error::ClusterNotFound(cluster_id.clone()))?
                 .clone();
             expect_cluster(&c, &[ClusterStatus::Available])?;
-            let k = tx.take_snapshot(&c, snapshot_id, "manual", tags.to_vec())?;
+            let k = tx.take_snapshot(&c, snapshot_id, tags.to_vec())?;
             Ok(tx.snapshot_view(&k))
         })
     }
@@ -644,6 +644,50 @@ pub(super) fn earliest_restorable_time(
     }
 }
 
+/// A snapshot of `c` named `id` whose data is `data`: available, with the cluster's settings
+/// and (with CopyTagsToSnapshot) its tags. Callers adjust what differs.
+pub(super) fn snapshot_of(
+    c: &Cluster,
+    id: String,
+    snapshot_type: &str,
+    created_at: DateTime<Utc>,
+    data: DataSource,
+) -> Snapshot {
+    Snapshot {
+        region: c.region.clone(),
+        id,
+        snapshot_type: snapshot_type.to_owned(),
+        status: SnapshotStatus::Available,
+        due: None,
+        created_at,
+        data,
+        copy_from: None,
+        cluster_id: c.id.clone(),
+        cluster_resource_id: c.resource_id.clone(),
+        cluster_created_at: c.created_at,
+        engine: c.engine.clone(),
+        engine_version: c.engine_version.clone(),
+        engine_mode: c.engine_mode.clone(),
+        port: c.port,
+        master_username: c.master_username.clone(),
+        master_password: c.master_password.clone(),
+        database_name: c.database_name.clone(),
+        storage_encrypted: c.storage_encrypted,
+        kms_key_id: c.kms_key_id.clone(),
+        iam_auth: c.iam_auth,
+        availability_zones: c.availability_zones.clone(),
+        backup_retention_period: c.backup_retention_period,
+        preferred_backup_window: c.preferred_backup_window.clone(),
+        source_snapshot_arn: None,
+        restore_accounts: Vec::new(),
+        tags: if c.copy_tags_to_snapshot {
+            c.tags.clone()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
 pub(super) fn view_snapshot(inner: &Inner, s: &Snapshot) -> SnapshotView {
     SnapshotView {
         arn: format!(
@@ -674,68 +718,39 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Records a snapshot of `c` as it is now, `creating` until the driver has copied it.
+    /// Records a manual snapshot of `c` as it is now, `creating` until the driver has copied it.
     pub(super) fn take_snapshot(
         &mut self,
         c: &Cluster,
         snapshot_id: &str,
-        snapshot_type: &str,
         tags: Vec<Tag>,
     ) -> Result<Key> {
         let id = validate::identifier("DBClusterSnapshotIdentifier", snapshot_id)?;
         self.check_new_snapshot(&c.region, &id)?;
-        let inherited = if c.copy_tags_to_snapshot {
-            c.tags.clone()
-        } else {
-            Vec::new()
-        };
         let due = self.now
             + TimeDelta::from_std(self.inner.config.pace.duration(Step::Snapshot))
                 .unwrap_or_default();
-        let snapshot = Snapshot {
-            region: c.region.clone(),
-            id: id.clone(),
-            snapshot_type: snapshot_type.to_owned(),
-            status: SnapshotStatus::Creating,
-            due: Some(due),
-            created_at: self.now,
-            data: DataSource {
+        let mut snapshot = snapshot_of(
+            c,
+            id.clone(),
+            "manual",
+            self.now,
+            DataSource {
                 tree: format!("snapshot/{}", self.inner.env.ids.upper_alnum(26)),
                 at: self.now,
             },
-            copy_from: Some(DataSource {
-                tree: volume_tree(c),
-                at: self.now,
-            }),
-            cluster_id: c.id.clone(),
-            cluster_resource_id: c.resource_id.clone(),
-            cluster_created_at: c.created_at,
-            engine: c.engine.clone(),
-            engine_version: c.engine_version.clone(),
-            engine_mode: c.engine_mode.clone(),
-            port: c.port,
-            master_username: c.master_username.clone(),
-            master_password: c.master_password.clone(),
-            database_name: c.database_name.clone(),
-            storage_encrypted: c.storage_encrypted,
-            kms_key_id: c.kms_key_id.clone(),
-            iam_auth: c.iam_auth,
-            availability_zones: c.availability_zones.clone(),
-            backup_retention_period: c.backup_retention_period,
-            preferred_backup_window: c.preferred_backup_window.clone(),
-            source_snapshot_arn: None,
-            restore_accounts: Vec::new(),
-            tags: merge_tags(inherited, &tags)?,
-        };
+        );
+        snapshot.status = SnapshotStatus::Creating;
+        snapshot.due = Some(due);
+        snapshot.copy_from = Some(DataSource {
+            tree: volume_tree(c),
+            at: self.now,
+        });
+        snapshot.tags = merge_tags(snapshot.tags, &tags)?;
         let k = key(&c.region, &id);
         self.state.snapshots.insert(k.clone(), snapshot);
         self.touched.snapshots.insert(k.clone());
-        let message = if snapshot_type == "manual" {
-            "Creating manual cluster snapshot"
-        } else {
-            "Creating automated cluster snapshot"
-        };
-        self.snapshot_event(&k, message);
+        self.snapshot_event(&k, "Creating manual cluster snapshot");
         Ok(k)
     }
 

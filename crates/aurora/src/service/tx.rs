@@ -217,9 +217,16 @@ impl Tx<'_> {
             let retention = self.inner.retention(&c);
             let kept = TimeDelta::seconds(retention.window_seconds);
             let volume = self.inner.volume(&c)?;
-            volume.fold(self.now)?;
+            let due =
+                |stats: &volume::Stats| stats.oldest_retained.is_some_and(|t| t + kept <= self.now);
+            // From memory: the driver wakes at every commit, and a volume folds only when
+            // its oldest group has aged out.
             let mut stats = volume.stats();
-            if stats.oldest_retained.is_some_and(|t| t + kept <= self.now) {
+            if due(&stats) {
+                volume.fold(self.now)?;
+                stats = volume.stats();
+            }
+            if due(&stats) {
                 // The volume kept more than the cluster's settings say (a data dir from
                 // before retention covered the backup period): give it the right retention.
                 volume.set_retention(retention)?;
