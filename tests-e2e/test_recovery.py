@@ -246,6 +246,17 @@ def test_snapshots_and_restores_survive_kill_9(own_server):
     rds.restore_db_cluster_from_snapshot(
         DBClusterIdentifier="k9-back", SnapshotIdentifier="k9-snap", Engine="aurora-mysql", Port=free_mysql_port()
     )
+    rds.restore_db_cluster_to_point_in_time(
+        DBClusterIdentifier="k9-clone",
+        SourceDBClusterIdentifier="k9",
+        UseLatestRestorableTime=True,
+        RestoreType="copy-on-write",
+        Port=free_mysql_port(),
+    )
+    clone = with_writer(srv, rds, "k9-clone")
+    conn = connect(clone.writer, clone.port)
+    run(conn, "INSERT INTO shop.orders VALUES (30, 'clone pre-kill')")
+    conn.close()
     srv.kill9()
     srv.start()
     rds = srv.rds()
@@ -253,6 +264,15 @@ def test_snapshots_and_restores_survive_kill_9(own_server):
     assert got["Status"] == "available"
     # The restore was acknowledged before the kill: it finishes after the restart.
     assert orders(with_writer(srv, rds, "k9-back")) == [(1, "item1"), (2, "item2"), (3, "item3")]
+    # The clone still shares the source's rows, and each side keeps its own writes.
+    src, clone = Cluster(rds, "k9"), Cluster(rds, "k9-clone")
+    wait_accepting(src.writer, src.port)
+    wait_accepting(clone.writer, clone.port)
+    conn = connect(src.writer, src.port)
+    run(conn, "UPDATE shop.orders SET item = 'source post-kill' WHERE id = 1")
+    conn.close()
+    assert orders(clone) == [(1, "item1"), (2, "item2"), (3, "item3"), (30, "clone pre-kill")]
+    assert orders(src) == [(1, "source post-kill"), (2, "item2"), (3, "item3")]
 
 
 def test_a_copy_on_write_clone_and_its_source_do_not_see_each_others_writes(server):

@@ -238,6 +238,9 @@ pub struct DataSource {
     pub tree: String,
     /// The time whose state is read (the last commit at or before it).
     pub at: DateTime<Utc>,
+    /// Share the source's storage (a copy-on-write clone) instead of copying it.
+    #[serde(default)]
+    pub clone: bool,
 }
 
 /// Lifecycle states of a DB cluster snapshot, as AWS spells them.

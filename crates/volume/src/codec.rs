@@ -12,6 +12,44 @@ pub fn data_key(key: &[u8]) -> Vec<u8> {
     k
 }
 
+/// Key of a value a clone inherited from its parent (the parent's value at the clone point,
+/// written by the parent before it changed the key): `[0]` absent, `[1] + value` present.
+pub fn inherited_key(key: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(key.len() + 1);
+    k.push(b'b');
+    k.extend_from_slice(key);
+    k
+}
+
+/// Key of a clone's own deletion of a key (so the parent's value does not show through).
+pub fn gone_key(key: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(key.len() + 1);
+    k.push(b'x');
+    k.extend_from_slice(key);
+    k
+}
+
+/// The stored form of an inherited value.
+pub fn encode_inherited(value: Option<&[u8]>) -> Vec<u8> {
+    match value {
+        None => vec![0],
+        Some(v) => {
+            let mut out = Vec::with_capacity(v.len() + 1);
+            out.push(1);
+            out.extend_from_slice(v);
+            out
+        }
+    }
+}
+
+/// An inherited value from its stored form.
+pub fn decode_inherited(stored: Vec<u8>) -> Option<Vec<u8>> {
+    match stored.first() {
+        Some(1) => Some(stored[1..].to_vec()),
+        _ => None,
+    }
+}
+
 /// Key of a log record.
 pub fn log_key(lsn: u64) -> Vec<u8> {
     let mut k = Vec::with_capacity(9);

@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
 use std::ops::Bound;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use bytes::Bytes;
@@ -25,6 +25,8 @@ use serde::{Deserialize, Serialize};
 use store::{Batch, Store};
 
 use crate::codec::{self, Change, Group};
+
+mod lineage;
 
 /// A volume failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,6 +176,17 @@ struct Meta {
     oldest_retained_ms: Option<i64>,
     retention: Option<Retention>,
     last_backtrack: Option<(String, Landing)>,
+    /// A copy-on-write clone reads what it has not written itself from this volume's tree,
+    /// as it was at the clone point (see `lineage`).
+    #[serde(default)]
+    parent: Option<String>,
+    /// Whether this volume was made as a clone: its head may hold inherited values and
+    /// tombstones, even once its parent is gone.
+    #[serde(default)]
+    layered: bool,
+    /// The trees of this volume's clones, which get each value before it changes here.
+    #[serde(default)]
+    children: Vec<String>,
 }
 
 /// Keys changed since the checkpoint: key -> head value (`None`: deleted at the head), both
@@ -274,6 +287,10 @@ pub struct Volume {
     /// The last answer of [`Volume::changes_since`], so the next one reads only the index
     /// entries between the two: Describe asks at every poll.
     since: Mutex<Option<SinceCount>>,
+    /// Whether the head is layered over inherited values (a clone, see `lineage`).
+    layered: AtomicBool,
+    /// The parent volume a clone reads through, once attached.
+    parent: RwLock<Option<Arc<Volume>>>,
 }
 
 /// Change records from `since_ms` on, counted up to the index entry `(upto_ms, upto_lsn)`.
@@ -335,9 +352,12 @@ impl Volume {
             overlay_bytes += approx_size(&group);
             overlay.extend(group.head_values());
         }
+        let layered = meta.layered;
         Ok(Volume {
             store,
             tree: tree.to_owned(),
+            layered: AtomicBool::new(layered),
+            parent: RwLock::new(None),
             meta: Mutex::new(meta),
             overlay: RwLock::new(overlay),
             checkpoint_after: AtomicUsize::new(DEFAULT_CHECKPOINT_AFTER),
@@ -395,11 +415,20 @@ impl Volume {
         if let Some(v) = self.overlay().get(key) {
             return Ok(v.as_ref().map(|v| v.to_vec()));
         }
-        Ok(self.store.get(&self.tree, &codec::data_key(key))?)
+        let own = self.store.get(&self.tree, &codec::data_key(key))?;
+        if own.is_some() || !self.layered.load(Ordering::Acquire) {
+            return Ok(own);
+        }
+        self.inherited(key)
     }
 
     /// Head entries whose key starts with `prefix`, in key order.
     pub fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        if self.layered.load(Ordering::Acquire) {
+            let mut all = self.head_entries()?;
+            all.retain(|(k, _)| k.starts_with(prefix));
+            return Ok(all);
+        }
         let overlay = self.overlay();
         let mut out: BTreeMap<Vec<u8>, Vec<u8>> = self
             .store
@@ -462,6 +491,26 @@ impl Volume {
         Ok(())
     }
 
+    /// Adds to `batch` the head value of `k`; a clone records a deletion as a tombstone, so
+    /// the value it inherited does not show through.
+    fn write_head(&self, batch: &mut Batch, k: &[u8], v: Option<&[u8]>) {
+        let layered = self.layered.load(Ordering::Acquire);
+        match v {
+            Some(v) => {
+                batch.put(codec::data_key(k), v.to_vec());
+                if layered {
+                    batch.delete(codec::gone_key(k));
+                }
+            }
+            None => {
+                batch.delete(codec::data_key(k));
+                if layered {
+                    batch.put(codec::gone_key(k), Vec::new());
+                }
+            }
+        }
+    }
+
     /// Adds to `pending` the writing of the overlay (and the pending delta) into the head tree.
     fn plan_checkpoint(&self, pending: &mut Pending) {
         if pending.checkpointed {
@@ -470,10 +519,7 @@ impl Volume {
         let mut merged: Overlay = self.overlay().clone();
         merged.extend(pending.delta.iter().cloned());
         for (k, v) in merged {
-            match v {
-                Some(v) => pending.batch.put(codec::data_key(&k), v.to_vec()),
-                None => pending.batch.delete(codec::data_key(&k)),
-            }
+            self.write_head(&mut pending.batch, &k, v.as_deref());
         }
         pending.next.checkpoint_lsn = pending.next.head_lsn;
         pending.checkpointed = true;
@@ -503,10 +549,7 @@ impl Volume {
         for part in entries.chunks(CHECKPOINT_BATCH_KEYS) {
             let mut batch = Batch::default();
             for (k, v) in part {
-                match v {
-                    Some(v) => batch.put(codec::data_key(k), v.to_vec()),
-                    None => batch.delete(codec::data_key(k)),
-                }
+                self.write_head(&mut batch, k, v.as_deref());
             }
             self.store.apply(&self.tree, batch)?;
         }
@@ -576,6 +619,7 @@ impl Volume {
                 after: after.as_deref(),
             })
             .collect();
+        self.push_to_children(&meta, &changes)?;
         let mut pending = Pending::from(&*meta);
         let time_ms = pending
             .next
@@ -664,6 +708,7 @@ impl Volume {
                 })
                 .collect();
             changes.sort_unstable_by(|a, b| a.key.cmp(b.key));
+            self.push_to_children(&meta, &changes)?;
             landing.changed_keys = changes.len() as u64;
             let time_ms = pending
                 .next
@@ -694,42 +739,53 @@ impl Volume {
         };
         let mut dest_meta = dest.lock();
         dest.store.clear_tree(&dest.tree)?;
-        let mut cursor = codec::data_key(b"");
-        let end = [b'd' + 1];
-        loop {
-            let overlay = self.overlay();
-            let rows = self
-                .store
-                .scan_range(&self.tree, &cursor, &end, COPY_CHUNK)?;
-            let last = (rows.len() == COPY_CHUNK).then(|| rows[rows.len() - 1].0[1..].to_vec());
-            let mut chunk: BTreeMap<Vec<u8>, Option<Vec<u8>>> = rows
-                .into_iter()
-                .map(|(k, v)| (k[1..].to_vec(), Some(v)))
-                .collect();
-            let from = &cursor[1..];
-            let upto = match &last {
-                Some(l) => Bound::Included(l.as_slice()),
-                None => Bound::Unbounded,
-            };
-            for (k, v) in overlay.range::<[u8], _>((Bound::Included(from), upto)) {
-                chunk.insert(k.to_vec(), v.as_ref().map(|v| v.to_vec()));
-            }
-            drop(overlay);
-            let mut batch = Batch::default();
-            for (k, v) in chunk {
-                if let Some(v) = v {
-                    batch.put(codec::data_key(&k), v);
+        if self.layered.load(Ordering::Acquire) {
+            // A clone's head lives in several layers: read it key by key through them.
+            for part in self.head_entries()?.chunks(COPY_CHUNK) {
+                let mut batch = Batch::default();
+                for (k, v) in part {
+                    batch.put(codec::data_key(k), v.clone());
                 }
-            }
-            if !batch.is_empty() {
                 dest.store.apply(&dest.tree, batch)?;
             }
-            match last {
-                Some(l) => {
-                    cursor = codec::data_key(&l);
-                    cursor.push(0);
+        } else {
+            let mut cursor = codec::data_key(b"");
+            let end = [b'd' + 1];
+            loop {
+                let overlay = self.overlay();
+                let rows = self
+                    .store
+                    .scan_range(&self.tree, &cursor, &end, COPY_CHUNK)?;
+                let last = (rows.len() == COPY_CHUNK).then(|| rows[rows.len() - 1].0[1..].to_vec());
+                let mut chunk: BTreeMap<Vec<u8>, Option<Vec<u8>>> = rows
+                    .into_iter()
+                    .map(|(k, v)| (k[1..].to_vec(), Some(v)))
+                    .collect();
+                let from = &cursor[1..];
+                let upto = match &last {
+                    Some(l) => Bound::Included(l.as_slice()),
+                    None => Bound::Unbounded,
+                };
+                for (k, v) in overlay.range::<[u8], _>((Bound::Included(from), upto)) {
+                    chunk.insert(k.to_vec(), v.as_ref().map(|v| v.to_vec()));
                 }
-                None => break,
+                drop(overlay);
+                let mut batch = Batch::default();
+                for (k, v) in chunk {
+                    if let Some(v) = v {
+                        batch.put(codec::data_key(&k), v);
+                    }
+                }
+                if !batch.is_empty() {
+                    dest.store.apply(&dest.tree, batch)?;
+                }
+                match last {
+                    Some(l) => {
+                        cursor = codec::data_key(&l);
+                        cursor.push(0);
+                    }
+                    None => break,
+                }
             }
         }
         let mut batch = Batch::default();
@@ -774,6 +830,8 @@ impl Volume {
             .clear();
         dest.recent().clear();
         *dest.since.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        dest.layered.store(false, Ordering::Release);
+        *dest.parent.write().unwrap_or_else(|p| p.into_inner()) = None;
         *dest_meta = next;
         dest.generation.fetch_add(1, Ordering::SeqCst);
         Ok(CommitPoint {
@@ -930,6 +988,8 @@ impl Volume {
         self.overlay_bytes.store(0, Ordering::Relaxed);
         self.recent().clear();
         *self.since.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.layered.store(false, Ordering::Release);
+        *self.parent.write().unwrap_or_else(|p| p.into_inner()) = None;
         *meta = Meta {
             next_lsn: 1,
             ..Meta::default()

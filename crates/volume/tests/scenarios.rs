@@ -410,3 +410,99 @@ fn a_checkpoint_in_several_batches_keeps_every_key_across_reopen() {
         Vec::<(Vec<u8>, Vec<u8>)>::new()
     );
 }
+
+fn shared(store: &Arc<dyn Store>, tree: &str) -> Arc<Volume> {
+    Arc::new(Volume::open(store.clone(), tree).unwrap())
+}
+
+#[test]
+fn a_clone_shares_the_state_at_its_target_and_each_side_keeps_its_own_writes() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let parent = shared(&store, "p");
+    parent.set_checkpoint_after(50);
+    for i in 0..200 {
+        put(&parent, &format!("k{i:03}"), "old", 10);
+    }
+    put(&parent, "k001", "target", 20);
+    let at_target = contents(&parent);
+    put(&parent, "k002", "after", 30);
+    let mut txn = Transaction::new();
+    txn.delete(b"k003".to_vec());
+    parent.commit(txn, t(31)).unwrap();
+
+    let clone = shared(&store, "c");
+    clone.set_checkpoint_after(5);
+    let point = parent.clone_into(t(25), &clone).unwrap();
+    assert_eq!(point.time, t(20));
+    assert_eq!(
+        contents(&clone),
+        at_target,
+        "the clone holds the state at its target"
+    );
+    assert_eq!(clone.stats().change_records, 0);
+
+    // Writes on either side after the clone point stay on that side.
+    put(&parent, "k004", "parent", 40);
+    let mut txn = Transaction::new();
+    txn.delete(b"k005".to_vec());
+    parent.commit(txn, t(41)).unwrap();
+    put(&clone, "k006", "clone", 42);
+    let mut txn = Transaction::new();
+    txn.delete(b"k007".to_vec());
+    clone.commit(txn, t(43)).unwrap();
+    for n in 0..20 {
+        put(&clone, &format!("new{n}"), "c", 44 + n);
+    }
+    assert_eq!(value(&clone, "k004").as_deref(), Some("old"));
+    assert_eq!(value(&clone, "k005").as_deref(), Some("old"));
+    assert_eq!(value(&clone, "k003").as_deref(), Some("old"));
+    assert_eq!(value(&clone, "k006").as_deref(), Some("clone"));
+    assert_eq!(value(&clone, "k007"), None);
+    assert_eq!(value(&parent, "k006").as_deref(), Some("old"));
+    assert_eq!(value(&parent, "k007").as_deref(), Some("old"));
+    assert_eq!(value(&parent, "new0"), None);
+    // A parent's backtrack does not move the clone either.
+    parent.backtrack_to("b", t(15), t(100)).unwrap();
+    assert_eq!(value(&parent, "k001").as_deref(), Some("old"));
+    assert_eq!(value(&clone, "k001").as_deref(), Some("target"));
+
+    // Storage: the clone holds its own writes and the parent's changed keys, not the data.
+    let own =
+        store.scan_prefix("c", b"d").unwrap().len() + store.scan_prefix("c", b"b").unwrap().len();
+    assert!(own < 60, "the clone stores {own} keys of 200");
+
+    // Reopened from the store, with the parent's one handle attached, the same answers.
+    let expected = contents(&clone);
+    let reopened = shared(&store, "c");
+    assert_eq!(reopened.parent_tree().as_deref(), Some("p"));
+    assert!(
+        reopened.get(b"k100").is_err(),
+        "no silent answer before the parent is attached"
+    );
+    reopened.attach_parent(parent.clone()).unwrap();
+    assert_eq!(contents(&reopened), expected);
+
+    // A full copy of a clone, and a clone of a clone.
+    let copy = shared(&store, "copy");
+    reopened.copy_into(t(1_000), &copy).unwrap();
+    assert_eq!(contents(&copy), expected);
+    let grandchild = shared(&store, "g");
+    reopened.clone_into(t(1_000), &grandchild).unwrap();
+    put(&reopened, "k010", "changed", 1_001);
+    assert_eq!(contents(&grandchild), expected);
+
+    // The parent goes: its clones inherit what they still read through it.
+    parent
+        .release_clones(std::slice::from_ref(&reopened))
+        .unwrap();
+    parent.destroy().unwrap();
+    let mut expected_child = expected.clone();
+    for (k, v) in expected_child.iter_mut() {
+        if k == b"k010" {
+            *v = b"changed".to_vec();
+        }
+    }
+    assert_eq!(contents(&reopened), expected_child);
+    assert_eq!(contents(&grandchild), expected);
+    assert_eq!(reopened.parent_tree(), None);
+}

@@ -202,22 +202,44 @@ impl Inner {
         self.volume_at(&volume_tree(c))
     }
 
-    /// The volume stored in `tree` (a cluster's or a snapshot's), opened once and shared.
+    /// The volume stored in `tree` (a cluster's or a snapshot's), opened once and shared; a
+    /// clone gets its parent's one handle attached.
     pub(super) fn volume_at(&self, tree: &str) -> Result<Arc<Volume>> {
         let mut volumes = self.volumes.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(v) = volumes.get(tree) {
             return Ok(v.clone());
         }
-        let v = Arc::new(
+        let opened = Arc::new(
             Volume::open(self.store.clone(), tree).map_err(|e| Error::Internal(e.to_string()))?,
         );
-        volumes.insert(tree.to_owned(), v.clone());
-        Ok(v)
+        if let Some(parent) = opened.parent_tree() {
+            // The parent may need opening too, which takes the map's lock: attach first,
+            // publish after, so nobody reads a clone without its parent.
+            drop(volumes);
+            opened.attach_parent(self.volume_at(&parent)?)?;
+            volumes = self.volumes.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(v) = volumes.get(tree) {
+                return Ok(v.clone());
+            }
+        }
+        volumes.insert(tree.to_owned(), opened.clone());
+        Ok(opened)
     }
 
-    /// Deletes the volume in `tree` and all its history, and forgets it.
+    /// Deletes the volume in `tree` and all its history, and forgets it; its clones first
+    /// inherit what they still read through it.
     pub(super) fn destroy_volume(&self, tree: &str) {
-        match self.volume_at(tree).and_then(|v| Ok(v.destroy()?)) {
+        let release = || -> Result<()> {
+            let v = self.volume_at(tree)?;
+            let children = v
+                .child_trees()
+                .iter()
+                .map(|c| self.volume_at(c))
+                .collect::<Result<Vec<_>>>()?;
+            v.release_clones(&children)?;
+            Ok(v.destroy()?)
+        };
+        match release() {
             Ok(()) => {}
             Err(e) => tracing::warn!(error = %e, tree, "could not free the volume"),
         }

@@ -254,6 +254,7 @@ impl Tx<'_> {
             DataSource {
                 tree: volume_tree(c),
                 at,
+                clone: false,
             },
         );
         self.state.snapshots.insert(k.clone(), snapshot);

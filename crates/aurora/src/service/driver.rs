@@ -122,8 +122,13 @@ impl Aurora {
             source,
             at,
             dest,
+            clone,
         } = job;
-        let outcome = match tokio::task::spawn_blocking(move || source.copy_into(at, &dest)).await {
+        let copy = move || match clone {
+            true => source.clone_into(at, &dest),
+            false => source.copy_into(at, &dest),
+        };
+        let outcome = match tokio::task::spawn_blocking(copy).await {
             Ok(Ok(_)) => Ok(()),
             Ok(Err(e)) => Err(e.to_string()),
             Err(e) => Err(format!("the copy task stopped: {e}")),

@@ -291,6 +291,8 @@ struct CopyJob {
     source: Arc<Volume>,
     at: DateTime<Utc>,
     dest: Arc<Volume>,
+    /// A copy-on-write clone: `dest` shares `source`'s storage.
+    clone: bool,
 }
 
 /// Whose data a [`CopyJob`] fills.

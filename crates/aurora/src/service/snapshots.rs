@@ -240,6 +240,7 @@ impl Aurora {
                 data: DataSource {
                     tree: format!("snapshot/{}", tx.inner.env.ids.upper_alnum(26)),
                     at: source.data.at,
+                    clone: false,
                 },
                 copy_from: Some(source.data.clone()),
                 source_snapshot_arn: Some(tx.arn("cluster-snapshot", region, &source.id)),
@@ -358,8 +359,8 @@ impl Aurora {
     }
 
     /// RestoreDBClusterToPointInTime: a new cluster holding the source cluster's state at a
-    /// commit point inside its restorable window. `copy-on-write` makes a clone (it shares
-    /// the source's CloneGroupId); `full-copy` (the default) a cluster of its own.
+    /// commit point inside its restorable window. `copy-on-write` makes a clone, which shares
+    /// the source's storage and CloneGroupId; `full-copy` (the default) copies the data.
     pub fn restore_to_point_in_time(
         &self,
         region: &str,
@@ -446,6 +447,7 @@ impl Aurora {
             Some(DataSource {
                 tree: volume_tree(&c),
                 at,
+                clone,
             }),
         )?;
         if let Some(group) = req.clone_group_id {
@@ -738,6 +740,7 @@ impl Tx<'_> {
             DataSource {
                 tree: format!("snapshot/{}", self.inner.env.ids.upper_alnum(26)),
                 at: self.now,
+                clone: false,
             },
         );
         snapshot.status = SnapshotStatus::Creating;
@@ -745,6 +748,7 @@ impl Tx<'_> {
         snapshot.copy_from = Some(DataSource {
             tree: volume_tree(c),
             at: self.now,
+            clone: false,
         });
         snapshot.tags = merge_tags(snapshot.tags, &tags)?;
         let k = key(&c.region, &id);
@@ -804,6 +808,7 @@ impl Tx<'_> {
                 source: self.inner.volume_at(&from.tree)?,
                 at: from.at,
                 dest: self.inner.volume_at(&s.data.tree)?,
+                clone: false,
             });
         }
         for (k, c) in &self.state.clusters {
@@ -816,6 +821,7 @@ impl Tx<'_> {
                 source: self.inner.volume_at(&from.tree)?,
                 at: from.at,
                 dest: self.inner.volume(c)?,
+                clone: from.clone,
             });
         }
         Ok(jobs)
