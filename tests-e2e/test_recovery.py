@@ -346,6 +346,9 @@ def test_automated_backups_come_daily_expire_and_can_be_retained(slow):
     with pytest.raises(rds.exceptions.InvalidDBClusterSnapshotStateFault):
         rds.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=first[0]["DBClusterSnapshotIdentifier"])
     slow.advance(4 * 86400)
+    deadline = time.monotonic() + 10
+    while len(automated()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
     taken = [s["SnapshotCreateTime"] for s in automated()]
     assert 2 <= len(taken) <= 3, f"one a day, kept two days: {taken}"
     assert all((t.hour, t.minute) == (3, 0) for t in taken), f"in the backup window: {taken}"

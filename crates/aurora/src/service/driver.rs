@@ -31,6 +31,9 @@ impl Aurora {
         })?;
         self.bump();
         self.persist_clock()?;
+        // Settle what came due before answering, so the next Describe already shows it; the
+        // driver picks up the volume work (backtracks, copies) from the state as always.
+        self.settle_due()?;
         self.inner.wake.notify_one();
         Ok(self.inner.env.clock.now())
     }
