@@ -331,6 +331,9 @@ fn ms_to_time(ms: i64) -> Option<DateTime<Utc>> {
     Utc.timestamp_millis_opt(ms).single()
 }
 
+/// A key and its value (`None`: absent), owned.
+type KeyState = (Vec<u8>, Option<Vec<u8>>);
+
 /// A key's value at the head and at the backtrack target.
 type HeadAndTarget<'a> = (Option<&'a [u8]>, Option<&'a [u8]>);
 
@@ -797,22 +800,10 @@ impl Volume {
                     earliest: meta.base_time_ms.and_then(ms_to_time).unwrap_or_default(),
                 });
             }
-            if landing_lsn < meta.head_lsn {
-                let groups = match self.recent().covering(landing_lsn, meta.head_lsn) {
-                    Some(groups) => groups,
-                    None => self.read_groups(landing_lsn, meta.head_lsn)?,
-                };
-                let mut at_landing: HashMap<&[u8], Option<&[u8]>> = HashMap::new();
-                for group in &groups {
-                    for change in group.changes() {
-                        at_landing.entry(change.key).or_insert(change.before);
-                    }
-                }
-                for (k, v) in at_landing {
-                    match v {
-                        Some(v) => batch.put(codec::data_key(k), v.to_vec()),
-                        None => batch.delete(codec::data_key(k)),
-                    }
+            for (k, v) in self.values_at(&meta, landing_lsn)? {
+                match v {
+                    Some(v) => batch.put(codec::data_key(&k), v),
+                    None => batch.delete(codec::data_key(&k)),
                 }
             }
         }
@@ -907,6 +898,29 @@ impl Volume {
                 _ => return Ok((total, last)),
             }
         }
+    }
+
+    /// Every key changed after the commit `landing_lsn`, with its value at that commit (the
+    /// before-image of its first change since): what a copy or a clone of the state at the
+    /// landing must set apart from the head.
+    fn values_at(&self, meta: &Meta, landing_lsn: u64) -> Result<Vec<KeyState>> {
+        if landing_lsn >= meta.head_lsn {
+            return Ok(Vec::new());
+        }
+        let groups = match self.recent().covering(landing_lsn, meta.head_lsn) {
+            Some(groups) => groups,
+            None => self.read_groups(landing_lsn, meta.head_lsn)?,
+        };
+        let mut first: HashMap<&[u8], Option<&[u8]>> = HashMap::new();
+        for group in &groups {
+            for change in group.changes() {
+                first.entry(change.key).or_insert(change.before);
+            }
+        }
+        Ok(first
+            .into_iter()
+            .map(|(k, v)| (k.to_vec(), v.map(<[u8]>::to_vec)))
+            .collect())
     }
 
     /// The log's groups with commit LSN in `(after, upto]`, read from the store.

@@ -32,23 +32,16 @@ impl Volume {
         let (landing_lsn, landing_ms) = self.landing_point(&meta, ms(target))?;
         let mut dest_meta = dest.lock();
         dest.store.clear_tree(&dest.tree)?;
-        let mut inherited: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-        if landing_lsn < meta.head_lsn {
-            let groups = match self.recent().covering(landing_lsn, meta.head_lsn) {
-                Some(groups) => groups,
-                None => self.read_groups(landing_lsn, meta.head_lsn)?,
-            };
-            let mut first: HashMap<&[u8], Option<&[u8]>> = HashMap::new();
-            for group in &groups {
-                for change in group.changes() {
-                    first.entry(change.key).or_insert(change.before);
-                }
-            }
-            inherited = first
-                .into_iter()
-                .map(|(k, v)| (codec::inherited_key(k), codec::encode_inherited(v)))
-                .collect();
-        }
+        let inherited: Vec<(Vec<u8>, Vec<u8>)> = self
+            .values_at(&meta, landing_lsn)?
+            .into_iter()
+            .map(|(k, v)| {
+                (
+                    codec::inherited_key(&k),
+                    codec::encode_inherited(v.as_deref()),
+                )
+            })
+            .collect();
         for part in inherited.chunks(CHECKPOINT_BATCH_KEYS) {
             let mut batch = Batch::default();
             for (k, v) in part {
