@@ -15,12 +15,12 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use store::{SledStore, Store};
 use volume::{Transaction, Volume};
 
-/// Rows are loaded in commits of this many.
-const LOAD_BATCH: u64 = 50_000;
+mod common;
+use common::{load, row, row_key, Ticks};
+
 /// Changes are written in commits of this many.
 const CHANGE_BATCH: u64 = 1_000;
 /// Distinct rows the changes touch, at most.
@@ -29,14 +29,6 @@ const ROUNDS: usize = 11;
 /// Pause after loading, so background work of the store does not land in the timings.
 const SETTLE_SECONDS: u64 = 5;
 
-fn row_key(n: u64) -> Vec<u8> {
-    format!("t/users/{n:010}").into_bytes()
-}
-
-fn row(n: u64, balance: u64) -> Vec<u8> {
-    format!("{{\"id\":{n},\"name\":\"user {n}\",\"balance\":{balance}}}").into_bytes()
-}
-
 /// Loads `rows`, then runs the rounds; returns each round's backtrack time in seconds.
 fn run(rows: u64, changes: u64) -> Vec<f64> {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -44,20 +36,9 @@ fn run(rows: u64, changes: u64) -> Vec<f64> {
     let volume = Volume::open(store, "volume/bench").expect("volume");
     // The load goes straight into the head tree, so both sizes start with an empty overlay.
     volume.set_checkpoint_after(1);
-    let mut now: DateTime<Utc> = Utc.timestamp_opt(1_800_000_000, 0).unwrap();
-    let mut tick = || {
-        now += TimeDelta::milliseconds(1);
-        now
-    };
-    let mut loaded = 0;
-    while loaded < rows {
-        let mut txn = Transaction::new();
-        for n in loaded..(loaded + LOAD_BATCH).min(rows) {
-            txn.put(row_key(n), row(n, 100));
-        }
-        loaded = (loaded + LOAD_BATCH).min(rows);
-        volume.commit(txn, tick()).expect("load");
-    }
+    let mut ticks = Ticks::new();
+    load(&volume, rows, &mut ticks);
+    let mut tick = || ticks.tick();
     volume.set_checkpoint_after(1 << 20);
     // Let sled's background threads finish with the load before anything is timed.
     std::thread::sleep(std::time::Duration::from_secs(SETTLE_SECONDS));

@@ -12,19 +12,11 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use store::{SledStore, Store};
 use volume::{Transaction, Volume};
 
-const LOAD_BATCH: u64 = 50_000;
-
-fn row_key(n: u64) -> Vec<u8> {
-    format!("t/users/{n:010}").into_bytes()
-}
-
-fn row(n: u64, balance: u64) -> Vec<u8> {
-    format!("{{\"id\":{n},\"name\":\"user {n}\",\"balance\":{balance}}}").into_bytes()
-}
+mod common;
+use common::{load, row, row_key, Ticks};
 
 /// What one size measured.
 struct Figures {
@@ -41,20 +33,9 @@ fn run(rows: u64) -> Figures {
     let dir = tempfile::tempdir().expect("temp dir");
     let store: Arc<dyn Store> = Arc::new(SledStore::open(dir.path()).expect("sled"));
     let source = Arc::new(Volume::open(store.clone(), "volume/source").expect("volume"));
-    let mut now: DateTime<Utc> = Utc.timestamp_opt(1_800_000_000, 0).unwrap();
-    let mut tick = || {
-        now += TimeDelta::milliseconds(1);
-        now
-    };
-    let mut loaded = 0;
-    while loaded < rows {
-        let mut txn = Transaction::new();
-        for n in loaded..(loaded + LOAD_BATCH).min(rows) {
-            txn.put(row_key(n), row(n, 100));
-        }
-        loaded = (loaded + LOAD_BATCH).min(rows);
-        source.commit(txn, tick()).expect("load");
-    }
+    let mut ticks = Ticks::new();
+    load(&source, rows, &mut ticks);
+    let mut tick = || ticks.tick();
     let target = tick();
     // 1% of the rows change after the target: the copy must undo them from the log.
     let mut txn = Transaction::new();
