@@ -222,6 +222,65 @@ def test_snapshot_errors_copies_attributes_and_deletion(server):
     assert [e["Message"] for e in events] == ["Creating manual cluster snapshot", "Manual cluster snapshot created"]
 
 
+def events_of(rds, source_type: str, ident: str | None = None, categories: list[str] | None = None) -> list[tuple]:
+    kw = {"SourceType": source_type}
+    if ident is not None:
+        kw["SourceIdentifier"] = ident
+    if categories is not None:
+        kw["EventCategories"] = categories
+    return [(e["SourceIdentifier"], e["Message"], e["EventCategories"]) for e in rds.describe_events(**kw)["Events"]]
+
+
+def test_restores_clones_copies_and_deletions_leave_the_catalogue_events(server):
+    rds = server.rds()
+    src = make_cluster(server, "ev", instances=1)
+    seed(src, 1)
+    snapshot(rds, "ev", "ev-snap")
+    automated = rds.describe_db_cluster_snapshots(DBClusterIdentifier="ev", SnapshotType="automated")[
+        "DBClusterSnapshots"
+    ][0]["DBClusterSnapshotIdentifier"]
+    assert events_of(rds, "db-cluster-snapshot", automated) == [
+        (automated, "Creating automated cluster snapshot", ["backup"]),
+        (automated, "Automated cluster snapshot created", ["backup"]),
+    ]
+    rds.copy_db_cluster_snapshot(SourceDBClusterSnapshotIdentifier="ev-snap", TargetDBClusterSnapshotIdentifier="ev-copy")
+    rds.get_waiter("db_cluster_snapshot_available").wait(DBClusterSnapshotIdentifier="ev-copy", WaiterConfig=FAST_WAIT)
+    rds.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier="ev-copy")
+    assert events_of(rds, "db-cluster-snapshot", "ev-copy") == [
+        ("ev-copy", "Started copy of snapshot ev-snap in region us-east-1.", ["notification"]),
+        ("ev-copy", "Finished copy of snapshot ev-snap in region us-east-1.", ["notification"]),
+        ("ev-copy", "Deleted manual snapshot", ["deletion"]),
+    ]
+    assert events_of(rds, "db-cluster-snapshot", categories=["deletion"]) == [
+        ("ev-copy", "Deleted manual snapshot", ["deletion"])
+    ]
+    assert [m for _, m, _ in events_of(rds, "db-cluster-snapshot", "ev-snap", ["backup"])] == [
+        "Creating manual cluster snapshot",
+        "Manual cluster snapshot created",
+    ]
+
+    rds.restore_db_cluster_from_snapshot(
+        DBClusterIdentifier="ev-back", SnapshotIdentifier="ev-snap", Engine="aurora-mysql", Port=free_mysql_port()
+    )
+    rds.restore_db_cluster_to_point_in_time(
+        DBClusterIdentifier="ev-pitr", SourceDBClusterIdentifier="ev", UseLatestRestorableTime=True, Port=free_mysql_port()
+    )
+    rds.restore_db_cluster_to_point_in_time(
+        DBClusterIdentifier="ev-clone",
+        SourceDBClusterIdentifier="ev",
+        UseLatestRestorableTime=True,
+        RestoreType="copy-on-write",
+        Port=free_mysql_port(),
+    )
+    for ident in ["ev-back", "ev-pitr", "ev-clone"]:
+        rds.get_waiter("db_cluster_available").wait(DBClusterIdentifier=ident, WaiterConfig=FAST_WAIT)
+        # AWS's catalogue has one event for a new DB cluster, however it was made (RDS-EVENT-0170).
+        assert events_of(rds, "db-cluster", ident) == [(ident, "DB cluster created.", ["creation"])], ident
+    created = sorted(i for i, _, _ in events_of(rds, "db-cluster", categories=["creation"]))
+    assert created == ["ev", "ev-back", "ev-clone", "ev-pitr"]
+    assert events_of(rds, "db-cluster", categories=["backup", "deletion"]) == []
+
+
 def test_a_final_snapshot_outlives_its_cluster(server):
     rds = server.rds()
     src = make_cluster(server, "doomed", instances=1)

@@ -191,6 +191,9 @@ impl Aurora {
                 )));
             }
             let view = tx.snapshot_view(&k);
+            // What AWS answers on DescribeEvents for a deleted cluster snapshot (the
+            // catalogue has no row for it; RDS-EVENT-0041 is its DB snapshot twin).
+            tx.snapshot_event_in(&k, "deletion", "Deleted manual snapshot");
             tx.state.snapshots.remove(&k);
             tx.touched.snapshots.insert(k);
             tx.release_volume(&s.data.tree);
@@ -250,7 +253,7 @@ impl Aurora {
             };
             tx.state.snapshots.insert(k.clone(), copy);
             tx.touched.snapshots.insert(k.clone());
-            tx.snapshot_event(&k, "Creating manual cluster snapshot");
+            tx.snapshot_event_in(&k, "notification", copy_message("Started", &source.id, region));
             Ok(tx.snapshot_view(&k))
         })
     }
@@ -486,13 +489,27 @@ impl Aurora {
                         Err(_) => SnapshotStatus::Failed,
                     };
                     let manual = s.snapshot_type == "manual";
+                    let copied_from = s
+                        .source_snapshot_arn
+                        .as_deref()
+                        .and_then(|arn| arn.split_once(":cluster-snapshot:"))
+                        .map(|(_, id)| id.to_owned());
                     tx.touched.snapshots.insert(k.clone());
-                    let message = match (&outcome, manual) {
-                        (Ok(()), true) => "Manual cluster snapshot created".to_owned(),
-                        (Ok(()), false) => "Automated cluster snapshot created".to_owned(),
-                        (Err(why), _) => format!("Cluster snapshot creation failed: {why}"),
-                    };
-                    tx.snapshot_event(k, &message);
+                    match (&outcome, copied_from) {
+                        (Ok(()), Some(source)) => tx.snapshot_event_in(
+                            k,
+                            "notification",
+                            copy_message("Finished", &source, &k.0),
+                        ),
+                        (Ok(()), None) if manual => {
+                            tx.snapshot_event(k, "Manual cluster snapshot created")
+                        }
+                        (Ok(()), None) => {
+                            tx.snapshot_event(k, "Automated cluster snapshot created")
+                        }
+                        (Err(why), _) => tx
+                            .snapshot_event(k, &format!("Cluster snapshot creation failed: {why}")),
+                    }
                     if let Some(from) = from {
                         tx.release_volume(&from.tree);
                     }
@@ -531,6 +548,12 @@ impl Aurora {
             Ok(())
         })
     }
+}
+
+/// The event of a snapshot copy in one region, on the copy: the catalogue's words for a local
+/// copy (RDS-EVENT-0196 "Started", 0197 "Finished"), naming the source snapshot.
+fn copy_message(stage: &str, source: &str, region: &str) -> String {
+    format!("{stage} copy of snapshot {source} in region {region}.")
 }
 
 /// What a restore inherits from its source, a snapshot or a cluster.
@@ -762,16 +785,28 @@ impl Tx<'_> {
         view_snapshot(self.inner, &self.state.snapshots[k])
     }
 
-    /// An event about a snapshot (category `backup`).
+    /// An event about a snapshot in the category `backup`, where AWS's catalogue puts its
+    /// creation (RDS-EVENT-0074/0075 manual, 0168/0169 automated).
     pub(super) fn snapshot_event(&mut self, k: &Key, message: &str) {
+        self.snapshot_event_in(k, "backup", message);
+    }
+
+    /// An event about a snapshot in `category` (copies are `notification`, deletion is
+    /// `deletion`, as AWS files them).
+    pub(super) fn snapshot_event_in(
+        &mut self,
+        k: &Key,
+        category: &str,
+        message: impl Into<String>,
+    ) {
         let arn = self.arn("cluster-snapshot", &k.0, &k.1);
         self.event(
             &k.0,
             &k.1,
             SourceType::DbClusterSnapshot,
             arn,
-            "backup",
-            message.to_owned(),
+            category,
+            message.into(),
         );
     }
 
