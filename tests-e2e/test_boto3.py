@@ -216,6 +216,30 @@ def test_waiters_full_lifecycle(rds):
     assert rds.describe_db_clusters()["DBClusters"] == []
 
 
+def test_modify_db_instance_applies_at_once_and_leaves_nothing_pending(rds):
+    create_cluster(rds, "m1")
+    create_instance(rds, "m1-a", "m1")
+    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="m1-a", WaiterConfig=FAST_WAIT)
+    before = rds.describe_db_instances(DBInstanceIdentifier="m1-a")["DBInstances"][0]
+    assert before["PendingModifiedValues"] == {}, "AWS always sends the element, empty when nothing is pending"
+    modifying = rds.modify_db_instance(
+        DBInstanceIdentifier="m1-a", DBInstanceClass="db.r6g.xlarge", PromotionTier=4, ApplyImmediately=True
+    )["DBInstance"]
+    assert modifying["DBInstanceStatus"] == "modifying"
+    assert modifying["DBInstanceClass"] == "db.r6g.xlarge" and modifying["PromotionTier"] == 4
+    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="m1-a", WaiterConfig=FAST_WAIT)
+    after = rds.describe_db_instances(DBInstanceIdentifier="m1-a")["DBInstances"][0]
+    assert after["DBInstanceClass"] == "db.r6g.xlarge"
+    assert after["PendingModifiedValues"] == {}
+    # A cluster shows ClusterPendingModifiedValues only while something is pending: never here.
+    assert "PendingModifiedValues" not in rds.describe_db_clusters(DBClusterIdentifier="m1")["DBClusters"][0]
+    with pytest.raises(ClientError) as e:
+        rds.modify_db_instance(DBInstanceIdentifier="m1-a", MasterUserPassword="another123")
+    assert e.value.response["Error"]["Code"] == "InvalidParameterCombination"
+    with pytest.raises(rds.exceptions.DBInstanceNotFoundFault):
+        rds.modify_db_instance(DBInstanceIdentifier="ghost", PromotionTier=1)
+
+
 def test_waiters_on_missing_resources(rds):
     # deleted-waiters succeed at once on the not-found codes (DBInstanceNotFound without "Fault")
     t0 = time.monotonic()

@@ -21,8 +21,8 @@ pub use error::{Error, Result};
 pub use model::*;
 pub use pace::{Pace, Step};
 pub use service::{
-    Aurora, AutomatedBackupView, ClusterChanges, Config, EventQuery, Filter, NewCluster,
-    NewInstance, Page, Paging, ParameterChange, PointInTimeSource, RestoreOptions, RestorePoint,
-    SubnetGroupView,
+    Aurora, AutomatedBackupView, ClusterChanges, Config, EventQuery, Filter, InstanceChanges,
+    NewCluster, NewInstance, Page, Paging, ParameterChange, PointInTimeSource, RestoreOptions,
+    RestorePoint, SubnetGroupView,
 };
 pub use volume::{CommitPoint, Transaction, Volume};

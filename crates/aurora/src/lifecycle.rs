@@ -38,6 +38,14 @@ pub fn instance(status: InstanceStatus) -> Settle<InstanceStatus> {
     match status {
         Creating => Settle::To(Available, Some(("creation", "DB instance created."))),
         Rebooting => Settle::To(Available, Some(("availability", "DB instance restarted."))),
+        // Only a change of instance class puts an instance in `modifying` (RDS-EVENT-0014).
+        Modifying => Settle::To(
+            Available,
+            Some((
+                "configuration change",
+                "Finished applying modification to DB instance class.",
+            )),
+        ),
         Stopping => Settle::To(Stopped, Some(("notification", "DB instance stopped."))),
         Starting => Settle::To(Available, Some(("notification", "DB instance started."))),
         Deleting => Settle::Gone,
@@ -76,7 +84,7 @@ mod tests {
     #[test]
     fn every_transitional_instance_status_settles() {
         use InstanceStatus::*;
-        for s in [Creating, Rebooting, Stopping, Starting, Deleting] {
+        for s in [Creating, Rebooting, Modifying, Stopping, Starting, Deleting] {
             assert_ne!(instance(s), Settle::Stay, "{s:?}");
         }
         assert_eq!(

@@ -68,6 +68,8 @@ pub enum InstanceStatus {
     Available,
     /// Restarting.
     Rebooting,
+    /// Changing its instance class (ModifyDBInstance); becomes available.
+    Modifying,
     /// Shutting down with its cluster.
     Stopping,
     /// Stopped with its cluster.
@@ -92,6 +94,7 @@ impl InstanceStatus {
             InstanceStatus::Creating => "creating",
             InstanceStatus::Available => "available",
             InstanceStatus::Rebooting => "rebooting",
+            InstanceStatus::Modifying => "modifying",
             InstanceStatus::Stopping => "stopping",
             InstanceStatus::Stopped => "stopped",
             InstanceStatus::Starting => "starting",

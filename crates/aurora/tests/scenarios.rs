@@ -404,3 +404,120 @@ async fn transitions_in_flight_survive_a_restart() {
     wait(Duration::from_millis(10)).await;
     assert_eq!(cluster(&a, "c").cluster.status, ClusterStatus::Available);
 }
+
+#[tokio::test(start_paused = true)]
+async fn modify_instance_changes_class_through_modifying_and_refuses_cluster_settings() {
+    let a = service(Arc::new(MemoryStore::new()), Pace::Fast);
+    a.create_cluster(R, new_cluster("c")).unwrap();
+    a.create_instance(R, new_instance("w", "c")).unwrap();
+    wait(Duration::from_secs(1)).await;
+
+    let changed = a
+        .modify_instance(
+            R,
+            "W",
+            InstanceChanges {
+                class: Some("db.r6g.xlarge".into()),
+                promotion_tier: Some(3),
+                auto_minor_version_upgrade: Some(false),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(changed.instance.status, InstanceStatus::Modifying);
+    assert_eq!(changed.instance.class, "db.r6g.xlarge");
+    assert_eq!(changed.instance.promotion_tier, 3);
+    assert!(!changed.instance.auto_minor_version_upgrade);
+    let busy = a.modify_instance(
+        R,
+        "w",
+        InstanceChanges {
+            promotion_tier: Some(2),
+            ..Default::default()
+        },
+    );
+    assert!(
+        matches!(busy, Err(Error::InvalidInstanceState(_))),
+        "{busy:?}"
+    );
+    wait(Duration::from_secs(1)).await;
+    let i = a
+        .describe_instances(R, Some("w"), &[], &Paging::default())
+        .unwrap()
+        .items
+        .remove(0)
+        .instance;
+    assert_eq!(i.status, InstanceStatus::Available);
+    assert_eq!(i.class, "db.r6g.xlarge");
+
+    // A change that leaves the class as it is applies without `modifying`.
+    let same = a
+        .modify_instance(
+            R,
+            "w",
+            InstanceChanges {
+                class: Some("db.r6g.xlarge".into()),
+                publicly_accessible: Some(true),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(same.instance.status, InstanceStatus::Available);
+    assert!(same.instance.publicly_accessible);
+
+    let events = a
+        .describe_events(
+            R,
+            &EventQuery {
+                source_type: Some("db-instance".into()),
+                source_id: Some("w".into()),
+                categories: vec!["configuration change".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let messages: Vec<&str> = events.items.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        vec![
+            "Applying modification to database instance class.",
+            "Finished applying modification to DB instance class."
+        ]
+    );
+
+    for (changes, code) in [
+        (
+            InstanceChanges {
+                promotion_tier: Some(16),
+                ..Default::default()
+            },
+            "value",
+        ),
+        (
+            InstanceChanges {
+                class: Some("large".into()),
+                ..Default::default()
+            },
+            "combination",
+        ),
+        (
+            InstanceChanges {
+                cluster_settings: vec!["MasterUserPassword"],
+                ..Default::default()
+            },
+            "combination",
+        ),
+    ] {
+        let e = a.modify_instance(R, "w", changes).unwrap_err();
+        let kind = match e {
+            Error::InvalidParameterValue(_) => "value",
+            Error::InvalidParameterCombination(_) => "combination",
+            _ => "other",
+        };
+        assert_eq!(kind, code, "{e:?}");
+    }
+    assert!(matches!(
+        a.modify_instance(R, "nope", InstanceChanges::default()),
+        Err(Error::InstanceNotFound(_))
+    ));
+}

@@ -80,6 +80,7 @@ pub const OPERATIONS: &[(&str, Option<&str>)] = &[
         "ModifyDBClusterSnapshotAttribute",
         Some("ModifyDBClusterSnapshotAttributeResult"),
     ),
+    ("ModifyDBInstance", Some("ModifyDBInstanceResult")),
     ("ModifyDBSubnetGroup", Some("ModifyDBSubnetGroupResult")),
     ("RebootDBCluster", Some("RebootDBClusterResult")),
     ("RebootDBInstance", Some("RebootDBInstanceResult")),
@@ -161,6 +162,8 @@ pub enum Request {
     ModifyDBClusterParameterGroup(ModifyDBClusterParameterGroupMessage),
     /// The operation's input, shape `ModifyDBClusterSnapshotAttributeMessage`.
     ModifyDBClusterSnapshotAttribute(ModifyDBClusterSnapshotAttributeMessage),
+    /// The operation's input, shape `ModifyDBInstanceMessage`.
+    ModifyDBInstance(ModifyDBInstanceMessage),
     /// The operation's input, shape `ModifyDBSubnetGroupMessage`.
     ModifyDBSubnetGroup(ModifyDBSubnetGroupMessage),
     /// The operation's input, shape `RebootDBClusterMessage`.
@@ -236,6 +239,7 @@ impl Request {
             "ModifyDBClusterSnapshotAttribute" => {
                 Request::ModifyDBClusterSnapshotAttribute(read_input(params)?)
             }
+            "ModifyDBInstance" => Request::ModifyDBInstance(read_input(params)?),
             "ModifyDBSubnetGroup" => Request::ModifyDBSubnetGroup(read_input(params)?),
             "RebootDBCluster" => Request::RebootDBCluster(read_input(params)?),
             "RebootDBInstance" => Request::RebootDBInstance(read_input(params)?),
@@ -288,6 +292,7 @@ impl Request {
             Request::ModifyDBCluster(_) => "ModifyDBCluster",
             Request::ModifyDBClusterParameterGroup(_) => "ModifyDBClusterParameterGroup",
             Request::ModifyDBClusterSnapshotAttribute(_) => "ModifyDBClusterSnapshotAttribute",
+            Request::ModifyDBInstance(_) => "ModifyDBInstance",
             Request::ModifyDBSubnetGroup(_) => "ModifyDBSubnetGroup",
             Request::RebootDBCluster(_) => "RebootDBCluster",
             Request::RebootDBInstance(_) => "RebootDBInstance",
@@ -374,6 +379,8 @@ pub enum ErrorCode {
     DBSubnetGroupQuotaExceededFault,
     /// Modeled error; wire code `DBSubnetQuotaExceededFault`, HTTP 400.
     DBSubnetQuotaExceededFault,
+    /// Modeled error; wire code `DBUpgradeDependencyFailure`, HTTP 400.
+    DBUpgradeDependencyFailureFault,
     /// Modeled error; wire code `DomainNotFoundFault`, HTTP 404.
     DomainNotFoundFault,
     /// Modeled error; wire code `GlobalClusterNotFoundFault`, HTTP 404.
@@ -527,6 +534,7 @@ impl ErrorCode {
             ErrorCode::DBSubnetGroupNotFoundFault => "DBSubnetGroupNotFoundFault",
             ErrorCode::DBSubnetGroupQuotaExceededFault => "DBSubnetGroupQuotaExceeded",
             ErrorCode::DBSubnetQuotaExceededFault => "DBSubnetQuotaExceededFault",
+            ErrorCode::DBUpgradeDependencyFailureFault => "DBUpgradeDependencyFailure",
             ErrorCode::DomainNotFoundFault => "DomainNotFoundFault",
             ErrorCode::GlobalClusterNotFoundFault => "GlobalClusterNotFoundFault",
             ErrorCode::InstanceQuotaExceededFault => "InstanceQuotaExceeded",
@@ -630,6 +638,7 @@ impl ErrorCode {
             ErrorCode::DBSubnetGroupNotFoundFault => 404,
             ErrorCode::DBSubnetGroupQuotaExceededFault => 400,
             ErrorCode::DBSubnetQuotaExceededFault => 400,
+            ErrorCode::DBUpgradeDependencyFailureFault => 400,
             ErrorCode::DomainNotFoundFault => 404,
             ErrorCode::GlobalClusterNotFoundFault => 404,
             ErrorCode::InstanceQuotaExceededFault => 400,
@@ -723,6 +732,7 @@ impl ErrorCode {
             ErrorCode::DBSubnetGroupNotFoundFault => true,
             ErrorCode::DBSubnetGroupQuotaExceededFault => true,
             ErrorCode::DBSubnetQuotaExceededFault => true,
+            ErrorCode::DBUpgradeDependencyFailureFault => true,
             ErrorCode::DomainNotFoundFault => true,
             ErrorCode::GlobalClusterNotFoundFault => true,
             ErrorCode::InstanceQuotaExceededFault => true,
@@ -4457,6 +4467,39 @@ impl WriteXml for MasterUserSecret {
     }
 }
 
+/// Model shape `ModifyAdditionalStorageVolume` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyAdditionalStorageVolume {
+    /// Member `VolumeName` (string, required).
+    pub volume_name: String,
+    /// Member `AllocatedStorage` (integer).
+    pub allocated_storage: Option<i32>,
+    /// Member `IOPS` (integer).
+    pub iops: Option<i32>,
+    /// Member `MaxAllocatedStorage` (integer).
+    pub max_allocated_storage: Option<i32>,
+    /// Member `StorageThroughput` (integer).
+    pub storage_throughput: Option<i32>,
+    /// Member `StorageType` (string).
+    pub storage_type: Option<String>,
+    /// Member `SetForDelete` (boolean).
+    pub set_for_delete: Option<bool>,
+}
+
+impl FromParams for ModifyAdditionalStorageVolume {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            volume_name: read_req(params, prefix, "VolumeName")?,
+            allocated_storage: read_opt(params, prefix, "AllocatedStorage")?,
+            iops: read_opt(params, prefix, "IOPS")?,
+            max_allocated_storage: read_opt(params, prefix, "MaxAllocatedStorage")?,
+            storage_throughput: read_opt(params, prefix, "StorageThroughput")?,
+            storage_type: read_opt(params, prefix, "StorageType")?,
+            set_for_delete: read_opt(params, prefix, "SetForDelete")?,
+        })
+    }
+}
+
 /// Model shape `ModifyDBClusterMessage` (input).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModifyDBClusterMessage {
@@ -4744,6 +4787,281 @@ impl WriteXml for ModifyDBClusterSnapshotAttributeResult {
             "DBClusterSnapshotAttributesResult",
             &self.db_cluster_snapshot_attributes_result,
         );
+    }
+}
+
+/// Model shape `ModifyDBInstanceMessage` (input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyDBInstanceMessage {
+    /// Member `DBInstanceIdentifier` (string, required).
+    pub db_instance_identifier: String,
+    /// Member `AllocatedStorage` (integer).
+    pub allocated_storage: Option<i32>,
+    /// Member `DBInstanceClass` (string).
+    pub db_instance_class: Option<String>,
+    /// Member `DBSubnetGroupName` (string).
+    pub db_subnet_group_name: Option<String>,
+    /// Member `DBSecurityGroups` (list of string, item `DBSecurityGroupName`).
+    pub db_security_groups: Option<Vec<String>>,
+    /// Member `VpcSecurityGroupIds` (list of string, item `VpcSecurityGroupId`).
+    pub vpc_security_group_ids: Option<Vec<String>>,
+    /// Member `ApplyImmediately` (boolean).
+    pub apply_immediately: Option<bool>,
+    /// Member `MasterUserPassword` (string).
+    pub master_user_password: Option<String>,
+    /// Member `DBParameterGroupName` (string).
+    pub db_parameter_group_name: Option<String>,
+    /// Member `BackupRetentionPeriod` (integer).
+    pub backup_retention_period: Option<i32>,
+    /// Member `PreferredBackupWindow` (string).
+    pub preferred_backup_window: Option<String>,
+    /// Member `PreferredMaintenanceWindow` (string).
+    pub preferred_maintenance_window: Option<String>,
+    /// Member `MultiAZ` (boolean).
+    pub multi_az: Option<bool>,
+    /// Member `EngineVersion` (string).
+    pub engine_version: Option<String>,
+    /// Member `AllowMajorVersionUpgrade` (boolean).
+    pub allow_major_version_upgrade: Option<bool>,
+    /// Member `AutoMinorVersionUpgrade` (boolean).
+    pub auto_minor_version_upgrade: Option<bool>,
+    /// Member `LicenseModel` (string).
+    pub license_model: Option<String>,
+    /// Member `Iops` (integer).
+    pub iops: Option<i32>,
+    /// Member `StorageThroughput` (integer).
+    pub storage_throughput: Option<i32>,
+    /// Member `OptionGroupName` (string).
+    pub option_group_name: Option<String>,
+    /// Member `NewDBInstanceIdentifier` (string).
+    pub new_db_instance_identifier: Option<String>,
+    /// Member `StorageType` (string).
+    pub storage_type: Option<String>,
+    /// Member `TdeCredentialArn` (string).
+    pub tde_credential_arn: Option<String>,
+    /// Member `TdeCredentialPassword` (string).
+    pub tde_credential_password: Option<String>,
+    /// Member `CACertificateIdentifier` (string).
+    pub ca_certificate_identifier: Option<String>,
+    /// Member `Domain` (string).
+    pub domain: Option<String>,
+    /// Member `DomainFqdn` (string).
+    pub domain_fqdn: Option<String>,
+    /// Member `DomainOu` (string).
+    pub domain_ou: Option<String>,
+    /// Member `DomainAuthSecretArn` (string).
+    pub domain_auth_secret_arn: Option<String>,
+    /// Member `DomainDnsIps` (list of string, item `member`).
+    pub domain_dns_ips: Option<Vec<String>>,
+    /// Member `DisableDomain` (boolean).
+    pub disable_domain: Option<bool>,
+    /// Member `CopyTagsToSnapshot` (boolean).
+    pub copy_tags_to_snapshot: Option<bool>,
+    /// Member `MonitoringInterval` (integer).
+    pub monitoring_interval: Option<i32>,
+    /// Member `DBPortNumber` (integer).
+    pub db_port_number: Option<i32>,
+    /// Member `PubliclyAccessible` (boolean).
+    pub publicly_accessible: Option<bool>,
+    /// Member `MonitoringRoleArn` (string).
+    pub monitoring_role_arn: Option<String>,
+    /// Member `DomainIAMRoleName` (string).
+    pub domain_iam_role_name: Option<String>,
+    /// Member `PromotionTier` (integer).
+    pub promotion_tier: Option<i32>,
+    /// Member `EnableIAMDatabaseAuthentication` (boolean).
+    pub enable_iam_database_authentication: Option<bool>,
+    /// Member `DatabaseInsightsMode` (string).
+    pub database_insights_mode: Option<String>,
+    /// Member `EnablePerformanceInsights` (boolean).
+    pub enable_performance_insights: Option<bool>,
+    /// Member `PerformanceInsightsKMSKeyId` (string).
+    pub performance_insights_kms_key_id: Option<String>,
+    /// Member `PerformanceInsightsRetentionPeriod` (integer).
+    pub performance_insights_retention_period: Option<i32>,
+    /// Member `CloudwatchLogsExportConfiguration` (structure `CloudwatchLogsExportConfiguration`).
+    pub cloudwatch_logs_export_configuration: Option<CloudwatchLogsExportConfiguration>,
+    /// Member `ProcessorFeatures` (list of `ProcessorFeature`, item `ProcessorFeature`).
+    pub processor_features: Option<Vec<ProcessorFeature>>,
+    /// Member `UseDefaultProcessorFeatures` (boolean).
+    pub use_default_processor_features: Option<bool>,
+    /// Member `DeletionProtection` (boolean).
+    pub deletion_protection: Option<bool>,
+    /// Member `MaxAllocatedStorage` (integer).
+    pub max_allocated_storage: Option<i32>,
+    /// Member `CertificateRotationRestart` (boolean).
+    pub certificate_rotation_restart: Option<bool>,
+    /// Member `ReplicaMode` (string).
+    pub replica_mode: Option<String>,
+    /// Member `AutomationMode` (string).
+    pub automation_mode: Option<String>,
+    /// Member `ResumeFullAutomationModeMinutes` (integer).
+    pub resume_full_automation_mode_minutes: Option<i32>,
+    /// Member `EnableCustomerOwnedIp` (boolean).
+    pub enable_customer_owned_ip: Option<bool>,
+    /// Member `NetworkType` (string).
+    pub network_type: Option<String>,
+    /// Member `AwsBackupRecoveryPointArn` (string).
+    pub aws_backup_recovery_point_arn: Option<String>,
+    /// Member `ManageMasterUserPassword` (boolean).
+    pub manage_master_user_password: Option<bool>,
+    /// Member `RotateMasterUserPassword` (boolean).
+    pub rotate_master_user_password: Option<bool>,
+    /// Member `MasterUserSecretKmsKeyId` (string).
+    pub master_user_secret_kms_key_id: Option<String>,
+    /// Member `MultiTenant` (boolean).
+    pub multi_tenant: Option<bool>,
+    /// Member `DedicatedLogVolume` (boolean).
+    pub dedicated_log_volume: Option<bool>,
+    /// Member `Engine` (string).
+    pub engine: Option<String>,
+    /// Member `AdditionalStorageVolumes` (list of `ModifyAdditionalStorageVolume`, item `member`).
+    pub additional_storage_volumes: Option<Vec<ModifyAdditionalStorageVolume>>,
+    /// Member `DBCapacityReservationIdentifier` (string).
+    pub db_capacity_reservation_identifier: Option<String>,
+    /// Member `TagSpecifications` (list of `TagSpecification`, item `item`).
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Member `MasterUserAuthenticationType` (string).
+    pub master_user_authentication_type: Option<String>,
+    /// Member `EngineLifecycleSupport` (string).
+    pub engine_lifecycle_support: Option<String>,
+}
+
+impl FromParams for ModifyDBInstanceMessage {
+    fn from_params(params: &Params, prefix: &str) -> Result<Self, ParamError> {
+        Ok(Self {
+            db_instance_identifier: read_req(params, prefix, "DBInstanceIdentifier")?,
+            allocated_storage: read_opt(params, prefix, "AllocatedStorage")?,
+            db_instance_class: read_opt(params, prefix, "DBInstanceClass")?,
+            db_subnet_group_name: read_opt(params, prefix, "DBSubnetGroupName")?,
+            db_security_groups: read_opt_list(
+                params,
+                prefix,
+                "DBSecurityGroups",
+                "DBSecurityGroupName",
+            )?,
+            vpc_security_group_ids: read_opt_list(
+                params,
+                prefix,
+                "VpcSecurityGroupIds",
+                "VpcSecurityGroupId",
+            )?,
+            apply_immediately: read_opt(params, prefix, "ApplyImmediately")?,
+            master_user_password: read_opt(params, prefix, "MasterUserPassword")?,
+            db_parameter_group_name: read_opt(params, prefix, "DBParameterGroupName")?,
+            backup_retention_period: read_opt(params, prefix, "BackupRetentionPeriod")?,
+            preferred_backup_window: read_opt(params, prefix, "PreferredBackupWindow")?,
+            preferred_maintenance_window: read_opt(params, prefix, "PreferredMaintenanceWindow")?,
+            multi_az: read_opt(params, prefix, "MultiAZ")?,
+            engine_version: read_opt(params, prefix, "EngineVersion")?,
+            allow_major_version_upgrade: read_opt(params, prefix, "AllowMajorVersionUpgrade")?,
+            auto_minor_version_upgrade: read_opt(params, prefix, "AutoMinorVersionUpgrade")?,
+            license_model: read_opt(params, prefix, "LicenseModel")?,
+            iops: read_opt(params, prefix, "Iops")?,
+            storage_throughput: read_opt(params, prefix, "StorageThroughput")?,
+            option_group_name: read_opt(params, prefix, "OptionGroupName")?,
+            new_db_instance_identifier: read_opt(params, prefix, "NewDBInstanceIdentifier")?,
+            storage_type: read_opt(params, prefix, "StorageType")?,
+            tde_credential_arn: read_opt(params, prefix, "TdeCredentialArn")?,
+            tde_credential_password: read_opt(params, prefix, "TdeCredentialPassword")?,
+            ca_certificate_identifier: read_opt(params, prefix, "CACertificateIdentifier")?,
+            domain: read_opt(params, prefix, "Domain")?,
+            domain_fqdn: read_opt(params, prefix, "DomainFqdn")?,
+            domain_ou: read_opt(params, prefix, "DomainOu")?,
+            domain_auth_secret_arn: read_opt(params, prefix, "DomainAuthSecretArn")?,
+            domain_dns_ips: read_opt_list(params, prefix, "DomainDnsIps", "member")?,
+            disable_domain: read_opt(params, prefix, "DisableDomain")?,
+            copy_tags_to_snapshot: read_opt(params, prefix, "CopyTagsToSnapshot")?,
+            monitoring_interval: read_opt(params, prefix, "MonitoringInterval")?,
+            db_port_number: read_opt(params, prefix, "DBPortNumber")?,
+            publicly_accessible: read_opt(params, prefix, "PubliclyAccessible")?,
+            monitoring_role_arn: read_opt(params, prefix, "MonitoringRoleArn")?,
+            domain_iam_role_name: read_opt(params, prefix, "DomainIAMRoleName")?,
+            promotion_tier: read_opt(params, prefix, "PromotionTier")?,
+            enable_iam_database_authentication: read_opt(
+                params,
+                prefix,
+                "EnableIAMDatabaseAuthentication",
+            )?,
+            database_insights_mode: read_opt(params, prefix, "DatabaseInsightsMode")?,
+            enable_performance_insights: read_opt(params, prefix, "EnablePerformanceInsights")?,
+            performance_insights_kms_key_id: read_opt(
+                params,
+                prefix,
+                "PerformanceInsightsKMSKeyId",
+            )?,
+            performance_insights_retention_period: read_opt(
+                params,
+                prefix,
+                "PerformanceInsightsRetentionPeriod",
+            )?,
+            cloudwatch_logs_export_configuration: read_opt(
+                params,
+                prefix,
+                "CloudwatchLogsExportConfiguration",
+            )?,
+            processor_features: read_opt_list(
+                params,
+                prefix,
+                "ProcessorFeatures",
+                "ProcessorFeature",
+            )?,
+            use_default_processor_features: read_opt(
+                params,
+                prefix,
+                "UseDefaultProcessorFeatures",
+            )?,
+            deletion_protection: read_opt(params, prefix, "DeletionProtection")?,
+            max_allocated_storage: read_opt(params, prefix, "MaxAllocatedStorage")?,
+            certificate_rotation_restart: read_opt(params, prefix, "CertificateRotationRestart")?,
+            replica_mode: read_opt(params, prefix, "ReplicaMode")?,
+            automation_mode: read_opt(params, prefix, "AutomationMode")?,
+            resume_full_automation_mode_minutes: read_opt(
+                params,
+                prefix,
+                "ResumeFullAutomationModeMinutes",
+            )?,
+            enable_customer_owned_ip: read_opt(params, prefix, "EnableCustomerOwnedIp")?,
+            network_type: read_opt(params, prefix, "NetworkType")?,
+            aws_backup_recovery_point_arn: read_opt(params, prefix, "AwsBackupRecoveryPointArn")?,
+            manage_master_user_password: read_opt(params, prefix, "ManageMasterUserPassword")?,
+            rotate_master_user_password: read_opt(params, prefix, "RotateMasterUserPassword")?,
+            master_user_secret_kms_key_id: read_opt(params, prefix, "MasterUserSecretKmsKeyId")?,
+            multi_tenant: read_opt(params, prefix, "MultiTenant")?,
+            dedicated_log_volume: read_opt(params, prefix, "DedicatedLogVolume")?,
+            engine: read_opt(params, prefix, "Engine")?,
+            additional_storage_volumes: read_opt_list(
+                params,
+                prefix,
+                "AdditionalStorageVolumes",
+                "member",
+            )?,
+            db_capacity_reservation_identifier: read_opt(
+                params,
+                prefix,
+                "DBCapacityReservationIdentifier",
+            )?,
+            tag_specifications: read_opt_list(params, prefix, "TagSpecifications", "item")?,
+            master_user_authentication_type: read_opt(
+                params,
+                prefix,
+                "MasterUserAuthenticationType",
+            )?,
+            engine_lifecycle_support: read_opt(params, prefix, "EngineLifecycleSupport")?,
+        })
+    }
+}
+
+/// Model shape `ModifyDBInstanceResult` (output).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyDBInstanceResult {
+    /// Member `DBInstance` (structure `DBInstance`).
+    pub db_instance: Option<DBInstance>,
+}
+
+impl WriteXml for ModifyDBInstanceResult {
+    fn write_members(&self, w: &mut XmlWriter) {
+        write_opt(w, "DBInstance", &self.db_instance);
     }
 }
 

@@ -25,6 +25,7 @@ pub const ALLOWLIST: &[&str] = &[
     "DescribeDBInstances",
     "DeleteDBInstance",
     "RebootDBInstance",
+    "ModifyDBInstance",
     "CreateDBClusterParameterGroup",
     "DescribeDBClusterParameterGroups",
     "DescribeDBClusterParameters",

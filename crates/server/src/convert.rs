@@ -122,6 +122,38 @@ pub fn new_instance(m: wire::CreateDBInstanceMessage) -> domain::NewInstance {
     }
 }
 
+/// ModifyDBInstance in domain terms: what an Aurora instance owns, and the names of the
+/// settings given that belong to its cluster (refused). The rest (monitoring, certificates,
+/// ApplyImmediately, ...) is accepted and has no effect here.
+pub fn instance_changes(m: wire::ModifyDBInstanceMessage) -> domain::InstanceChanges {
+    let cluster_settings = [
+        ("AllocatedStorage", m.allocated_storage.is_some()),
+        ("MasterUserPassword", m.master_user_password.is_some()),
+        ("BackupRetentionPeriod", m.backup_retention_period.is_some()),
+        ("PreferredBackupWindow", m.preferred_backup_window.is_some()),
+        ("EngineVersion", m.engine_version.is_some()),
+        ("MultiAZ", m.multi_az.is_some()),
+        ("StorageType", m.storage_type.is_some()),
+        ("Iops", m.iops.is_some()),
+        ("DBPortNumber", m.db_port_number.is_some()),
+        ("VpcSecurityGroupIds", m.vpc_security_group_ids.is_some()),
+        (
+            "EnableIAMDatabaseAuthentication",
+            m.enable_iam_database_authentication.is_some(),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, given)| given.then_some(name))
+    .collect();
+    domain::InstanceChanges {
+        class: m.db_instance_class,
+        promotion_tier: m.promotion_tier,
+        auto_minor_version_upgrade: m.auto_minor_version_upgrade,
+        publicly_accessible: m.publicly_accessible,
+        cluster_settings,
+    }
+}
+
 /// RestoreDBClusterFromSnapshot's settings for the new cluster, in domain terms.
 pub fn restore_from_snapshot(
     m: &wire::RestoreDBClusterFromSnapshotMessage,

@@ -440,6 +440,15 @@ fn dispatch(a: &Aurora, region: &str, scope: &str, request: Request) -> Result<O
                 db_instances: Some(page.items.iter().map(convert::instance).collect()),
             })
         }
+        Request::ModifyDBInstance(m) => {
+            let id = m.db_instance_identifier.clone();
+            let view = a
+                .modify_instance(r, &id, convert::instance_changes(m))
+                .map_err(domain_error)?;
+            out(ModifyDBInstanceResult {
+                db_instance: Some(convert::instance(&view)),
+            })
+        }
         Request::DeleteDBInstance(m) => {
             let view = a
                 .delete_instance(r, &m.db_instance_identifier)

@@ -1,4 +1,4 @@
-//! Instance operations: create, describe, delete, reboot.
+//! Instance operations: create, describe, modify, delete, reboot.
 
 use super::*;
 
@@ -9,14 +9,7 @@ impl Aurora {
         if !catalog::ENGINES.contains(&req.engine.as_str()) {
             return Err(unsupported_engine(&req.engine));
         }
-        let class_ok = req.class == "db.serverless" || {
-            let parts: Vec<&str> = req.class.split('.').collect();
-            parts.len() == 3
-                && parts[0] == "db"
-                && parts[1..]
-                    .iter()
-                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
-        };
+        let class_ok = class_is_valid(&req.class);
         let cluster_id = req.cluster_id.as_deref().ok_or_else(|| {
             Error::InvalidParameterCombination(format!(
                 "The DBClusterIdentifier parameter is required to create a DB instance of engine {}.",
@@ -25,11 +18,7 @@ impl Aurora {
         })?;
         let cluster_id = self.resource_name(region, cluster_id, "cluster");
         let tier = req.promotion_tier.unwrap_or(1);
-        if !(0..=15).contains(&tier) {
-            return Err(Error::InvalidParameterValue(format!(
-                "Invalid value {tier} for PromotionTier. Must be between 0 and 15"
-            )));
-        }
+        check_tier(tier)?;
         let deadline = self.inner.env.clock.now() + self.pace(Step::CreateInstance);
         self.mutate(|tx| {
             let ck = key(region, &cluster_id);
@@ -100,6 +89,77 @@ impl Aurora {
                 tx.cluster_mut(&ck).expect("checked above").writer = Some(id.clone());
             }
             Ok(tx.instance_view(&ik))
+        })
+    }
+
+    /// ModifyDBInstance: a new instance class (the instance is `modifying`, then `available`,
+    /// with RDS-EVENT-0012 and 0014), promotion tier, minor version upgrades, public access.
+    /// Everything applies at once, so `PendingModifiedValues` stays empty.
+    pub fn modify_instance(
+        &self,
+        region: &str,
+        id: &str,
+        ch: InstanceChanges,
+    ) -> Result<InstanceView> {
+        let id = self.resource_name(region, id, "db");
+        if let Some(name) = ch.cluster_settings.first() {
+            return Err(Error::InvalidParameterCombination(format!(
+                "The specified DB instance is a member of a DB cluster. Modify {name} for the DB cluster using the ModifyDbCluster API."
+            )));
+        }
+        if let Some(tier) = ch.promotion_tier {
+            check_tier(tier)?;
+        }
+        let deadline = self.inner.env.clock.now() + self.pace(Step::Modify);
+        self.mutate(|tx| {
+            let k = key(region, &id);
+            let i = tx
+                .state
+                .instances
+                .get(&k)
+                .ok_or_else(|| Error::InstanceNotFound(id.clone()))?
+                .clone();
+            if i.status != InstanceStatus::Available {
+                return Err(Error::InvalidInstanceState(format!(
+                    "Instance {id} is not in available state."
+                )));
+            }
+            let new_class = ch.class.as_deref().filter(|c| *c != i.class);
+            if let Some(class) = new_class {
+                if !class_is_valid(class) {
+                    return Err(Error::InvalidParameterCombination(format!(
+                        "RDS does not support creating a DB instance with the following combination: \
+                         DBInstanceClass={class}, Engine={}, EngineVersion={}, LicenseModel=general-public-license. \
+                         For supported combinations of instance class and database engine version, see the documentation.",
+                        i.engine, i.engine_version
+                    )));
+                }
+            }
+            let m = tx.instance_mut(&k).expect("checked above");
+            if let Some(tier) = ch.promotion_tier {
+                m.promotion_tier = tier;
+            }
+            if let Some(v) = ch.auto_minor_version_upgrade {
+                m.auto_minor_version_upgrade = v;
+            }
+            if let Some(v) = ch.publicly_accessible {
+                m.publicly_accessible = v;
+            }
+            if let Some(class) = new_class {
+                m.class = class.to_owned();
+                m.status = InstanceStatus::Modifying;
+                m.due = Some(deadline);
+                let arn = tx.arn("db", region, &id);
+                tx.event(
+                    region,
+                    &id,
+                    SourceType::DbInstance,
+                    arn,
+                    "configuration change",
+                    "Applying modification to database instance class.".to_owned(),
+                );
+            }
+            Ok(tx.instance_view(&k))
         })
     }
 
@@ -207,5 +267,28 @@ impl Aurora {
             i.due = Some(deadline);
             Ok(tx.instance_view(&k))
         })
+    }
+}
+
+/// Whether `class` reads as an instance class (`db.<family>.<size>`, or `db.serverless`).
+fn class_is_valid(class: &str) -> bool {
+    class == "db.serverless" || {
+        let parts: Vec<&str> = class.split('.').collect();
+        parts.len() == 3
+            && parts[0] == "db"
+            && parts[1..]
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    }
+}
+
+/// Refuses a PromotionTier outside 0..=15.
+fn check_tier(tier: i32) -> Result<()> {
+    if (0..=15).contains(&tier) {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameterValue(format!(
+            "Invalid value {tier} for PromotionTier. Must be between 0 and 15"
+        )))
     }
 }

@@ -213,6 +213,23 @@ pub struct NewInstance {
     pub tags: Vec<Tag>,
 }
 
+/// ModifyDBInstance's inputs that an Aurora instance owns; changes apply at once, whatever
+/// `ApplyImmediately` says, so nothing is ever left pending.
+#[derive(Debug, Clone, Default)]
+pub struct InstanceChanges {
+    /// DBInstanceClass: the instance is `modifying` while it changes.
+    pub class: Option<String>,
+    /// PromotionTier.
+    pub promotion_tier: Option<i32>,
+    /// AutoMinorVersionUpgrade.
+    pub auto_minor_version_upgrade: Option<bool>,
+    /// PubliclyAccessible.
+    pub publicly_accessible: Option<bool>,
+    /// Names of the settings given that an Aurora instance takes from its cluster
+    /// (AllocatedStorage, MasterUserPassword, ...): refused, naming the first.
+    pub cluster_settings: Vec<&'static str>,
+}
+
 /// DescribeEvents' inputs.
 #[derive(Debug, Clone, Default)]
 pub struct EventQuery {
