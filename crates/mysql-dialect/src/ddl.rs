@@ -327,7 +327,9 @@ impl Session {
                     let what = if kind == Kind::View { "VIEW" } else { "TABLE" };
                     self.exec(&format!("DROP {what} {sqlite}"))?;
                     catalog::delete_table(self.conn(), &db, &t)?;
-                    self.config.auto_increments.forget(&format!("{db}.{t}"));
+                    self.config
+                        .auto_increments
+                        .forget(&crate::schema::sqlite_table_name(&db, &t));
                 }
                 Some((Kind::Table, _)) if kind == Kind::View => {
                     return Err(crate::views::not_a_view(&db, &t));
@@ -506,7 +508,7 @@ impl Session {
         if table.rowid_column().is_none_or(|c| !c.auto_increment) {
             return Ok(());
         }
-        let bare = format!("{}.{}", table.schema, table.name);
+        let bare = crate::schema::sqlite_table_name(&table.schema, &table.name);
         self.config.auto_increments.forget(&bare);
         self.conn()
             .execute(
@@ -520,7 +522,7 @@ impl Session {
     /// The AUTO_INCREMENT counter's next value for a table, as MySQL shows it.
     pub(crate) fn next_auto_increment(&self, db: &str, table: &Table) -> Option<u64> {
         table.auto_increment_column()?;
-        let bare = format!("{db}.{}", table.name);
+        let bare = crate::schema::sqlite_table_name(db, &table.name);
         let seq: i64 = self
             .conn()
             .query_row(

@@ -466,7 +466,7 @@ impl Session {
             }
         }
         let counter = (generated && table.rowid_column().is_some_and(|c| c.auto_increment))
-            .then(|| format!("{}.{}", table.schema, table.name));
+            .then(|| crate::schema::sqlite_table_name(&table.schema, &table.name));
         let epoch = self.storage.epoch();
         if let Some(name) = &counter {
             if let Some(high) = self.config.auto_increments.get(epoch, name) {

@@ -80,8 +80,8 @@ fn from_message(message: &str) -> SqlError {
         return from_function(message);
     }
     if let Some(rest) = message.strip_prefix("no such table: ") {
-        let name = rest.trim_start_matches("main.");
-        let (db, table) = name.split_once('.').unwrap_or(("", name));
+        let name = crate::schema::mysql_table_name(rest.trim_start_matches("main."));
+        let (db, table) = name.split_once('.').unwrap_or(("", &name));
         return SqlError::no_such_table(db, table);
     }
     if let Some(rest) = message.strip_prefix("no such column: ") {

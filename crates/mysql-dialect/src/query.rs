@@ -318,7 +318,6 @@ impl Session {
         if let Some(e) = error {
             return Err(e);
         }
-        self.check_table_case(&tables)?;
         self.check_indexes_named(&tables, &index_hints, &fulltext)?;
         if first_wins {
             first_of_equal_rows(&mut q.body);

@@ -9,7 +9,8 @@
 //!
 //! Conventions:
 //! - one SQLite database for every MySQL schema: `db`.`t` is the SQLite table `"db.t"`, its
-//!   index `i` is `"db.t.i"` (see [`SqliteNames`]);
+//!   index `i` is `"db.t.i"` (see [`SqliteNames`]); a name with upper case is coded so that
+//!   SQLite, which folds case, still tells `Mixed` from `mixed` ([`sqlite_table_name`]);
 //! - expression texts (DEFAULT (expr), generated columns, CHECK) are kept as MySQL prints them
 //!   in SHOW CREATE TABLE (backticked names, `(a + b)`, `_utf8mb4'x'`), and translated to SQLite
 //!   by the engine's translator through [`SqliteNames::expr`];
@@ -28,7 +29,10 @@ pub use alter::{
 };
 pub(crate) use create::INVISIBLE_INDEX;
 pub use create::{collation_charset, default_collation, mysql_expr};
-pub use sqlite::{quote_ident, quote_str, rebuild_sql, sqlite_collation, PlainNames, SqliteNames};
+pub use sqlite::{
+    mysql_table_name, quote_ident, quote_str, rebuild_sql, sqlite_collation, sqlite_table_name,
+    PlainNames, SqliteNames,
+};
 pub use types::{charset_max_bytes, IntKind, LobSize, Type};
 
 /// The character set and collation a new table takes when CREATE TABLE names none: the

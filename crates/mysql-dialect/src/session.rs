@@ -1342,23 +1342,6 @@ impl Session {
         Ok(found)
     }
 
-    /// Table names are case-sensitive, as on Linux MySQL (`lower_case_table_names=0`);
-    /// SQLite's are not: a name that matches a table only in another case is 1146.
-    pub(crate) fn check_table_case(&mut self, tables: &[(String, String)]) -> Result<(), SqlError> {
-        for (db, t) in tables {
-            if self.table(db, t)?.is_some() {
-                continue;
-            }
-            let other_case = catalog::table_names(self.conn(), db)?
-                .iter()
-                .any(|(n, _)| n != t && n.eq_ignore_ascii_case(t));
-            if other_case {
-                return Err(SqlError::no_such_table(db, t));
-            }
-        }
-        Ok(())
-    }
-
     /// A base table's definition, or MySQL's 1146.
     pub(crate) fn base_table(&mut self, db: &str, name: &str) -> Result<Arc<Table>, SqlError> {
         match self.table(db, name)? {

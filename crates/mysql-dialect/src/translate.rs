@@ -26,9 +26,10 @@ use crate::error::SqlError;
 pub(crate) const INFORMATION_SCHEMA: &str = "information_schema";
 
 /// The SQLite identifier of MySQL table `db`.`table`: one quoted name, so every MySQL schema
-/// shares one SQLite database and a commit spanning schemas stays one atomic commit.
+/// shares one SQLite database and a commit spanning schemas stays one atomic commit; case
+/// variants stay apart ([`crate::schema::sqlite_table_name`]).
 pub(crate) fn table_ident(db: &str, table: &str) -> Ident {
-    Ident::with_quote('"', format!("{db}.{table}"))
+    Ident::with_quote('"', crate::schema::sqlite_table_name(db, table))
 }
 
 /// The SQLite name of an information_schema view, materialized per connection as a temporary
@@ -163,14 +164,23 @@ pub(crate) fn resolve(
             other => other.to_string(),
         })
         .collect();
-    match parts.as_slice() {
+    let (db, table) = match parts.as_slice() {
         [table] => match current {
-            Some(db) => Ok((db.to_owned(), table.clone())),
-            None => Err(SqlError::no_database()),
+            Some(db) => (db.to_owned(), table.clone()),
+            None => return Err(SqlError::no_database()),
         },
-        [db, table] => Ok((db.clone(), table.clone())),
-        _ => Err(SqlError::wrong_name("table", &name.to_string())),
+        [db, table] => (db.clone(), table.clone()),
+        _ => return Err(SqlError::wrong_name("table", &name.to_string())),
+    };
+    // MySQL refuses names that end with a space, which the SQLite names of mixed-case
+    // tables rely on (`crate::schema::sqlite_table_name`).
+    if table.ends_with(' ') {
+        return Err(SqlError::wrong_name("table", &table));
     }
+    if db.ends_with(' ') {
+        return Err(SqlError::wrong_name("database", &db));
+    }
+    Ok((db, table))
 }
 
 /// Byte offset of a 1-based line and column (in characters) of `text`.

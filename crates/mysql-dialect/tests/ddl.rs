@@ -452,3 +452,96 @@ fn defaults_are_described_as_their_column_types_show_them() {
         rows(&[&["0.13", "3"], &["-0.13", "-3"]])
     );
 }
+
+#[test]
+fn table_and_database_names_are_case_sensitive() {
+    // As on Linux MySQL and Aurora MySQL (lower_case_table_names=0): SQLite folds case in
+    // its identifiers, Rewind's SQLite names must not.
+    let cluster = Cluster::new();
+    let mut c = shop(&cluster);
+    c.exec("CREATE TABLE Mixed (Id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(5), KEY iv (v))");
+    c.exec("INSERT INTO Mixed (v) VALUES ('up'), ('up2')");
+    let e = c.err("SELECT * FROM mixed");
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (1146, "Table 'shop.mixed' doesn't exist")
+    );
+    // A lower-case twin with an index of the same name is another table.
+    c.ok("CREATE TABLE mixed (x INT, KEY iv (x))");
+    c.exec("INSERT INTO mixed VALUES (7)");
+    assert_eq!(c.q("SELECT x FROM mixed"), rows(&[&["7"]]));
+    assert_eq!(
+        c.q("SELECT Id, v FROM Mixed ORDER BY Id"),
+        rows(&[&["1", "up"], &["2", "up2"]])
+    );
+    assert_eq!(c.q("SHOW TABLES"), rows(&[&["Mixed"], &["mixed"]]));
+    assert_eq!(
+        c.q(
+            "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop' \
+             ORDER BY TABLE_NAME COLLATE utf8mb4_bin"
+        ),
+        rows(&[&["Mixed"], &["mixed"]])
+    );
+    assert!(c.q("SHOW CREATE TABLE Mixed")[0][1].starts_with("CREATE TABLE `Mixed` ("));
+    assert_eq!(c.err("CREATE TABLE Mixed (a INT)").code, 1050);
+    // Joins, subqueries and views reach each by its own name.
+    assert_eq!(
+        c.q(
+            "SELECT m.v, l.x FROM Mixed m JOIN mixed l ON l.x > m.Id WHERE m.Id = \
+             (SELECT MAX(Id) FROM Mixed)"
+        ),
+        rows(&[&["up2", "7"]])
+    );
+    c.ok("CREATE VIEW MixedView AS SELECT v FROM Mixed WHERE Id = 1");
+    assert_eq!(c.err("SELECT * FROM mixedview").code, 1146);
+    assert_eq!(c.q("SELECT v FROM MixedView"), rows(&[&["up"]]));
+    // AUTO_INCREMENT counts per table; ALTER and RENAME keep names apart.
+    c.exec("INSERT INTO Mixed (v) VALUES ('up3')");
+    assert_eq!(c.val("SELECT LAST_INSERT_ID()"), "3");
+    c.ok("ALTER TABLE Mixed ADD COLUMN w INT");
+    c.ok("RENAME TABLE mixed TO MIXED");
+    assert_eq!(
+        c.q("SHOW TABLES"),
+        rows(&[&["MIXED"], &["Mixed"], &["MixedView"]])
+    );
+    assert_eq!(c.q("SELECT x FROM MIXED"), rows(&[&["7"]]));
+    c.ok("DROP TABLE MIXED");
+    assert_eq!(c.q("SELECT COUNT(*) FROM Mixed"), rows(&[&["3"]]));
+    c.ok("DROP VIEW MixedView");
+    c.ok("DROP TABLE Mixed");
+    assert_eq!(c.err("DROP TABLE Mixed").code, 1051);
+    // Foreign keys reach a mixed-case parent.
+    c.exec("CREATE TABLE Parent (id INT PRIMARY KEY); INSERT INTO Parent VALUES (1)");
+    c.ok("CREATE TABLE kid (p INT, FOREIGN KEY (p) REFERENCES Parent (id))");
+    c.ok("INSERT INTO kid VALUES (1)");
+    assert_eq!(c.err("INSERT INTO kid VALUES (2)").code, 1452);
+    assert_eq!(c.err("DELETE FROM Parent").code, 1451);
+    // A name ending in a space is refused, as MySQL does.
+    assert_eq!(c.err("CREATE TABLE `t ` (a INT)").code, 1103);
+    // Databases too.
+    c.ok("CREATE DATABASE Shop");
+    c.exec("CREATE TABLE Shop.t (a INT); CREATE TABLE shop.t (b INT)");
+    c.exec("INSERT INTO Shop.t VALUES (1); INSERT INTO shop.t VALUES (2)");
+    assert_eq!(c.q("SELECT a FROM Shop.t"), rows(&[&["1"]]));
+    assert_eq!(c.q("SELECT b FROM shop.t"), rows(&[&["2"]]));
+    assert_eq!(c.err("SELECT * FROM SHOP.t").code, 1146);
+    assert_eq!(c.err("USE SHOP").code, 1049);
+    c.ok("USE Shop");
+    assert_eq!(c.q("SELECT a FROM t"), rows(&[&["1"]]));
+}
+
+#[test]
+fn lower_case_names_keep_their_sqlite_names() {
+    use mysql_dialect::schema::{mysql_table_name, sqlite_table_name};
+    // Stored data of clusters made before case-sensitive names still reads.
+    assert_eq!(sqlite_table_name("shop", "orders"), "shop.orders");
+    assert_eq!(sqlite_table_name("shop", "a^b"), "shop.a^b");
+    let coded = sqlite_table_name("Shop", "Mi^xed");
+    assert_eq!(coded, "^shop.^mi^^xed ");
+    assert_eq!(mysql_table_name(&coded), "Shop.Mi^xed");
+    assert_eq!(mysql_table_name("shop.orders"), "shop.orders");
+    assert_ne!(
+        sqlite_table_name("shop", "Mixed").to_ascii_lowercase(),
+        sqlite_table_name("shop", "mixed")
+    );
+}

@@ -8,22 +8,85 @@ use crate::SqlError;
 /// How MySQL names become SQLite names, and how MySQL expressions become SQLite ones: the
 /// engine supplies its expression translator.
 pub trait SqliteNames {
-    /// The SQLite table name of `schema`.`table`: by default `schema.table`, one identifier,
-    /// since one SQLite database holds every MySQL schema. Bare or double-quoted (`"db.t"`),
-    /// both are accepted.
+    /// The SQLite table name of `schema`.`table`: by default [`sqlite_table_name`], one
+    /// identifier, since one SQLite database holds every MySQL schema. Bare or double-quoted
+    /// (`"db.t"`), both are accepted.
     fn table(&self, schema: &str, table: &str) -> String {
-        format!("{schema}.{table}")
+        sqlite_table_name(schema, table)
     }
 
-    /// The SQLite index name (unquoted): by default `schema.table.index`, since SQLite index
-    /// names are database-wide.
+    /// The SQLite index name (unquoted): by default the table's SQLite name, `.`, the index
+    /// name, since SQLite index names are database-wide (and MySQL's are case-insensitive,
+    /// as SQLite's are).
     fn index(&self, schema: &str, table: &str, index: &str) -> String {
-        format!("{schema}.{table}.{index}")
+        format!("{}.{index}", sqlite_table_name(schema, table))
     }
 
     /// A MySQL expression (as [`super::mysql_expr`] prints it) in SQLite's SQL, for DEFAULT
     /// (expr), generated columns and CHECK constraints.
     fn expr(&self, mysql_expr_text: &str) -> Result<String, SqlError>;
+}
+
+/// Marks, in a SQLite table name, that the next letter is an upper-case one of the MySQL name.
+const UPPER: char = '^';
+
+/// The SQLite name of MySQL table (or view) `schema`.`table`, the one place MySQL names become
+/// SQLite's.
+///
+/// MySQL on Linux, and Aurora MySQL by default (`lower_case_table_names=0`), tells `Mixed` from
+/// `mixed`, in table and database names alike; SQLite folds ASCII case in identifiers. So:
+/// - a name without ASCII upper case is `schema.table`, as it always was (stored data of
+///   existing clusters keeps its names);
+/// - any other is `schema.table` with each upper-case letter written as `^` and the letter in
+///   lower case, each `^` doubled, and one space at the end: `Shop`.`Mixed` is
+///   `"^shop.^mixed "`. No MySQL table name ends with a space (1103), so such a name never
+///   meets one of the first kind, and holding no upper case, two of them never meet under
+///   SQLite's folding.
+pub fn sqlite_table_name(schema: &str, table: &str) -> String {
+    let has_upper = |s: &str| s.bytes().any(|b| b.is_ascii_uppercase());
+    if !has_upper(schema) && !has_upper(table) {
+        return format!("{schema}.{table}");
+    }
+    let mut out = String::with_capacity(schema.len() + table.len() + 8);
+    let mut push = |s: &str| {
+        for c in s.chars() {
+            if c.is_ascii_uppercase() {
+                out.push(UPPER);
+                out.push(c.to_ascii_lowercase());
+            } else if c == UPPER {
+                out.push(UPPER);
+                out.push(UPPER);
+            } else {
+                out.push(c);
+            }
+        }
+    };
+    push(schema);
+    push(".");
+    push(table);
+    out.push(' ');
+    out
+}
+
+/// The MySQL `schema.table` text of a SQLite table name made by [`sqlite_table_name`] (for
+/// SQLite's messages, which name the SQLite table).
+pub fn mysql_table_name(sqlite: &str) -> String {
+    let Some(coded) = sqlite.strip_suffix(' ') else {
+        return sqlite.to_owned();
+    };
+    let mut out = String::with_capacity(coded.len());
+    let mut chars = coded.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            UPPER => match chars.next() {
+                Some(UPPER) => out.push(UPPER),
+                Some(n) => out.push(n.to_ascii_uppercase()),
+                None => out.push(UPPER),
+            },
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Default names and a plain expression translation (backticks become double quotes, string
