@@ -1,14 +1,16 @@
-//! Snapshots, restores and clones under a paused clock: the events they leave, as AWS's event
-//! catalogue words them, found by source type and category.
+//! Snapshots, restores and clones: the events they leave, as AWS's event catalogue words them
+//! (under a paused clock), and copies running beside the driver while it settles other
+//! clusters (on real time, with a copy held at a gate in the store).
 
 mod common;
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use aurora::*;
 use common::*;
-use store::MemoryStore;
+use store::{Batch, MemoryStore, Store};
 
 fn write(a: &Aurora, cluster: &str, key: &str, value: &str) {
     let mut txn = Transaction::new();
@@ -191,4 +193,174 @@ async fn snapshots_restores_and_clones_leave_the_catalogue_events() {
         "{backups:?}"
     );
     assert!(!backups.iter().any(|m| m.contains("copy")), "{backups:?}");
+}
+
+/// A memory store whose `clear_tree`, the first write of every copy and clone, waits while
+/// its gate is shut: a test holds a copy in the middle for as long as it needs.
+#[derive(Default)]
+struct GatedStore {
+    inner: MemoryStore,
+    shut: Mutex<bool>,
+    opened: Condvar,
+    /// Copies waiting at the gate.
+    waiting: AtomicUsize,
+}
+
+impl GatedStore {
+    fn set_shut(&self, shut: bool) {
+        *self.shut.lock().unwrap() = shut;
+        self.opened.notify_all();
+    }
+}
+
+/// Opens the gate when dropped, so a failing test lets its held copy finish instead of
+/// leaving a blocking thread the runtime waits for.
+struct OpenOnDrop(Arc<GatedStore>);
+
+impl Drop for OpenOnDrop {
+    fn drop(&mut self) {
+        self.0.set_shut(false);
+    }
+}
+
+impl Store for GatedStore {
+    fn get(&self, tree: &str, key: &[u8]) -> store::Result<Option<Vec<u8>>> {
+        self.inner.get(tree, key)
+    }
+    fn scan_prefix(&self, tree: &str, prefix: &[u8]) -> store::Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        self.inner.scan_prefix(tree, prefix)
+    }
+    fn scan_range(
+        &self,
+        tree: &str,
+        start: &[u8],
+        end: &[u8],
+        limit: usize,
+    ) -> store::Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        self.inner.scan_range(tree, start, end, limit)
+    }
+    fn last_in_range(
+        &self,
+        tree: &str,
+        start: &[u8],
+        end: &[u8],
+    ) -> store::Result<Option<(Vec<u8>, Vec<u8>)>> {
+        self.inner.last_in_range(tree, start, end)
+    }
+    fn clear_tree(&self, tree: &str) -> store::Result<()> {
+        let mut shut = self.shut.lock().unwrap();
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        while *shut {
+            shut = self.opened.wait(shut).unwrap();
+        }
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        drop(shut);
+        self.inner.clear_tree(tree)
+    }
+    fn apply(&self, tree: &str, batch: Batch) -> store::Result<()> {
+        self.inner.apply(tree, batch)
+    }
+    fn clear_all(&self) -> store::Result<()> {
+        self.inner.clear_all()
+    }
+}
+
+/// Polls `done` every 10 ms of real time until it holds; fails after 20 s, long past anything
+/// here (each step takes Fast's 100 ms), so a wait that never ends fails instead of hanging.
+async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..2000 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{what} did not happen");
+}
+
+fn status(a: &Aurora, id: &str) -> ClusterStatus {
+    cluster(a, id).cluster.status
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_clusters_settle_and_backtrack_while_a_copy_runs() {
+    let store = Arc::new(GatedStore::default());
+    let a = service(store.clone(), Pace::Fast);
+    a.create_cluster(R, new_cluster("src")).unwrap();
+    a.create_cluster(R, new_cluster("other")).unwrap();
+    until("both clusters available", || {
+        status(&a, "src") == ClusterStatus::Available
+            && status(&a, "other") == ClusterStatus::Available
+    })
+    .await;
+    write(&a, "src", "row", "copied");
+    write(&a, "other", "k", "before");
+    let before = a.env().clock.now();
+    a.advance_clock(Duration::from_secs(2)).unwrap();
+    write(&a, "other", "k", "after");
+
+    store.set_shut(true);
+    let _open = OpenOnDrop(store.clone());
+    // Three full-copy restores of src: two copies run (the most at once), held at the gate.
+    let big = ["big1", "big2", "big3"];
+    for id in big {
+        a.restore_to_point_in_time(
+            R,
+            &PointInTimeSource::Cluster("src".into()),
+            RestorePoint::Latest,
+            Some("full-copy"),
+            restore(id),
+        )
+        .unwrap();
+    }
+    until("two copies reaching the gate", || {
+        store.waiting.load(Ordering::SeqCst) == 2
+    })
+    .await;
+
+    // Meanwhile the driver backtracks another cluster and brings a new one up.
+    let bt = a
+        .backtrack_cluster(R, "other", before, false, false)
+        .unwrap();
+    a.create_cluster(R, new_cluster("third")).unwrap();
+    let completed = || {
+        a.describe_backtracks(R, "other", Some(&bt.id), &[], &Paging::default())
+            .unwrap()
+            .items[0]
+            .status
+            == BacktrackStatus::Completed
+    };
+    until("the backtrack of other completing", completed).await;
+    until("third becoming available", || {
+        status(&a, "third") == ClusterStatus::Available
+    })
+    .await;
+    let k = a.volume(R, "other").unwrap().get(b"k").unwrap();
+    assert_eq!(
+        k.as_deref(),
+        Some(&b"before"[..]),
+        "other is back at its target"
+    );
+    for id in big {
+        assert_eq!(
+            status(&a, id),
+            ClusterStatus::Creating,
+            "{id} is still copying"
+        );
+    }
+    assert_eq!(
+        store.waiting.load(Ordering::SeqCst),
+        2,
+        "two copies at the gate, the third waiting for a slot though the driver went round since"
+    );
+
+    store.set_shut(false);
+    until("the restored clusters becoming available", || {
+        big.iter()
+            .all(|id| status(&a, id) == ClusterStatus::Available)
+    })
+    .await;
+    for id in big {
+        let row = a.volume(R, id).unwrap().get(b"row").unwrap();
+        assert_eq!(row.as_deref(), Some(&b"copied"[..]), "{id}");
+    }
 }

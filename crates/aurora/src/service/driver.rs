@@ -45,21 +45,25 @@ impl Aurora {
     }
 
     /// Drives transitions in time forever: settles everything due, applies due backtracks to
-    /// their volumes, then sleeps until the next due time or until a mutation wakes it. Spawn it
-    /// once per service.
+    /// their volumes, starts due copies beside itself, then sleeps until the next due time or
+    /// until a mutation (or a copy that ends) wakes it. Spawn it once per service.
+    ///
+    /// A backtrack costs the changes since its target and runs here, in turn; a copy costs the
+    /// size of the data (seconds per million rows), so it runs on a task of its own and the
+    /// driver goes on settling other clusters' transitions and backtracks meanwhile.
     pub async fn run_driver(self) {
         loop {
             let next = match self.settle_due() {
-                Ok((_, jobs, copies)) if !jobs.is_empty() || !copies.is_empty() => {
-                    for job in jobs {
-                        self.apply_backtrack(job).await;
+                Ok((next, jobs, copies)) => {
+                    self.start_copies(copies);
+                    if !jobs.is_empty() {
+                        for job in jobs {
+                            self.apply_backtrack(job).await;
+                        }
+                        continue;
                     }
-                    for copy in copies {
-                        self.apply_copy(copy).await;
-                    }
-                    continue;
+                    next
                 }
-                Ok((next, _, _)) => next,
                 Err(e) => {
                     tracing::error!(error = %e, "settling due transitions failed; retrying");
                     Some(self.inner.env.clock.now() + TimeDelta::seconds(1))
@@ -102,13 +106,26 @@ impl Aurora {
         if !batch.is_empty() {
             self.inner.store.apply(TREE, batch)?;
         }
+        // A copy that is due waits for its task (or a free slot), which wakes the driver when
+        // it ends: its due time is no reason to wake.
         let next = state
             .clusters
             .values()
+            .filter(|c| c.restore.is_none())
             .filter_map(|c| c.due)
+            .chain(
+                state
+                    .clusters
+                    .values()
+                    .filter(|c| c.restore.is_some())
+                    .filter_map(|c| c.due.filter(|d| *d > now)),
+            )
             .chain(state.instances.values().filter_map(|i| i.due))
             .chain(state.backtracks.values().filter_map(|b| b.due))
-            .chain(state.snapshots.values().filter_map(|s| s.due))
+            .chain(state.snapshots.values().filter_map(|s| match &s.copy_from {
+                Some(_) if s.status == SnapshotStatus::Creating => s.due.filter(|d| *d > now),
+                _ => s.due,
+            }))
             .chain(volume_due)
             .chain(backup_due)
             .min();
@@ -117,8 +134,27 @@ impl Aurora {
         Ok((next, jobs, copies))
     }
 
-    /// Makes one copy (a snapshot's data, a restored cluster's) off the async workers, then
-    /// records the outcome.
+    /// Starts each due copy that is not running yet on a task of its own, as long as fewer than
+    /// [`MAX_COPIES_AT_ONCE`] run; the others start when one ends (it wakes the driver).
+    fn start_copies(&self, copies: Vec<CopyJob>) {
+        let mut running = self.inner.copying.lock().unwrap_or_else(|p| p.into_inner());
+        for job in copies {
+            if running.contains(&job.target) {
+                continue;
+            }
+            if running.len() >= MAX_COPIES_AT_ONCE {
+                break;
+            }
+            running.insert(job.target.clone());
+            let this = self.clone();
+            tokio::spawn(async move { this.apply_copy(job).await });
+        }
+    }
+
+    /// Makes one copy (a snapshot's data, a restored cluster's) off the async workers, records
+    /// the outcome, then frees its slot and wakes the driver. The slot is freed only after the
+    /// outcome is recorded, so the driver never starts the same copy twice; when recording
+    /// fails, a second later, so the driver makes the copy again (as after a restart).
     pub(super) async fn apply_copy(&self, job: CopyJob) {
         let CopyJob {
             target,
@@ -138,7 +174,14 @@ impl Aurora {
         };
         if let Err(e) = self.finish_copy(&target, outcome) {
             tracing::error!(error = %e, ?target, "recording the copy outcome failed; will retry");
+            tokio::time::sleep(Duration::from_secs(1)).await;
         }
+        self.inner
+            .copying
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&target);
+        self.inner.wake.notify_one();
     }
 
     /// Runs one backtrack's volume work off the async workers, then records the outcome.

@@ -10,7 +10,7 @@
 //! paging, filters, views); each family of operations has its own file beside it, and [`Tx`]
 //! (`tx.rs`) is the one way to change the state.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
@@ -299,7 +299,17 @@ struct Inner {
     /// behind each, which are shown `incompatible-network` meanwhile. Not stored: after a
     /// restart the data plane tries again and reports afresh.
     unreachable: Mutex<HashMap<(String, String, EndpointRole), Vec<String>>>,
+    /// The copies running beside the driver, each on a task of its own (at most
+    /// [`MAX_COPIES_AT_ONCE`]): the driver starts a due copy only when it is not among them,
+    /// and a copy leaves the set once its outcome is recorded. Not stored: the job itself is
+    /// recorded on its snapshot or cluster, so after a restart the driver starts it again.
+    copying: Mutex<HashSet<CopyTarget>>,
 }
+
+/// Most copies (full-copy restores, manual snapshots and their copies) made at once. Each
+/// holds a blocking thread and reads its whole source, so a burst of restores waits its turn
+/// instead of taking every core from the MySQL sessions; the driver keeps settling meanwhile.
+const MAX_COPIES_AT_ONCE: usize = 2;
 
 /// A copy of a volume's state the driver makes outside the state lock: a snapshot's data, or
 /// a restored cluster's.
@@ -313,7 +323,7 @@ struct CopyJob {
 }
 
 /// Whose data a [`CopyJob`] fills.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum CopyTarget {
     Snapshot(Key),
     Cluster(Key),
@@ -512,6 +522,7 @@ impl Aurora {
                 wake: Notify::new(),
                 volumes: Mutex::new(HashMap::new()),
                 unreachable: Mutex::new(HashMap::new()),
+                copying: Mutex::new(HashSet::new()),
             }),
         })
     }
@@ -771,8 +782,15 @@ fn view_cluster(inner: &Inner, state: &State, c: &Cluster, now: DateTime<Utc>) -
     members.sort_by(|a, b| {
         (!is_writer(a), a.created_at, &a.id).cmp(&(!is_writer(b), b.created_at, &b.id))
     });
-    let stats = inner.volume(c).ok().map(|v| v.stats());
-    let enabled = c.backtrack_window.is_some_and(|w| w > 0);
+    // A cluster being restored has a copy writing its volume, under the volume's lock: its
+    // figures are not there yet, and reading them would wait for the whole copy.
+    let restoring = c.restore.is_some();
+    let stats = inner
+        .volume(c)
+        .ok()
+        .filter(|_| !restoring)
+        .map(|v| v.stats());
+    let enabled = c.backtrack_window.is_some_and(|w| w > 0) && !restoring;
     let earliest_backtrack_time =
         earliest_backtrack_time(c, stats.and_then(|s| s.folded_until), now);
     // The volume also keeps the backup retention period's history; the backtrack window's

@@ -5,7 +5,8 @@
 //! history; the driver fills it by [`Volume::copy_into`] off the source volume while the source
 //! keeps serving. A restore creates the cluster at once (`creating`) and has the driver copy
 //! the source state into the new cluster's volume before it becomes available. Both jobs are
-//! recorded on the resource, so a restart in the middle simply copies again.
+//! recorded on the resource, so a restart in the middle simply copies again; each runs on a
+//! task of its own beside the driver (two at a time), which settles everything else meanwhile.
 
 use chrono::SubsecRound;
 
