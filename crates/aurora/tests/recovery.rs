@@ -364,3 +364,62 @@ async fn other_clusters_settle_and_backtrack_while_a_copy_runs() {
         assert_eq!(row.as_deref(), Some(&b"copied"[..]), "{id}");
     }
 }
+
+fn automated(a: &Aurora) -> Vec<String> {
+    a.describe_snapshots(
+        R,
+        Some("c"),
+        None,
+        Some("automated"),
+        &[],
+        &Paging::default(),
+    )
+    .unwrap()
+    .items
+    .into_iter()
+    .map(|v| v.snapshot.id)
+    .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn automated_snapshots_come_in_their_window_however_often_commits_wake_the_driver() {
+    let a = service(Arc::new(MemoryStore::new()), Pace::Fast);
+    a.create_cluster(R, new_cluster("c")).unwrap();
+    wait(Duration::from_secs(1)).await;
+    assert_eq!(
+        automated(&a),
+        vec!["rds:c-2026-03-01-12-00"],
+        "the first, once available"
+    );
+    // Every commit wakes the driver; none of them makes a backup due.
+    for n in 0..50 {
+        write(&a, "c", &format!("k{n}"), "v");
+        wait(Duration::from_millis(10)).await;
+    }
+    assert_eq!(automated(&a).len(), 1);
+
+    a.modify_cluster(
+        R,
+        "c",
+        ClusterChanges {
+            preferred_backup_window: Some("14:00-14:30".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    wait(Duration::from_secs(1)).await;
+    for n in 0..10 {
+        write(&a, "c", &format!("j{n}"), "v");
+        wait(Duration::from_millis(10)).await;
+    }
+    a.advance_clock(Duration::from_secs(2 * 3600)).unwrap();
+    assert_eq!(
+        automated(&a),
+        vec!["rds:c-2026-03-01-12-00", "rds:c-2026-03-01-14-00"],
+        "the new window's first start"
+    );
+    write(&a, "c", "after", "v");
+    a.advance_clock(Duration::from_secs(24 * 3600)).unwrap();
+    // A day later: the next window's snapshot; the one before is past the one-day retention.
+    assert_eq!(automated(&a), vec!["rds:c-2026-03-02-14-00"]);
+}

@@ -172,7 +172,30 @@ fn next_window_start(after: DateTime<Utc>, window: &str) -> DateTime<Utc> {
 /// than a retention period holds needs no more).
 const MAX_BACKUPS_PER_SETTLE: usize = 36;
 
+impl Inner {
+    /// Makes the driver look at automated backups at its next settle: the state changed.
+    pub(super) fn forget_backups_next(&self) {
+        *self.backups_next.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
 impl Tx<'_> {
+    /// [`Tx::settle_backups`], unless its last look said nothing is due yet and nothing has
+    /// changed since: no mutation, and no cluster moved by this settle (one that has just
+    /// become available takes its first automated snapshot). Returns when to look again.
+    pub(super) fn settle_backups_when_due(&mut self) -> Option<DateTime<Utc>> {
+        let inner = self.inner;
+        let mut known = inner.backups_next.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(next) = *known {
+            if self.touched.clusters.is_empty() && next.is_none_or(|n| self.now < n) {
+                return next;
+            }
+        }
+        let next = self.settle_backups();
+        *known = Some(next);
+        next
+    }
+
     /// Takes the automated snapshots that are due (the first once a cluster is available,
     /// then one in each backup window), and drops those past their cluster's retention
     /// period, and the retained backups whose period has ended. Returns when to look again.

@@ -8,6 +8,7 @@ impl Aurora {
         let mut state = self.lock();
         self.inner.store.clear_all()?;
         *state = State::default();
+        self.inner.forget_backups_next();
         self.inner
             .volumes
             .lock()
@@ -97,7 +98,7 @@ impl Aurora {
             inner: &self.inner,
         };
         tx.settle();
-        let backup_due = tx.settle_backups();
+        let backup_due = tx.settle_backups_when_due();
         let volume_due = tx.settle_retention()?;
         tx.prune_events();
         let jobs = tx.backtrack_jobs()?;

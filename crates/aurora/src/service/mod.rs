@@ -304,6 +304,11 @@ struct Inner {
     /// and a copy leaves the set once its outcome is recorded. Not stored: the job itself is
     /// recorded on its snapshot or cluster, so after a restart the driver starts it again.
     copying: Mutex<HashSet<CopyTarget>>,
+    /// What the last look at automated backups found: `Some(next)` when nothing is due before
+    /// `next` (`None`: nothing ever) unless the control state changes, `None` when it must look
+    /// again. The driver wakes at every commit, and a commit changes nothing backups depend
+    /// on, so it skips scanning every cluster's snapshots; every mutation forgets it.
+    backups_next: Mutex<Option<Option<DateTime<Utc>>>>,
 }
 
 /// Most copies (full-copy restores, manual snapshots and their copies) made at once. Each
@@ -523,6 +528,7 @@ impl Aurora {
                 volumes: Mutex::new(HashMap::new()),
                 unreachable: Mutex::new(HashMap::new()),
                 copying: Mutex::new(HashSet::new()),
+                backups_next: Mutex::new(None),
             }),
         })
     }
@@ -712,6 +718,7 @@ impl Aurora {
         if !batch.is_empty() {
             self.inner.store.apply(TREE, batch)?;
         }
+        self.inner.forget_backups_next();
         self.bump();
         drop(state);
         self.inner.wake.notify_one();
