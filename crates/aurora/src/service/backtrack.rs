@@ -164,10 +164,22 @@ impl Aurora {
                 .ok_or_else(|| Error::ClusterNotFound(cluster_id.to_owned()))?;
             expect_cluster(c, &[ClusterStatus::Available, ClusterStatus::Modifying])?;
             let volume = self.inner.volume(c)?;
-            Ok::<_, Error>(volume.commit(txn, self.inner.env.clock.now())?)
+            let before = volume.stats();
+            let point = volume.commit(txn, self.inner.env.clock.now())?;
+            let after = volume.stats();
+            // The driver's next due time moves only when the history starts (its oldest group
+            // ages out from then on) or a fold on capacity moved its start (RDS-EVENT-0131).
+            let due_moved = before.oldest_retained.is_none() && after.oldest_retained.is_some()
+                || before.folded_until != after.folded_until;
+            Ok::<_, Error>((point, due_moved))
         })?;
-        self.bump();
-        self.inner.wake.notify_one();
+        let (point, due_moved) = point;
+        // What Describe shows changed (change records, restorable times), the endpoints did
+        // not: a new version, without waking the data plane's listeners at every commit.
+        self.inner.version.fetch_add(1, Ordering::SeqCst);
+        if due_moved {
+            self.inner.wake.notify_one();
+        }
         Ok(point)
     }
 
