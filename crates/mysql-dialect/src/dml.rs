@@ -471,23 +471,22 @@ impl Session {
         if let Some(name) = &counter {
             if let Some(high) = self.config.auto_increments.get(epoch, name) {
                 // Values that rolled-back inserts took stay taken.
+                // Cached: the text depends on the table only, and this runs at every INSERT
+                // once a value was burnt.
                 self.conn()
-                    .execute(
-                        &format!(
-                            "INSERT INTO {seq} (name, seq) SELECT ?1, ?2 WHERE NOT EXISTS \
-                             (SELECT 1 FROM {seq} WHERE name = ?1)",
-                            seq = table.sequence_table()
-                        ),
-                        rusqlite::params![name, high],
-                    )
+                    .prepare_cached(&format!(
+                        "INSERT INTO {seq} (name, seq) SELECT ?1, ?2 WHERE NOT EXISTS \
+                         (SELECT 1 FROM {seq} WHERE name = ?1)",
+                        seq = table.sequence_table()
+                    ))
+                    .and_then(|mut s| s.execute(rusqlite::params![name, high]))
                     .and_then(|_| {
-                        self.conn().execute(
-                            &format!(
+                        self.conn()
+                            .prepare_cached(&format!(
                                 "UPDATE {} SET seq = max(seq, ?2) WHERE name = ?1",
                                 table.sequence_table()
-                            ),
-                            rusqlite::params![name, high],
-                        )
+                            ))
+                            .and_then(|mut s| s.execute(rusqlite::params![name, high]))
                     })
                     .map_err(|e| self.sqlite_error(e))?;
             }
