@@ -1,6 +1,8 @@
 //! Byte layouts of the volume's keys and records. One tree per volume, four key spaces:
 //! `d` + user key (head state), `l` + commit LSN [+ chunk number] (log, one group in one or
-//! more chunks), `t` + time + LSN (time index), `m` (meta).
+//! more chunks), `t` + time + LSN (time index), `z` (meta).
+
+use std::borrow::Cow;
 
 use bytes::Bytes;
 
@@ -120,8 +122,14 @@ pub fn parse_index_key(k: &[u8]) -> Option<(i64, u64)> {
     Some((t as i64, lsn))
 }
 
-/// The meta key.
-pub const META_KEY: &[u8] = b"m";
+/// The meta key, rewritten at every commit. It sorts after every other key, so the sled node
+/// it shares holds the newest time-index entries (a few bytes each): under `m` it shared the
+/// node of the log's newest chunks, and every commit made sled rewrite that node's images.
+pub const META_KEY: &[u8] = b"z";
+
+/// Where the meta was kept before [`META_KEY`]; read when that is absent, deleted at the next
+/// write of the meta.
+pub const LEGACY_META_KEY: &[u8] = b"m";
 
 /// One change of one key, with enough to undo and redo it, borrowed from wherever it lives
 /// (a transaction being committed, or a group's bytes).
@@ -157,8 +165,74 @@ pub struct Group {
     bytes: Bytes,
 }
 
-/// Bytes before the first record: time, first LSN, backtrack flag, record count.
+/// Bytes before the first record: time, first LSN, flags, record count.
 const HEADER: usize = 8 + 8 + 1 + 4;
+
+/// Flag bit: the group was appended by a backtrack.
+const BACKTRACK: u8 = 1;
+/// Flag bit: the stored form, whose after-images may be patches of their before-images.
+const PATCHED: u8 = 2;
+
+/// An after-image of the stored form is its before-image with these ranges replaced:
+/// (offset, bytes) runs, written when they take less room than the image. A page that one
+/// commit changes in a few places (SQLite's header counter, one row and its cell pointer) is
+/// stored as those places, which halves what every commit writes to the store.
+const AFTER_PATCH: u8 = 2;
+
+/// Unchanged runs shorter than this stay inside a patch run: a run's own header costs 8 bytes.
+const PATCH_GAP: usize = 16;
+
+/// The runs where `after` differs from `before` (same length), gaps under [`PATCH_GAP`]
+/// merged; `None` when writing them would not save room.
+fn patch_runs(before: &[u8], after: &[u8]) -> Option<Vec<(usize, usize)>> {
+    if before.len() != after.len() {
+        return None;
+    }
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut size = 4;
+    let mut i = 0;
+    while i < after.len() {
+        if before[i] == after[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        let mut same = 0;
+        let mut j = end;
+        while j < after.len() && same < PATCH_GAP {
+            if before[j] == after[j] {
+                same += 1;
+            } else {
+                same = 0;
+                end = j + 1;
+            }
+            j += 1;
+        }
+        runs.push((start, end - start));
+        size += 8 + (end - start);
+        if size >= after.len() {
+            return None;
+        }
+        i = end;
+    }
+    (size < after.len()).then_some(runs)
+}
+
+fn put_after(out: &mut Vec<u8>, before: Option<&[u8]>, after: Option<&[u8]>) {
+    if let (Some(b), Some(a)) = (before, after) {
+        if let Some(runs) = patch_runs(b, a) {
+            out.push(AFTER_PATCH);
+            out.extend_from_slice(&(runs.len() as u32).to_be_bytes());
+            for (at, len) in runs {
+                out.extend_from_slice(&(at as u32).to_be_bytes());
+                put_bytes(out, &a[at..at + len]);
+            }
+            return;
+        }
+    }
+    put_opt(out, after);
+}
 
 fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
@@ -174,6 +248,9 @@ fn put_opt(out: &mut Vec<u8>, v: Option<&[u8]>) {
         }
     }
 }
+
+/// A record of the stored form: key, before-image and the after-image, rebuilt if patched.
+type StoredChange<'a> = (&'a [u8], Option<&'a [u8]>, Option<Cow<'a, [u8]>>);
 
 struct Reader<'a>(&'a [u8]);
 
@@ -215,6 +292,27 @@ impl<'a> Reader<'a> {
             after: self.opt()?,
         })
     }
+    /// A record of the stored form: its after-image rebuilt when it was written as a patch.
+    fn stored_change(&mut self) -> Option<StoredChange<'a>> {
+        let key = self.bytes()?;
+        let before = self.opt()?;
+        let after = match self.0.first()? {
+            &AFTER_PATCH => {
+                self.take(1)?;
+                let mut image = before?.to_vec();
+                for _ in 0..self.u32()? {
+                    let at = self.u32()? as usize;
+                    let run = self.bytes()?;
+                    image
+                        .get_mut(at..at.checked_add(run.len())?)?
+                        .copy_from_slice(run);
+                }
+                Some(Cow::Owned(image))
+            }
+            _ => self.opt()?.map(Cow::Borrowed),
+        };
+        Some((key, before, after))
+    }
 }
 
 impl Group {
@@ -229,7 +327,7 @@ impl Group {
         let mut bytes = Vec::with_capacity(size + HEADER);
         bytes.extend_from_slice(&time_ms.to_be_bytes());
         bytes.extend_from_slice(&first_lsn.to_be_bytes());
-        bytes.push(u8::from(backtrack));
+        bytes.push(if backtrack { BACKTRACK } else { 0 });
         bytes.extend_from_slice(&(changes.len() as u32).to_be_bytes());
         for c in changes {
             put_bytes(&mut bytes, c.key);
@@ -260,9 +358,26 @@ impl Group {
         &self.bytes
     }
 
-    /// The encoded group cut into the chunks it is stored as, in order.
-    pub fn chunks(&self) -> impl Iterator<Item = &[u8]> {
-        self.bytes.chunks(LOG_CHUNK)
+    /// The group's stored form: its in-memory form with after-images written as patches of
+    /// their before-images where that is shorter. [`Group::decode`] reads both forms.
+    pub fn stored(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.bytes.len() / 2);
+        out.extend_from_slice(&self.bytes[..HEADER]);
+        out[16] |= PATCHED;
+        for c in self.changes() {
+            put_bytes(&mut out, c.key);
+            put_opt(&mut out, c.before);
+            put_after(&mut out, c.before, c.after);
+        }
+        out
+    }
+
+    /// The stored form cut into the chunks it is stored as, in order.
+    pub fn chunks(&self) -> Vec<Vec<u8>> {
+        self.stored()
+            .chunks(LOG_CHUNK)
+            .map(<[u8]>::to_vec)
+            .collect()
     }
 
     /// A zero-copy handle on `part`, which must be borrowed from this group's records.
@@ -288,12 +403,30 @@ impl Group {
         let mut r = Reader(&bytes);
         let time_ms = r.u64()? as i64;
         let first_lsn = r.u64()?;
-        let backtrack = match r.u8()? {
-            0 => false,
-            1 => true,
-            _ => return None,
-        };
+        let flags = r.u8()?;
+        if flags & !(BACKTRACK | PATCHED) != 0 {
+            return None;
+        }
+        let backtrack = flags & BACKTRACK != 0;
         let len = r.u32()?;
+        if flags & PATCHED != 0 {
+            let mut records = Vec::with_capacity(len.min(1 << 16) as usize);
+            for _ in 0..len {
+                records.push(r.stored_change()?);
+            }
+            if !r.0.is_empty() {
+                return None;
+            }
+            let changes: Vec<Change<'_>> = records
+                .iter()
+                .map(|(key, before, after)| Change {
+                    key,
+                    before: *before,
+                    after: after.as_deref(),
+                })
+                .collect();
+            return Some(Group::new(time_ms, first_lsn, backtrack, &changes));
+        }
         for _ in 0..len {
             r.change()?;
         }
@@ -357,8 +490,8 @@ mod tests {
             })
             .collect();
         let g = Group::new(1, 1, false, &changes);
-        let chunks: Vec<&[u8]> = g.chunks().collect();
-        assert_eq!(chunks.len(), g.bytes().len().div_ceil(LOG_CHUNK));
+        let chunks = g.chunks();
+        assert_eq!(chunks.len(), g.stored().len().div_ceil(LOG_CHUNK));
         assert!(chunks.len() > 1 && chunks.iter().all(|c| c.len() <= LOG_CHUNK));
         assert_eq!(Group::decode(chunks.concat()), Some(g));
         assert_eq!(log_chunk_key(9, 0), log_key(9));
@@ -380,5 +513,56 @@ mod tests {
         keys.sort();
         let parsed: Vec<_> = keys.iter().map(|k| parse_index_key(k).unwrap()).collect();
         assert_eq!(parsed, vec![(-3, 9), (0, 2), (5, 0), (5, 1)]);
+    }
+
+    #[test]
+    fn after_images_are_stored_as_patches_of_their_before_images() {
+        let before: Vec<u8> = (0..4096u32).map(|i| (i % 251) as u8).collect();
+        let mut after = before.clone();
+        after[24] ^= 1; // a header counter
+        after[100..103].copy_from_slice(b"new");
+        after[3000..3120].fill(9); // a new row
+        let fresh = vec![5u8; 4096];
+        let changes = [
+            Change {
+                key: b"page-1",
+                before: Some(&before),
+                after: Some(&after),
+            },
+            Change {
+                key: b"page-2",
+                before: None,
+                after: Some(&fresh),
+            },
+            Change {
+                key: b"page-3",
+                before: Some(&before),
+                after: None,
+            },
+            Change {
+                key: b"page-4",
+                before: Some(&before),
+                after: Some(&fresh),
+            },
+        ];
+        let g = Group::new(3, 10, true, &changes);
+        let stored = g.stored();
+        // The changed page is stored as its three runs; the others as they are.
+        assert!(stored.len() + 3800 < g.bytes().len(), "{}", stored.len());
+        let back = Group::decode(stored.clone()).expect("decodes");
+        assert_eq!(back, g);
+        assert!(back.backtrack);
+        assert_eq!(back.changes().collect::<Vec<_>>(), changes);
+        // A patch that reaches past its image is refused, not applied.
+        let mut bad = stored;
+        let broken = Group::new(3, 10, false, &changes[..1]).stored();
+        let mut broken_far = broken.clone();
+        // The first run's offset sits after key, before-image, tag and run count.
+        let offset_at = HEADER + 4 + 6 + 1 + 4 + 4096 + 1 + 4;
+        broken_far[offset_at..offset_at + 4].copy_from_slice(&4096u32.to_be_bytes());
+        assert_eq!(Group::decode(broken_far), None);
+        bad.truncate(bad.len() - 1);
+        assert_eq!(Group::decode(bad), None);
+        assert_eq!(Group::decode(broken).map(|g| g.len()), Some(1));
     }
 }

@@ -277,6 +277,9 @@ pub struct Volume {
     overlay: RwLock<Overlay>,
     checkpoint_after: AtomicUsize,
     checkpoint_bytes: AtomicUsize,
+    /// Whether the meta was read from [`codec::LEGACY_META_KEY`] (a data dir from before the
+    /// key moved), so the next write of the meta also deletes it there.
+    legacy_meta: AtomicBool,
     /// Bytes of the groups appended since the checkpoint (which the overlay keeps alive);
     /// written only by writers holding `meta`.
     overlay_bytes: AtomicUsize,
@@ -340,7 +343,13 @@ type HeadAndTarget<'a> = (Option<&'a [u8]>, Option<&'a [u8]>);
 impl Volume {
     /// Opens the volume stored in `tree` (empty if new), rebuilding the overlay from the log.
     pub fn open(store: Arc<dyn Store>, tree: &str) -> Result<Self> {
-        let meta: Meta = match store.get(tree, codec::META_KEY)? {
+        let mut stored_meta = store.get(tree, codec::META_KEY)?;
+        let legacy_meta = stored_meta.is_none();
+        if legacy_meta {
+            stored_meta = store.get(tree, codec::LEGACY_META_KEY)?;
+        }
+        let legacy_meta = legacy_meta && stored_meta.is_some();
+        let meta: Meta = match stored_meta {
             Some(bytes) => {
                 serde_json::from_slice(&bytes).map_err(|e| Error::Corrupt(e.to_string()))?
             }
@@ -365,6 +374,7 @@ impl Volume {
             overlay: RwLock::new(overlay),
             checkpoint_after: AtomicUsize::new(DEFAULT_CHECKPOINT_AFTER),
             checkpoint_bytes: AtomicUsize::new(DEFAULT_CHECKPOINT_BYTES),
+            legacy_meta: AtomicBool::new(legacy_meta),
             overlay_bytes: AtomicUsize::new(overlay_bytes),
             recent: Mutex::new(Recent {
                 budget: DEFAULT_RECENT_BYTES,
@@ -474,7 +484,14 @@ impl Volume {
     fn finish(&self, meta: &mut MutexGuard<'_, Meta>, mut pending: Pending) -> Result<()> {
         let bytes = serde_json::to_vec(&pending.next).map_err(|e| Error::Corrupt(e.to_string()))?;
         pending.batch.put(codec::META_KEY, bytes);
+        let legacy_meta = self.legacy_meta.load(Ordering::Relaxed);
+        if legacy_meta {
+            pending.batch.delete(codec::LEGACY_META_KEY);
+        }
         self.store.apply(&self.tree, pending.batch)?;
+        if legacy_meta {
+            self.legacy_meta.store(false, Ordering::Relaxed);
+        }
         let mut overlay = self.overlay.write().unwrap_or_else(|p| p.into_inner());
         let appended: usize = pending.appended.iter().map(|g| approx_size(g)).sum();
         if pending.checkpointed {
@@ -575,9 +592,7 @@ impl Volume {
         let count = group.len();
         let mut chunks = 0;
         for chunk in group.chunks() {
-            pending
-                .batch
-                .put(codec::log_chunk_key(lsn, chunks), chunk.to_vec());
+            pending.batch.put(codec::log_chunk_key(lsn, chunks), chunk);
             chunks += 1;
         }
         pending.delta.extend(group.head_values());

@@ -506,3 +506,61 @@ fn a_clone_shares_the_state_at_its_target_and_each_side_keeps_its_own_writes() {
     assert_eq!(contents(&grandchild), expected);
     assert_eq!(reopened.parent_tree(), None);
 }
+
+/// A 4 KiB page whose version `n` differs from version 0 in a few places, as SQLite's pages do
+/// from one commit to the next.
+fn page(n: u8) -> Vec<u8> {
+    let mut p: Vec<u8> = (0..4096u32).map(|i| (i % 253) as u8).collect();
+    p[24] = n;
+    for i in 0..usize::from(n) {
+        p[1000 + 40 * i..1000 + 40 * i + 30].fill(n);
+    }
+    p
+}
+
+#[test]
+fn pages_written_as_patches_come_back_from_the_store_whole() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    {
+        let v = Volume::open(store.clone(), "v").unwrap();
+        for n in 0..20u8 {
+            let mut txn = Transaction::new();
+            txn.put(b"page".to_vec(), page(n));
+            v.commit(txn, t(10 * i64::from(n))).unwrap();
+        }
+    }
+    // Reopened, the log is read back from the store, not from the groups kept in memory.
+    let v = Volume::open(store.clone(), "v").unwrap();
+    assert_eq!(v.get(b"page").unwrap(), Some(page(19)));
+    v.backtrack_to("bt", t(55), t(300)).unwrap();
+    assert_eq!(v.get(b"page").unwrap(), Some(page(5)));
+    let v = Volume::open(store, "v").unwrap();
+    assert_eq!(v.get(b"page").unwrap(), Some(page(5)));
+    v.backtrack_to("forward", t(195), t(310)).unwrap();
+    assert_eq!(v.get(b"page").unwrap(), Some(page(19)));
+}
+
+#[test]
+fn a_meta_kept_under_the_old_key_is_read_and_moved() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    {
+        let v = Volume::open(store.clone(), "v").unwrap();
+        put(&v, "k", "1", 10);
+        put(&v, "k", "2", 20);
+    }
+    // What a data dir written before the key moved holds.
+    let meta = store.get("v", b"z").unwrap().expect("meta");
+    let mut batch = store::Batch::default();
+    batch.put(b"m".to_vec(), meta);
+    batch.delete(b"z".to_vec());
+    store.apply("v", batch).unwrap();
+
+    let v = Volume::open(store.clone(), "v").unwrap();
+    assert_eq!(value(&v, "k").as_deref(), Some("2"));
+    assert_eq!(v.stats().head_lsn, 4);
+    put(&v, "k", "3", 30);
+    assert_eq!(store.get("v", b"m").unwrap(), None);
+    let v = Volume::open(store, "v").unwrap();
+    v.backtrack_to("bt", t(15), t(40)).unwrap();
+    assert_eq!(value(&v, "k").as_deref(), Some("1"));
+}
