@@ -83,3 +83,33 @@ SELECT name FROM p FOR UPDATE;
 SELECT name FROM p WHERE id = 1 LOCK IN SHARE MODE;
 -- @mysql8 {"columns": ["name"], "rows": [["Ann"]]} FOR SHARE is MySQL 8.0 syntax; MariaDB only has LOCK IN SHARE MODE (1064)
 SELECT name FROM p WHERE id = 1 FOR SHARE;
+CREATE TABLE mixcmp (id INT PRIMARY KEY, s VARCHAR(10), n INT, KEY s (s));
+INSERT INTO mixcmp VALUES (1, 'abc', 0), (2, '2', 2), (3, '3.5x', 3), (4, '10', 10), (5, NULL, NULL), (6, '7', 7);
+SELECT id FROM mixcmp WHERE s = 0 ORDER BY id;
+SELECT id FROM mixcmp WHERE id < 3 AND s = 0;
+-- @mysql8 {"rows": [["Warning", "1292", "Truncated incorrect DOUBLE value: 'abc'"]]} MySQL compares a string with a number as doubles; MariaDB as decimals, and words its warning so
+SHOW WARNINGS;
+SELECT id FROM mixcmp WHERE s < 3 ORDER BY id;
+SELECT id FROM mixcmp WHERE s > 2.5 ORDER BY id;
+SELECT id FROM mixcmp WHERE s <> 0 ORDER BY id;
+SELECT id FROM mixcmp WHERE s IN (2, 10) ORDER BY id;
+SELECT id FROM mixcmp WHERE s NOT IN (0, 2) ORDER BY id;
+SELECT id FROM mixcmp WHERE s = '2';
+SELECT id FROM mixcmp WHERE id = '3abc';
+-- @mysql8 {"rows": [["Warning", "1292", "Truncated incorrect DOUBLE value: '3abc'"]]} MySQL compares a string with a number as doubles; MariaDB as decimals, and words its warning so
+SHOW WARNINGS;
+SELECT id FROM mixcmp WHERE id = '2';
+SELECT id FROM mixcmp WHERE n < '3z' ORDER BY id;
+SELECT id FROM mixcmp WHERE id IN ('2x', 4) ORDER BY id;
+SELECT id FROM mixcmp WHERE n + 0 = '2';
+SELECT a.id, b.id FROM mixcmp a JOIN mixcmp b ON a.s = b.n ORDER BY a.id, b.id;
+SELECT a.id, b.id FROM mixcmp a JOIN mixcmp b ON b.n = a.s WHERE a.id > 1 ORDER BY a.id;
+SELECT COUNT(*) FROM mixcmp WHERE s = n;
+SELECT 'abc' = 0, '3abc' = 3, '3abc' < 4, 'x' IN (0, 1);
+UPDATE mixcmp SET n = n + 100 WHERE id = '3abc';
+UPDATE mixcmp SET n = n + 100 WHERE s IN (2, 10);
+SELECT id, n FROM mixcmp ORDER BY id;
+-- @mysql8 {"error": 1292} in strict mode MySQL fails a DELETE whose WHERE truncates a string compared with a number, as it fails such an UPDATE; MariaDB fails the UPDATE only
+DELETE FROM mixcmp WHERE s = 0;
+-- @mysql8 {"rows": [["1"], ["2"], ["3"], ["4"], ["5"], ["6"]]} the DELETE above failed in MySQL; MariaDB ran it
+SELECT id FROM mixcmp ORDER BY id;

@@ -240,6 +240,33 @@ impl Session {
         }
     }
 
+    /// A single-table UPDATE's or DELETE's WHERE rewritten for SQLite, knowing the types of
+    /// the table's columns (a VARCHAR compared with a number compares as doubles; in strict
+    /// mode, unless `strict` is false for IGNORE, a string that is not all number is 1292).
+    fn condition_sql(
+        &mut self,
+        mut e: Expr,
+        text: &str,
+        table: &Table,
+        qualifier: &str,
+        strict: bool,
+    ) -> Result<String, SqlError> {
+        let (columns, meta) = crate::query::table_columns(table, qualifier);
+        let strict = strict && self.strict_mode();
+        let error = {
+            let mut rw = Rewrite::new(self, text);
+            rw.columns = columns;
+            rw.meta = meta;
+            rw.strict_doubles = strict;
+            let _: ControlFlow<()> = e.visit(&mut rw);
+            rw.error
+        };
+        match error {
+            Some(err) => Err(err),
+            None => Ok(e.to_string()),
+        }
+    }
+
     fn table_of(
         &mut self,
         name: &ObjectName,
@@ -1142,7 +1169,12 @@ impl Session {
             from = format!(" FROM {}", parts.join(", "));
         }
         if let Some(w) = &update.selection {
-            conditions.push(format!("({})", self.expr_sql(w.clone(), text)?));
+            let w = if from.is_empty() {
+                self.condition_sql(w.clone(), text, &table, &alias_name, !ignore)?
+            } else {
+                self.expr_sql(w.clone(), text)?
+            };
+            conditions.push(format!("({w})"));
         }
         let sqlite_table = table_ident(&db, &t).to_string();
         let target = format!("{sqlite_table} AS {}", quote_ident(&alias_name));
@@ -1320,7 +1352,7 @@ impl Session {
                 .map_or_else(|| t.clone(), |a| a.name.value.clone());
             let target = format!("{} AS {}", table_ident(&db, &t), quote_ident(&alias_name));
             let mut condition = match &delete.selection {
-                Some(w) => self.expr_sql(w.clone(), text)?,
+                Some(w) => self.condition_sql(w.clone(), text, &table, &alias_name, true)?,
                 None => "1".to_owned(),
             };
             if !delete.order_by.is_empty() || delete.limit.is_some() {

@@ -8,6 +8,7 @@ use sqlparser::ast::{Expr, Query, Select, SelectItem, SetExpr, TableFactor, Visi
 
 use crate::error::SqlError;
 use crate::outcome::{Column, ColumnType, Outcome, ResultSet};
+use crate::schema::Table;
 use crate::session::Session;
 use crate::translate::{
     item_hint, num_of_type, numeric_type, resolve, ColumnMeta, MetaColumns, Num, NumColumns,
@@ -905,6 +906,32 @@ impl Session {
         }
         out
     }
+}
+
+/// Numeric classes and types of the columns of one table named `qualifier` (a single-table
+/// UPDATE's or DELETE's), keyed as [`Session::num_columns`] and [`Session::meta_columns`] key
+/// them.
+pub(crate) fn table_columns(def: &Table, qualifier: &str) -> (NumColumns, MetaColumns) {
+    let qualifier = qualifier.to_ascii_lowercase();
+    let (mut nums, mut metas) = (NumColumns::new(), MetaColumns::new());
+    for col in &def.columns {
+        let c = col.name.to_ascii_lowercase();
+        let meta = ColumnMeta {
+            ty: col.ty.show().to_ascii_lowercase(),
+            bin_collation: col
+                .collation
+                .as_deref()
+                .is_some_and(|c| c.to_ascii_lowercase().ends_with("_bin")),
+            collation: col.collation.as_ref().map(|c| c.to_ascii_lowercase()),
+        };
+        if let Some(n) = num_of_type(&col.ty.show()) {
+            nums.insert(format!("{qualifier}.{c}"), n);
+            nums.insert(c.clone(), n);
+        }
+        metas.insert(format!("{qualifier}.{c}"), meta.clone());
+        metas.insert(c, meta);
+    }
+    (nums, metas)
 }
 
 impl Session {

@@ -41,6 +41,9 @@ pub(crate) fn information_schema_ident(view: &str) -> Ident {
     )
 }
 
+/// The SQLite function reading a string as the double MySQL compares it as with a number.
+pub(crate) const COMPARE_DOUBLE: &str = "mysql_compare_double";
+
 /// The SQLite function reading a user variable while a statement runs (`@x` in a statement
 /// that also assigns with `:=`).
 pub(crate) const USER_VARIABLE_GET: &str = "rewind_user_var";
@@ -87,6 +90,9 @@ pub(crate) struct Rewrite<'a> {
     pub index_hints: Vec<(String, String, String)>,
     /// The column lists of MATCH ... AGAINST, which a FULLTEXT index must cover.
     pub fulltext: Vec<Vec<String>>,
+    /// A string compared with a number that is not all number fails the statement (1292)
+    /// instead of warning: the WHERE of an UPDATE or DELETE in strict mode, as in MySQL.
+    pub strict_doubles: bool,
 }
 
 impl<'a> Rewrite<'a> {
@@ -105,6 +111,7 @@ impl<'a> Rewrite<'a> {
             meta: MetaColumns::new(),
             index_hints: Vec::new(),
             fulltext: Vec::new(),
+            strict_doubles: false,
         }
     }
 
@@ -810,12 +817,7 @@ impl Rewrite<'_> {
             };
             let no_columns = NumColumns::new();
             let numeric = |e: &Expr| numeric_type(e, &no_columns).is_some();
-            // A string compared with a number is read as a number (`'10abc' = 10`).
-            let (l, r) = match (is_string_literal(&left), is_string_literal(&right)) {
-                (true, false) if numeric(&right) => (as_real(left), right),
-                (false, true) if numeric(&left) => (left, as_real(right)),
-                _ => (left, right),
-            };
+            let (l, r) = self.strings_as_doubles(left, right);
             // A JSON value compared with a scalar compares as that scalar (`j->'$.a' = 'x'`).
             let scalar = |e: &Expr| is_string_literal(e) || numeric(e);
             let (l, r) = match (json_extract_args(&l), json_extract_args(&r)) {
@@ -836,6 +838,94 @@ impl Rewrite<'_> {
             return self.rewrite_comparison(left, op, right);
         }
         self.rewrite_other_binary(left, op, right)
+    }
+
+    /// MySQL compares a string with a number as two doubles (`'10abc' = 10`, `v = 0` for a
+    /// VARCHAR `v` holding 'abc', `id = '3abc'`), warning 1292 for a string that is not all
+    /// number; SQLite would compare text with text, or find no number equal to a text. The
+    /// string side becomes `mysql_compare_double(..)`, and only it: a column compared with a
+    /// literal of its own type is left bare, so its index still serves. A bare numeric column
+    /// and a string literal that is all number are left to SQLite's column affinity, which
+    /// reads `'3'` as 3 with the index.
+    fn strings_as_doubles(&self, left: Expr, right: Expr) -> (Expr, Expr) {
+        match (
+            self.string_side(&left, &right),
+            self.string_side(&right, &left),
+        ) {
+            (true, false) => (self.as_double(left), right),
+            (false, true) => (left, self.as_double(right)),
+            _ => (left, right),
+        }
+    }
+
+    /// `e` read as the double a comparison with a number reads it as.
+    fn as_double(&self, e: Expr) -> Expr {
+        let mut args = vec![e];
+        if self.strict_doubles {
+            args.push(literal(Value::Number("1".into(), false)));
+        }
+        call(COMPARE_DOUBLE, args)
+    }
+
+    /// `x IN (list)` with strings compared with numbers, as [`Self::strings_as_doubles`]
+    /// does for `=`: a string `x` against a list of numbers, or a numeric `x` against the
+    /// string literals of its list. None when nothing changes.
+    fn in_list_as_doubles(&self, inner: &Expr, list: &[Expr]) -> Option<(Expr, Vec<Expr>)> {
+        if matches!(inner, Expr::Tuple(_)) {
+            return None;
+        }
+        let numbers = NumColumns::new();
+        if !list.is_empty()
+            && list.iter().all(|e| numeric_type(e, &numbers).is_some())
+            && list.iter().any(|e| self.string_side(inner, e))
+        {
+            return Some((self.as_double(inner.clone()), list.to_vec()));
+        }
+        if !list.iter().any(|e| self.string_side(e, inner)) {
+            return None;
+        }
+        let list = list
+            .iter()
+            .map(|e| {
+                if self.string_side(e, inner) {
+                    self.as_double(e.clone())
+                } else {
+                    e.clone()
+                }
+            })
+            .collect();
+        Some((inner.clone(), list))
+    }
+
+    /// True when `string`, compared with `number`, must be read as a double: a string
+    /// literal or a character / binary string column of the query, against a number.
+    fn string_side(&self, string: &Expr, number: &Expr) -> bool {
+        if numeric_type(number, &NumColumns::new()).is_some() {
+            // A number written in the statement (`0`, `1 + 1`, `-2.5`).
+            return is_string_literal(string) || self.is_string_column(string);
+        }
+        // `a + b` over columns is `mysql_arith('+', a, b, ..)` by now.
+        let arithmetic = matches!(number, Expr::Function(f)
+            if f.name.to_string().eq_ignore_ascii_case("mysql_arith"));
+        if !arithmetic && numeric_type(number, &self.columns).is_none() {
+            return false;
+        }
+        // A numeric column or an expression over one.
+        match string {
+            Expr::Value(v) => match &v.value {
+                Value::SingleQuotedString(t) | Value::DoubleQuotedString(t) => {
+                    !is_column(number) || !is_plain_number(t)
+                }
+                _ => false,
+            },
+            _ => self.is_string_column(string),
+        }
+    }
+
+    /// True for a column of the query whose type is a character or binary string (not ENUM
+    /// or SET, which compare with numbers by their index).
+    fn is_string_column(&self, e: &Expr) -> bool {
+        is_column(e) && self.meta_of(e).is_some_and(|m| is_string_type(&m.ty))
     }
 
     fn rewrite_comparison(&mut self, left: Expr, op: &BinaryOperator, right: Expr) -> Option<Expr> {
@@ -1166,6 +1256,38 @@ pub(crate) struct ColumnMeta {
 
 /// [`ColumnMeta`] of the columns a SELECT can name, keyed as [`NumColumns`].
 pub(crate) type MetaColumns = HashMap<String, ColumnMeta>;
+
+/// True for a character or binary string type (CHAR, VARCHAR, TEXT, BINARY, VARBINARY, BLOB
+/// and their sizes).
+fn is_string_type(ty: &str) -> bool {
+    let word = ty.split(['(', ' ']).next().unwrap_or_default();
+    matches!(
+        word,
+        "char"
+            | "varchar"
+            | "tinytext"
+            | "text"
+            | "mediumtext"
+            | "longtext"
+            | "binary"
+            | "varbinary"
+            | "tinyblob"
+            | "blob"
+            | "mediumblob"
+            | "longblob"
+    )
+}
+
+/// True for a string SQLite's numeric affinity reads whole as a number (`'3'`, `' 1e1 '`),
+/// as MySQL reads it without a warning.
+fn is_plain_number(s: &str) -> bool {
+    let t = s.trim_matches(' ');
+    !t.is_empty()
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+        && t.bytes().any(|b| b.is_ascii_digit())
+        && t.parse::<f64>().is_ok()
+}
 
 /// True for a binary string type (BINARY, VARBINARY, BLOB).
 fn is_binary_type(ty: &str) -> bool {
@@ -1627,17 +1749,6 @@ fn is_string_literal(e: &Expr) -> bool {
         if matches!(v.value, Value::SingleQuotedString(_) | Value::DoubleQuotedString(_)))
 }
 
-/// `CAST(e AS REAL)`: SQLite reads a string's numeric prefix, as MySQL does in a numeric
-/// context.
-fn as_real(e: Expr) -> Expr {
-    Expr::Cast {
-        kind: CastKind::Cast,
-        expr: Box::new(e),
-        data_type: DataType::Real,
-        format: None,
-    }
-}
-
 /// The arguments of a rewritten `JSON_EXTRACT` (or `->`) call.
 fn json_extract_args(e: &Expr) -> Option<Vec<Expr>> {
     match e {
@@ -1930,6 +2041,18 @@ impl VisitorMut for Rewrite<'_> {
     }
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if let Expr::In {
+            expr: inner,
+            target: InTarget::List(list),
+            ..
+        } = expr
+        {
+            if let Some((e, l)) = self.in_list_as_doubles(inner, list) {
+                **inner = e;
+                *list = l;
+                return ControlFlow::Continue(());
+            }
+        }
         let replacement = match expr {
             Expr::Identifier(i) if i.value.starts_with("@@") && i.quote_style.is_none() => {
                 match self.session.system_variable(&i.value[2..]) {

@@ -246,3 +246,91 @@ fn range_and_indexed_queries_run_on_their_index() {
     );
     assert!(!extra.contains("filesort"), "{extra}");
 }
+
+#[test]
+fn strings_compared_with_numbers_compare_as_doubles_and_keep_same_type_indexes() {
+    let cluster = Cluster::new();
+    let mut c = shop(&cluster);
+    c.exec("CREATE TABLE tag (id INT PRIMARY KEY, label VARCHAR(10), KEY label (label))");
+    c.exec("INSERT INTO tag VALUES (1, 'abc'), (2, '2'), (3, '3.0x'), (4, '10')");
+    // A VARCHAR against a number: as doubles, 'abc' is 0 with warning 1292.
+    assert_eq!(c.q("SELECT id FROM tag WHERE label = 0"), rows(&[&["1"]]));
+    let mut warnings = c.q("SHOW WARNINGS");
+    warnings.sort();
+    assert_eq!(
+        warnings,
+        rows(&[
+            &[
+                "Warning",
+                "1292",
+                "Truncated incorrect DOUBLE value: '3.0x'"
+            ],
+            &["Warning", "1292", "Truncated incorrect DOUBLE value: 'abc'"]
+        ])
+    );
+    assert_eq!(
+        c.q("SELECT id FROM tag WHERE label < 5 ORDER BY id"),
+        rows(&[&["1"], &["2"], &["3"]])
+    );
+    assert_eq!(
+        c.q("SELECT id FROM tag WHERE label IN (3, 10) ORDER BY id"),
+        rows(&[&["3"], &["4"]])
+    );
+    // An INT against a string: '3abc' is 3, with the warning.
+    assert_eq!(
+        c.q("SELECT sku FROM item WHERE id = '3abc'"),
+        rows(&[&["c"]])
+    );
+    assert_eq!(
+        c.q("SHOW WARNINGS"),
+        rows(&[&[
+            "Warning",
+            "1292",
+            "Truncated incorrect DOUBLE value: '3abc'"
+        ]])
+    );
+    assert_eq!(
+        c.q("SELECT sku FROM item WHERE id IN ('1x', 2) ORDER BY sku"),
+        rows(&[&["a"], &["b"]])
+    );
+    // A join of a VARCHAR with an INT.
+    assert_eq!(
+        c.q("SELECT i.sku, t.id FROM item i JOIN tag t ON t.label = i.id ORDER BY i.sku"),
+        rows(&[&["b", "2"], &["c", "3"]])
+    );
+    assert_eq!(
+        c.q("SELECT sku FROM item WHERE kind + 0 = '2'"),
+        rows(&[&["c"]])
+    );
+    // UPDATE and DELETE compare alike; in strict mode the truncation fails them, as in
+    // MySQL, and UPDATE IGNORE warns.
+    assert_eq!(
+        c.err("UPDATE item SET kind = 9 WHERE id = '3abc'").code,
+        1292
+    );
+    assert_eq!(c.err("DELETE FROM tag WHERE label = 0").code, 1292);
+    assert_eq!(c.val("SELECT COUNT(*) FROM tag"), "4");
+    let ok = c.ok("UPDATE IGNORE item SET kind = 9 WHERE id = '3abc'");
+    assert_eq!((ok.affected_rows, ok.warnings), (1, 1));
+    c.ok("SET sql_mode = ''");
+    assert_eq!(c.ok("DELETE FROM tag WHERE label = 0").affected_rows, 1);
+    assert_eq!(
+        c.ok("UPDATE tag SET id = id WHERE label IN (2, 10)")
+            .affected_rows,
+        0
+    );
+    assert_eq!(c.val("SELECT COUNT(*) FROM tag"), "3");
+    // Same types keep their index; an INT against a plain numeric string too.
+    assert_eq!(
+        access(&mut c, "EXPLAIN SELECT id FROM tag WHERE label = 'abc'")[0][..2],
+        strings(&["ref", "label", "", "", ""])[..2]
+    );
+    assert_eq!(
+        access(&mut c, "EXPLAIN SELECT * FROM item WHERE id = '2'")[0][..2],
+        strings(&["const", "PRIMARY", "", "", ""])[..2]
+    );
+    assert_eq!(
+        access(&mut c, "EXPLAIN SELECT * FROM item WHERE id = '2x'")[0][..2],
+        strings(&["const", "PRIMARY", "", "", ""])[..2]
+    );
+}

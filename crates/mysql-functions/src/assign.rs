@@ -635,6 +635,28 @@ fn num_prefix_of(v: &Value) -> Option<Num> {
     }
 }
 
+/// A string as the double MySQL compares it as with a number (`'3abc' = 3`, `'abc' = 0`),
+/// with MySQL's warning 1292 when something other than spaces follows the number (`''` is 0
+/// without one), or that as an error when `strict` (an UPDATE's or DELETE's WHERE in strict
+/// mode); numbers and NULL unchanged.
+fn compare_double(v: &Value, strict: bool) -> Result<Value, String> {
+    let s = match v {
+        Value::Null | Value::Integer(_) | Value::Real(_) => return Ok(v.clone()),
+        Value::Text(s) => s.clone(),
+        Value::Blob(b) => String::from_utf8_lossy(b).into_owned(),
+    };
+    let number = numeric_prefix(&s);
+    let rest = &s.trim_start()[number.len()..];
+    if !rest.trim_end_matches(' ').is_empty() {
+        let message = format!("Truncated incorrect DOUBLE value: '{s}'");
+        if strict {
+            return Err(format!("1292: {message}"));
+        }
+        warn(1292, message);
+    }
+    Ok(Value::Real(number.parse().unwrap_or(0.0)))
+}
+
 /// An exact decimal as INTEGER when whole (as SQLite's NUMERIC affinity would store it), else REAL.
 pub(crate) fn dec_value(d: Dec) -> Value {
     let p = 10i128.pow(d.scale.min(38));
@@ -1401,6 +1423,11 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
             None => Value::Null,
             Some(n) => Value::Real(n.f64()),
         })
+    })?;
+    reg(conn, "mysql_compare_double", -1, true, |a| {
+        check_args(a, "mysql_compare_double", 1, 2)?;
+        let strict = a.get(1).and_then(to_i64).is_some_and(|s| s != 0);
+        compare_double(&a[0], strict)
     })?;
     reg(conn, "mysql_cast_date", 1, true, |a| {
         Ok(parse_temporal(&a[0]).map_or(Value::Null, |t| {

@@ -38,6 +38,7 @@
 //! | `CAST(x AS CHAR[(n)])`, `CAST(x AS BINARY[(n)])` | `mysql_cast_char(x[, n])`, `mysql_cast_binary(x[, n])` |
 //! | `CAST(x AS DECIMAL(p, s))` | `mysql_cast_decimal(x, p, s)` (p, s default 10, 0) |
 //! | `CAST(x AS DOUBLE/FLOAT/REAL)` | `mysql_cast_double(x)` |
+//! | a string compared with a number (`v = 0`, `id = '3abc'`) | `mysql_compare_double(v[, strict]) = 0` (warns 1292 as MySQL does; `strict` 1: fails with it) |
 //! | `CAST(x AS DATE/DATETIME(fsp)/TIME(fsp))` | `mysql_cast_date(x)`, `mysql_cast_datetime(x[, fsp])`, `mysql_cast_time(x[, fsp])` |
 //! | `CAST(x AS JSON)` | `mysql_cast_json(x)` (also marks a JSON column's text as JSON) |
 //! | storing into a column (INSERT/UPDATE) | `mysql_assign(value, 'type spec', 'column'[, row[, mode]])` (mode: `ASSIGN_*` bits) |

@@ -123,3 +123,43 @@ fn json_and_bool() {
     assert_eq!(i(&c, "mysql_bool(-3)"), 1);
     assert_eq!(s(&c, "mysql_bool(NULL)"), "NULL");
 }
+
+/// A string compared with a number: its double, and warning 1292 unless it is all number.
+#[test]
+fn compare_double_warns_on_truncated_strings() {
+    let c = conn();
+    let read = |sql: &str| {
+        mysql_functions::take_warnings();
+        let got = s(&c, sql);
+        let warnings: Vec<String> = mysql_functions::take_warnings()
+            .into_iter()
+            .map(|w| format!("{} {}", w.code, w.message))
+            .collect();
+        (got, warnings)
+    };
+    assert_eq!(
+        read("mysql_compare_double('3abc')"),
+        (
+            "3".to_owned(),
+            vec!["1292 Truncated incorrect DOUBLE value: '3abc'".to_owned()]
+        )
+    );
+    assert_eq!(
+        read("mysql_compare_double('abc')").1,
+        vec!["1292 Truncated incorrect DOUBLE value: 'abc'".to_owned()]
+    );
+    assert_eq!(
+        read("mysql_compare_double(' 1e1 ')"),
+        ("10".to_owned(), vec![])
+    );
+    assert_eq!(read("mysql_compare_double('')"), ("0".to_owned(), vec![]));
+    assert_eq!(read("mysql_compare_double(7)"), ("7".to_owned(), vec![]));
+    assert_eq!(
+        read("mysql_compare_double(NULL)"),
+        ("NULL".to_owned(), vec![])
+    );
+    // An UPDATE's or DELETE's WHERE in strict mode: an error.
+    assert!(err(&c, "mysql_compare_double('3abc', 1)")
+        .starts_with("1292: Truncated incorrect DOUBLE value: '3abc'"));
+    assert_eq!(read("mysql_compare_double('3', 1)").0, "3");
+}
