@@ -500,6 +500,9 @@ DUMP_SCHEMA = [
         CONSTRAINT fk_lines_order FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""",
     "CREATE TABLE empty_one (id INT NOT NULL PRIMARY KEY) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+    # Table names are case-sensitive (lower_case_table_names=0): two tables, dumped as named.
+    "CREATE TABLE AuditLog (id INT NOT NULL PRIMARY KEY, what VARCHAR(20)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+    "CREATE TABLE auditlog (n INT NOT NULL PRIMARY KEY) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
 ]
 
 TRICKY = ["O'Brien", 'say "hi"', "back\\slash", "tab\there\nnewline\r\n", "日本語 🎉 ünï", "", "NULL", "%_;--", "\x00zero"]
@@ -535,6 +538,8 @@ def _fill_dump_source(conn) -> None:
         oids = [r[0] for r in cur.fetchall()]
         lines = [(oid, ln, f"SKU{oid:03d}{ln}"[:8], ln * 2) for oid in oids[:150] for ln in range(1, 1 + oid % 4)]
         cur.executemany("INSERT INTO order_lines (order_id, line_no, sku, qty) VALUES (%s, %s, %s, %s)", lines)
+        cur.executemany("INSERT INTO AuditLog (id, what) VALUES (%s, %s)", [(1, "created"), (2, "paid")])
+        cur.executemany("INSERT INTO auditlog (n) VALUES (%s)", [(7,), (8,), (9,)])
 
 
 def _snapshot(conn) -> dict:

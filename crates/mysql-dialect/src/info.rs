@@ -50,6 +50,9 @@ impl ClusterInfo for NoClusterInfo {
 type View = (Vec<(&'static str, &'static str)>, Vec<Vec<Value>>);
 
 const T: &str = "VARCHAR(64) COLLATE utf8mb4_general_ci";
+/// A database or table name: compared byte by byte, as MySQL's dictionary does with
+/// `lower_case_table_names=0` (`TABLE_NAME = 'mixed'` does not find `Mixed`).
+const K: &str = "VARCHAR(64) COLLATE BINARY";
 const L: &str = "TEXT COLLATE utf8mb4_general_ci";
 const N: &str = "BIGINT UNSIGNED";
 
@@ -164,7 +167,7 @@ impl Session {
                 (
                     vec![
                         ("CATALOG_NAME", T),
-                        ("SCHEMA_NAME", T),
+                        ("SCHEMA_NAME", K),
                         ("DEFAULT_CHARACTER_SET_NAME", T),
                         ("DEFAULT_COLLATION_NAME", T),
                         ("SQL_PATH", T),
@@ -236,8 +239,8 @@ impl Session {
                 (
                     vec![
                         ("TABLE_CATALOG", T),
-                        ("TABLE_SCHEMA", T),
-                        ("TABLE_NAME", T),
+                        ("TABLE_SCHEMA", K),
+                        ("TABLE_NAME", K),
                         ("TABLE_TYPE", T),
                         ("ENGINE", T),
                         ("VERSION", N),
@@ -302,8 +305,8 @@ impl Session {
                 (
                     vec![
                         ("TABLE_CATALOG", T),
-                        ("TABLE_SCHEMA", T),
-                        ("TABLE_NAME", T),
+                        ("TABLE_SCHEMA", K),
+                        ("TABLE_NAME", K),
                         ("COLUMN_NAME", T),
                         ("ORDINAL_POSITION", N),
                         ("COLUMN_DEFAULT", L),
@@ -368,10 +371,10 @@ impl Session {
                 (
                     vec![
                         ("TABLE_CATALOG", T),
-                        ("TABLE_SCHEMA", T),
-                        ("TABLE_NAME", T),
+                        ("TABLE_SCHEMA", K),
+                        ("TABLE_NAME", K),
                         ("NON_UNIQUE", "INT"),
-                        ("INDEX_SCHEMA", T),
+                        ("INDEX_SCHEMA", K),
                         ("INDEX_NAME", T),
                         ("SEQ_IN_INDEX", N),
                         ("COLUMN_NAME", T),
@@ -432,16 +435,16 @@ impl Session {
                 (
                     vec![
                         ("CONSTRAINT_CATALOG", T),
-                        ("CONSTRAINT_SCHEMA", T),
+                        ("CONSTRAINT_SCHEMA", K),
                         ("CONSTRAINT_NAME", T),
                         ("TABLE_CATALOG", T),
-                        ("TABLE_SCHEMA", T),
-                        ("TABLE_NAME", T),
+                        ("TABLE_SCHEMA", K),
+                        ("TABLE_NAME", K),
                         ("COLUMN_NAME", T),
                         ("ORDINAL_POSITION", N),
                         ("POSITION_IN_UNIQUE_CONSTRAINT", N),
-                        ("REFERENCED_TABLE_SCHEMA", T),
-                        ("REFERENCED_TABLE_NAME", T),
+                        ("REFERENCED_TABLE_SCHEMA", K),
+                        ("REFERENCED_TABLE_NAME", K),
                         ("REFERENCED_COLUMN_NAME", T),
                     ],
                     rows,
@@ -492,10 +495,10 @@ impl Session {
                 (
                     vec![
                         ("CONSTRAINT_CATALOG", T),
-                        ("CONSTRAINT_SCHEMA", T),
+                        ("CONSTRAINT_SCHEMA", K),
                         ("CONSTRAINT_NAME", T),
-                        ("TABLE_SCHEMA", T),
-                        ("TABLE_NAME", T),
+                        ("TABLE_SCHEMA", K),
+                        ("TABLE_NAME", K),
                         ("CONSTRAINT_TYPE", T),
                         ("ENFORCED", T),
                     ],
@@ -533,16 +536,16 @@ impl Session {
                 (
                     vec![
                         ("CONSTRAINT_CATALOG", T),
-                        ("CONSTRAINT_SCHEMA", T),
+                        ("CONSTRAINT_SCHEMA", K),
                         ("CONSTRAINT_NAME", T),
                         ("UNIQUE_CONSTRAINT_CATALOG", T),
-                        ("UNIQUE_CONSTRAINT_SCHEMA", T),
+                        ("UNIQUE_CONSTRAINT_SCHEMA", K),
                         ("UNIQUE_CONSTRAINT_NAME", T),
                         ("MATCH_OPTION", T),
                         ("UPDATE_RULE", T),
                         ("DELETE_RULE", T),
-                        ("TABLE_NAME", T),
-                        ("REFERENCED_TABLE_NAME", T),
+                        ("TABLE_NAME", K),
+                        ("REFERENCED_TABLE_NAME", K),
                     ],
                     rows,
                 )
@@ -557,7 +560,7 @@ impl Session {
                 (
                     vec![
                         ("CONSTRAINT_CATALOG", T),
-                        ("CONSTRAINT_SCHEMA", T),
+                        ("CONSTRAINT_SCHEMA", K),
                         ("CONSTRAINT_NAME", T),
                         ("CHECK_CLAUSE", L),
                     ],
@@ -592,8 +595,8 @@ impl Session {
                 (
                     vec![
                         ("TABLE_CATALOG", T),
-                        ("TABLE_SCHEMA", T),
-                        ("TABLE_NAME", T),
+                        ("TABLE_SCHEMA", K),
+                        ("TABLE_NAME", K),
                         ("VIEW_DEFINITION", L),
                         ("CHECK_OPTION", T),
                         ("IS_UPDATABLE", T),
@@ -768,19 +771,19 @@ impl Session {
             "routines" | "triggers" | "partitions" | "events" | "parameters"
             | "column_statistics" | "files" => (
                 vec![
-                    ("TABLE_SCHEMA", T),
-                    ("TABLE_NAME", T),
-                    ("ROUTINE_SCHEMA", T),
+                    ("TABLE_SCHEMA", K),
+                    ("TABLE_NAME", K),
+                    ("ROUTINE_SCHEMA", K),
                     ("ROUTINE_NAME", T),
                     ("ROUTINE_TYPE", T),
-                    ("TRIGGER_SCHEMA", T),
+                    ("TRIGGER_SCHEMA", K),
                     ("TRIGGER_NAME", T),
-                    ("EVENT_OBJECT_SCHEMA", T),
-                    ("EVENT_OBJECT_TABLE", T),
-                    ("EVENT_SCHEMA", T),
+                    ("EVENT_OBJECT_SCHEMA", K),
+                    ("EVENT_OBJECT_TABLE", K),
+                    ("EVENT_SCHEMA", K),
                     ("EVENT_NAME", T),
                     ("PARTITION_NAME", T),
-                    ("SPECIFIC_SCHEMA", T),
+                    ("SPECIFIC_SCHEMA", K),
                     ("SPECIFIC_NAME", T),
                     ("TABLESPACE_NAME", T),
                     ("FILE_ID", T),

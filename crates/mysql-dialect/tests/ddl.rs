@@ -482,6 +482,15 @@ fn table_and_database_names_are_case_sensitive() {
         ),
         rows(&[&["Mixed"], &["mixed"]])
     );
+    // As mysqldump asks for a table's columns: names compare byte by byte.
+    assert_eq!(
+        c.q(
+            "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'shop' \
+             AND TABLE_NAME = 'Mixed' ORDER BY ORDINAL_POSITION"
+        ),
+        rows(&[&["Id"], &["v"]])
+    );
+    assert_eq!(c.q("SHOW COLUMNS FROM mixed").len(), 1);
     assert!(c.q("SHOW CREATE TABLE Mixed")[0][1].starts_with("CREATE TABLE `Mixed` ("));
     assert_eq!(c.err("CREATE TABLE Mixed (a INT)").code, 1050);
     // Joins, subqueries and views reach each by its own name.
