@@ -28,8 +28,8 @@ pub(crate) struct StoreMode {
     division_by_zero_null: bool,
 }
 
-/// `value` wrapped in the check for storing it into `column`, as row `row` of the statement.
-fn assign(value: &str, column: &Column, row: usize, mode: StoreMode) -> String {
+/// The `mysql_assign` mode bits of storing into `column` in `mode`.
+fn assign_bits(column: &Column, mode: StoreMode) -> i64 {
     let mut bits = 0;
     if mode.lenient {
         bits |= mysql_functions::ASSIGN_LENIENT;
@@ -40,6 +40,12 @@ fn assign(value: &str, column: &Column, row: usize, mode: StoreMode) -> String {
     if mode.division_by_zero_null {
         bits |= mysql_functions::ASSIGN_DIVISION_BY_ZERO_NULL;
     }
+    bits
+}
+
+/// `value` wrapped in the check for storing it into `column`, as row `row` of the statement.
+fn assign(value: &str, column: &Column, row: usize, mode: StoreMode) -> String {
+    let bits = assign_bits(column, mode);
     let spec = column.ty.assign_spec().replace('\'', "''");
     let name = column.name.replace('\'', "''");
     if bits == 0 && row == 1 {
@@ -725,56 +731,39 @@ impl Session {
         cells: &[Vec<BoundCell>],
         mode: StoreMode,
     ) -> rusqlite::Result<(usize, Option<i64>)> {
-        let row_param = targets.len() + 1;
         let mut first = None;
+        // Each literal is converted here, as `mysql_assign` would convert it in the statement,
+        // and bound as stored: no SQL function call per cell.
+        let specs: Vec<(String, i64)> = targets
+            .iter()
+            .map(|c| (c.ty.assign_spec(), assign_bits(c, mode)))
+            .collect();
+        let columns: Vec<String> = targets.iter().map(|c| quote_ident(&c.name)).collect();
+        let values: Vec<String> = (1..=targets.len()).map(|at| format!("?{at}")).collect();
         // Cached: the text holds placeholders only, so the next INSERT of this shape reuses it.
-        let mut prepared: Option<(Vec<bool>, rusqlite::CachedStatement<'_>)> = None;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "{verb} INTO {sqlite_table} ({}) VALUES ({})",
+            columns.join(", "),
+            values.join(", ")
+        ))?;
         let mut changed = 0;
         for (i, row) in cells.iter().enumerate() {
-            let shape: Vec<bool> = row
-                .iter()
-                .map(|c| matches!(c, BoundCell::Generated))
-                .collect();
-            let generates_key = shape.contains(&true);
-            if prepared.as_ref().is_none_or(|(s, _)| *s != shape) {
-                let values: Vec<String> = targets
-                    .iter()
-                    .zip(&shape)
-                    .enumerate()
-                    .map(|(at, (c, generated))| {
-                        let p = format!("?{}", at + 1);
-                        if *generated {
-                            p
-                        } else {
-                            // Any row number but 1 takes the form that names it.
-                            assign(&p, c, 2, mode).replacen(
-                                ", 2, ",
-                                &format!(", ?{row_param}, "),
-                                1,
-                            )
-                        }
-                    })
-                    .collect();
-                let columns: Vec<String> = targets.iter().map(|c| quote_ident(&c.name)).collect();
-                let sql = format!(
-                    "{verb} INTO {sqlite_table} ({}) VALUES ({})",
-                    columns.join(", "),
-                    values.join(", ")
-                );
-                prepared = Some((shape, self.conn().prepare_cached(&sql)?));
-            }
-            let Some((_, stmt)) = prepared.as_mut() else {
-                unreachable!("prepared above");
-            };
-            for (at, cell) in row.iter().enumerate() {
+            let generates_key = row.iter().any(|c| matches!(c, BoundCell::Generated));
+            for (at, (cell, (c, (spec, bits)))) in
+                row.iter().zip(targets.iter().zip(&specs)).enumerate()
+            {
                 match cell {
-                    BoundCell::Assigned(v) => stmt.raw_bind_parameter(at + 1, v)?,
+                    BoundCell::Assigned(v) => {
+                        let stored =
+                            mysql_functions::assign_value(v, spec, &c.name, (i + 1) as i64, *bits)
+                                .map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
+                        stmt.raw_bind_parameter(at + 1, stored)?
+                    }
                     BoundCell::Generated => {
                         stmt.raw_bind_parameter(at + 1, rusqlite::types::Null)?
                     }
                 }
             }
-            stmt.raw_bind_parameter(row_param, (i + 1) as i64)?;
             let n = stmt.raw_execute()?;
             if n > 0 && first.is_none() && generates_key {
                 first = Some(self.conn().last_insert_rowid());

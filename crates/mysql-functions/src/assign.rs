@@ -1380,6 +1380,22 @@ fn truthy(v: &Value) -> Value {
     }
 }
 
+/// Converts `value` for storing into column `column` of type `spec`, as row `row` of a
+/// statement in `mode` (the `ASSIGN_*` bits): what `mysql_assign(value, spec, column, row,
+/// mode)` returns, for a caller that binds the result itself (a multi-row INSERT of literals
+/// then makes no SQL function call per cell). Errors are `mysql_assign`'s (`<code>: <text>`),
+/// warnings go where its warnings go ([`take_warnings`]).
+pub fn assign_value(
+    value: &Value,
+    spec: &str,
+    column: &str,
+    row: i64,
+    mode: i64,
+) -> Result<Value, String> {
+    let ty = cached_spec(spec)?;
+    assign_in_mode(value, &ty, &Col { name: column, row }, mode)
+}
+
 /// Registers mysql_assign, the CAST helpers and mysql_bool.
 pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     reg(conn, "mysql_assign", -1, true, |a| {

@@ -72,7 +72,8 @@ mod string;
 mod value;
 
 pub use assign::{
-    take_warnings, Warning, ASSIGN_DIVISION_BY_ZERO_NULL, ASSIGN_LENIENT, ASSIGN_NULL_DEFAULT,
+    assign_value, take_warnings, Warning, ASSIGN_DIVISION_BY_ZERO_NULL, ASSIGN_LENIENT,
+    ASSIGN_NULL_DEFAULT,
 };
 pub use collation::collation_key;
 
