@@ -809,14 +809,7 @@ impl Session {
                 .map_or(table.clone(), |a| a.name.value.clone())
                 .to_ascii_lowercase();
             for col in &def.columns {
-                let meta = ColumnMeta {
-                    ty: col.ty.show().to_ascii_lowercase(),
-                    bin_collation: col
-                        .collation
-                        .as_deref()
-                        .is_some_and(|c| c.to_ascii_lowercase().ends_with("_bin")),
-                    collation: col.collation.as_ref().map(|c| c.to_ascii_lowercase()),
-                };
+                let meta = ColumnMeta::of(col);
                 let c = col.name.to_ascii_lowercase();
                 for key in [format!("{qualifier}.{c}"), c] {
                     match out.get(&key) {
@@ -916,14 +909,7 @@ pub(crate) fn table_columns(def: &Table, qualifier: &str) -> (NumColumns, MetaCo
     let (mut nums, mut metas) = (NumColumns::new(), MetaColumns::new());
     for col in &def.columns {
         let c = col.name.to_ascii_lowercase();
-        let meta = ColumnMeta {
-            ty: col.ty.show().to_ascii_lowercase(),
-            bin_collation: col
-                .collation
-                .as_deref()
-                .is_some_and(|c| c.to_ascii_lowercase().ends_with("_bin")),
-            collation: col.collation.as_ref().map(|c| c.to_ascii_lowercase()),
-        };
+        let meta = ColumnMeta::of(col);
         if let Some(n) = num_of_type(&col.ty.show()) {
             nums.insert(format!("{qualifier}.{c}"), n);
             nums.insert(c.clone(), n);

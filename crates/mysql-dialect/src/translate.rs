@@ -1254,6 +1254,20 @@ pub(crate) struct ColumnMeta {
     pub collation: Option<String>,
 }
 
+impl ColumnMeta {
+    /// What a rewrite must know of `col`, as its table declares it.
+    pub(crate) fn of(col: &crate::schema::Column) -> ColumnMeta {
+        ColumnMeta {
+            ty: col.ty.show().to_ascii_lowercase(),
+            bin_collation: col
+                .collation
+                .as_deref()
+                .is_some_and(|c| c.to_ascii_lowercase().ends_with("_bin")),
+            collation: col.collation.as_ref().map(|c| c.to_ascii_lowercase()),
+        }
+    }
+}
+
 /// [`ColumnMeta`] of the columns a SELECT can name, keyed as [`NumColumns`].
 pub(crate) type MetaColumns = HashMap<String, ColumnMeta>;
 
